@@ -1,0 +1,17 @@
+//! YAML as hhsync reads and writes it.
+//!
+//! Raw files are split into documents by their `---`/`...` marker lines (the YAML spec forbids
+//! those markers inside scalars, so a line scan is exact and lets one bad document fail alone),
+//! each document is composed into a JSON value with the position of every field, under limits
+//! that stop alias bombs and runaway nesting, and resources are rendered back canonically so
+//! the same resource always gives the same bytes.
+
+mod compose;
+mod emit;
+mod path;
+mod split;
+
+pub use compose::{parse_document, Limits, Parsed, YamlError};
+pub use emit::render;
+pub use path::FieldPath;
+pub use split::{split_documents, RawDocument};

@@ -3,4 +3,15 @@
 //! The desktop app and the `hhsync` command-line tool are thin shells over [`Engine`]; both
 //! share one data directory (a SQLite database and bare clones), so what one does the other sees.
 
+pub mod cli;
+pub mod engine;
+pub mod error;
+pub mod git;
+pub mod gitops;
+pub mod hedgehog;
+pub mod store;
+pub mod sync;
 pub mod yaml;
+
+pub use engine::{Engine, Trigger};
+pub use error::{Code, Error, Result};

@@ -1,1 +1,5 @@
-fn main(){}
+//! The `hhsync` command-line tool; everything lives in the engine's `cli` module.
+
+fn main() -> std::process::ExitCode {
+    hhsync_engine::cli::main()
+}

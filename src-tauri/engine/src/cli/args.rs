@@ -1,0 +1,103 @@
+//! The command-line contract. Other tools and tests depend on these names: change them only
+//! by adding.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "hhsync", version, about = "Keep Hedgehog fabric resources in sync between your desktop and Git")]
+pub struct Cli {
+    /// Data directory (database and clones); default: $HHSYNC_DATA_DIR, else the OS data dir.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print one JSON document on stdout and nothing else there.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Git repositories holding fabrics.
+    Repo {
+        #[command(subcommand)]
+        command: RepoCommand,
+    },
+    /// Fabrics: a directory of a repository's branch.
+    Fabric {
+        #[command(subcommand)]
+        command: FabricCommand,
+    },
+    /// Create or repair the fabric's GitOps directory structure.
+    Init { fabric: String },
+    /// Sort the documents in raw/ into managed/ and unmanaged/, as one commit.
+    Ingest {
+        fabric: String,
+        /// Say what would happen; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Validate a fabric, or a loose YAML file with --file.
+    Validate {
+        #[arg(required_unless_present = "file", conflicts_with = "file")]
+        fabric: Option<String>,
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
+    },
+    /// Fetch and apply what changed in Git.
+    Pull { fabric: String },
+    /// The fabric's sync state and counts.
+    Status { fabric: String },
+    /// List the fabric's resources.
+    Resources {
+        fabric: String,
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Show one resource (KIND/NAME).
+    Show { fabric: String, resource: String },
+    /// The fabric's sync operations, newest first.
+    Log {
+        fabric: String,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Create a demo workspace: a local repository with the virtual-lab fabric in raw/.
+    Demo,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RepoCommand {
+    /// Add a repository (a local path or file:// URL; https/ssh with credentials later).
+    Add {
+        name: String,
+        url: String,
+        #[arg(long, default_value = "main")]
+        branch: String,
+    },
+    List,
+    /// Forget a repository and its local clone; the remote is untouched.
+    Remove { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FabricCommand {
+    Add {
+        name: String,
+        #[arg(long)]
+        repo: String,
+        /// The GitOps directory inside the repository, e.g. gitops/hedgehog/fabric-1.
+        #[arg(long, value_name = "PATH")]
+        dir: String,
+        /// Branch; default: the repository's.
+        #[arg(long)]
+        branch: Option<String>,
+    },
+    List,
+    /// Forget a fabric's local state; the remote is untouched.
+    Remove { name: String },
+}

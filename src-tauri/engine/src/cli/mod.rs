@@ -1,0 +1,88 @@
+//! The `hhsync` command line: argument parsing, and printing results for people or, with
+//! `--json`, as one JSON document on stdout. Exit status: 0 done, 1 failed (the message on
+//! stderr says what and where), 2 usage, 3 done but something needs attention.
+
+mod args;
+mod print;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::engine::{validate_file, Engine, Trigger};
+use crate::error::Result;
+use args::{Cli, Command, FabricCommand, RepoCommand};
+
+/// How a command ended.
+pub enum Done {
+    Ok,
+    Attention,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("HHSYNC_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(&cli) {
+        Ok(Done::Ok) => ExitCode::SUCCESS,
+        Ok(Done::Attention) => ExitCode::from(3),
+        Err(e) => {
+            let _ = std::io::stdout().flush();
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<Done> {
+    // A loose file needs no data directory.
+    if let Command::Validate { fabric: None, file: Some(path) } = &cli.command {
+        let report = validate_file(path)?;
+        return print::validation(cli.json, &report);
+    }
+    let data_dir = match &cli.data_dir {
+        Some(dir) => dir.clone(),
+        None => Engine::default_data_dir()?,
+    };
+    let engine = Engine::open(&data_dir)?;
+    let json = cli.json;
+    match &cli.command {
+        Command::Repo { command } => match command {
+            RepoCommand::Add { name, url, branch } => print::repo(json, &engine.add_repo(name, url, branch)?),
+            RepoCommand::List => print::repos(json, &engine.repos()?),
+            RepoCommand::Remove { name } => {
+                engine.remove_repo(name)?;
+                print::removed(json, "repository", name)
+            }
+        },
+        Command::Fabric { command } => match command {
+            FabricCommand::Add { name, repo, dir, branch } => print::fabric(json, &engine.add_fabric(name, repo, dir, branch.as_deref())?),
+            FabricCommand::List => print::fabrics(json, &engine.fabrics()?),
+            FabricCommand::Remove { name } => {
+                engine.remove_fabric(name)?;
+                print::removed(json, "fabric", name)
+            }
+        },
+        Command::Init { fabric } => print::init(json, &engine.init(fabric, Trigger::Cli)?),
+        Command::Ingest { fabric, dry_run } => print::ingest(json, &engine.ingest(fabric, *dry_run, Trigger::Cli)?),
+        Command::Validate { fabric: Some(fabric), file: None } => print::validation(json, &engine.validate_fabric(fabric)?),
+        Command::Validate { .. } => Err(crate::Error::InvalidInput("give either a FABRIC or --file PATH".to_owned())),
+        Command::Pull { fabric } => print::pull(json, &engine.pull(fabric, Trigger::Cli)?),
+        Command::Status { fabric } => print::status(json, &engine.status(fabric)?),
+        Command::Resources { fabric, kind, status } => print::resources(json, &engine.resources(fabric, kind.as_deref(), status.as_deref())?),
+        Command::Show { fabric, resource } => print::show(json, &engine.show(fabric, resource)?),
+        Command::Log { fabric, limit } => print::log(json, &engine.log(fabric, *limit)?),
+        Command::Demo => print::demo(json, &engine.ensure_demo()?, &engine),
+    }
+}

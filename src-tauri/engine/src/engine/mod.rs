@@ -1,0 +1,119 @@
+//! The engine's one API: what the CLI and the desktop app call. Each public function that
+//! starts an operation on a fabric takes the fabric's lock and records the operation; the
+//! functions it calls assume the lock is held.
+
+mod demo;
+mod ingest;
+mod lock;
+mod pull;
+mod query;
+mod setup;
+
+use std::path::{Path, PathBuf};
+
+pub use demo::DemoWorkspace;
+pub use ingest::IngestReport;
+pub use pull::{InitReport, PullReport};
+pub use query::{parse_kind_name, validate_file, Finding, ResourceDetail, ResourceSummary, StatusCounts, StatusReport, ValidationMessage, ValidationReport};
+
+use crate::error::{Error, Result};
+use crate::git::{Author, GitRepo};
+use crate::store::{FabricRow, Store};
+
+/// Who or what started an operation, for the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    User,
+    Cli,
+    Poll,
+    Webhook,
+}
+
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::Cli => "cli",
+            Self::Poll => "poll",
+            Self::Webhook => "webhook",
+        }
+    }
+}
+
+/// The engine over one data directory.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    data_dir: PathBuf,
+    store: Store,
+}
+
+impl Engine {
+    /// The data directory used when none is given: `HHSYNC_DATA_DIR`, else the OS data
+    /// directory (`~/.local/share/hhsync` on Linux).
+    pub fn default_data_dir() -> Result<PathBuf> {
+        if let Some(dir) = std::env::var_os("HHSYNC_DATA_DIR").filter(|d| !d.is_empty()) {
+            return Ok(PathBuf::from(dir));
+        }
+        dirs::data_dir()
+            .map(|d| d.join("hhsync"))
+            .ok_or_else(|| Error::InvalidInput("no data directory: set HHSYNC_DATA_DIR or pass --data-dir".to_owned()))
+    }
+
+    /// Opens (creating if needed) the data directory and its database.
+    pub fn open(data_dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(data_dir).map_err(|e| Error::io(data_dir, e))?;
+        let store = Store::open(&data_dir.join("hhsync.sqlite3"))?;
+        Ok(Self { data_dir: data_dir.to_owned(), store })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    fn clone_path(&self, clone_dir: &str) -> PathBuf {
+        self.data_dir.join(clone_dir)
+    }
+
+    fn open_clone(&self, fabric: &FabricRow) -> Result<GitRepo> {
+        GitRepo::open_or_init(&self.clone_path(&fabric.clone_dir), &fabric.url)
+    }
+
+    fn lock(&self, fabric: &FabricRow) -> Result<lock::FabricLock> {
+        lock::lock_fabric(&self.data_dir.join("locks"), fabric.id, &fabric.name)
+    }
+
+    fn fabric_row(&self, name: &str) -> Result<FabricRow> {
+        let conn = self.store.connect()?;
+        self.store.fabric(&conn, name)
+    }
+
+    /// The commit author: `HHSYNC_AUTHOR_NAME`/`HHSYNC_AUTHOR_EMAIL`, else git config, else
+    /// "hhsync".
+    fn author(&self, repo: &GitRepo) -> Author {
+        let fallback = Author { name: "hhsync".to_owned(), email: "hhsync@localhost".to_owned() };
+        let configured = repo.configured_author(&fallback);
+        Author {
+            name: std::env::var("HHSYNC_AUTHOR_NAME").ok().filter(|s| !s.is_empty()).unwrap_or(configured.name),
+            email: std::env::var("HHSYNC_AUTHOR_EMAIL").ok().filter(|s| !s.is_empty()).unwrap_or(configured.email),
+        }
+    }
+}
+
+/// Names of repositories and fabrics: what a person can type and a file name can hold.
+fn check_name(what: &str, name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with(['.', '-'])
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidInput(format!(
+            "{what} name {name:?}: use 1-64 letters, digits, '-', '_' or '.', not starting with '.' or '-'"
+        )))
+    }
+}

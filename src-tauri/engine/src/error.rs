@@ -1,0 +1,85 @@
+//! The engine's error type. Every variant carries what a person needs to act: the fabric,
+//! repository, file, document or remote it is about. [`Code`] lets a user interface decide what
+//! to show without matching on message text.
+
+use std::path::PathBuf;
+
+/// What kind of failure this is, for a user interface to choose its response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    NotFound,
+    AlreadyExists,
+    InvalidInput,
+    RemoteUnreachable,
+    AuthFailed,
+    Rejected,
+    Busy,
+    Storage,
+    Git,
+    Io,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no repository named {0:?} (see `hhsync repo list`)")]
+    RepositoryNotFound(String),
+    #[error("no fabric named {0:?} (see `hhsync fabric list`)")]
+    FabricNotFound(String),
+    #[error("fabric {fabric:?} has no resource {kind}/{name}")]
+    ResourceNotFound { fabric: String, kind: String, name: String },
+    #[error("a repository named {0:?} already exists")]
+    RepositoryExists(String),
+    #[error("a fabric named {0:?} already exists")]
+    FabricExists(String),
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("directory {directory:?} of {repository} ({branch}) is already used by fabric {fabric:?}")]
+    DirectoryTaken { repository: String, branch: String, directory: String, fabric: String },
+    #[error("repository {repository:?} has fabrics ({fabrics}); remove them first")]
+    RepositoryInUse { repository: String, fabrics: String },
+    #[error("cannot reach {url}: {message}")]
+    RemoteUnreachable { url: String, message: String },
+    #[error("branch {branch:?} does not exist in {url}; push an initial commit or run `hhsync init`")]
+    BranchNotFound { url: String, branch: String },
+    #[error("{url} rejected the push to {branch}: {message}")]
+    PushRejected { url: String, branch: String, message: String },
+    #[error("the remote branch {branch} kept moving while pushing ({attempts} attempts); try again")]
+    RetriesExhausted { branch: String, attempts: u32 },
+    #[error("fabric {fabric:?} is busy with another operation (another hhsync window or command); try again when it finishes")]
+    Busy { fabric: String },
+    #[error("git: {context}: {message}")]
+    Git { context: String, message: String },
+    #[error("database {path}: {message}")]
+    Storage { path: PathBuf, message: String },
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{file}: {message}")]
+    File { file: String, message: String },
+}
+
+impl Error {
+    pub fn code(&self) -> Code {
+        match self {
+            Self::RepositoryNotFound(_) | Self::FabricNotFound(_) | Self::ResourceNotFound { .. } | Self::BranchNotFound { .. } => Code::NotFound,
+            Self::RepositoryExists(_) | Self::FabricExists(_) | Self::DirectoryTaken { .. } => Code::AlreadyExists,
+            Self::InvalidInput(_) | Self::RepositoryInUse { .. } | Self::File { .. } => Code::InvalidInput,
+            Self::RemoteUnreachable { .. } => Code::RemoteUnreachable,
+            Self::PushRejected { .. } | Self::RetriesExhausted { .. } => Code::Rejected,
+            Self::Busy { .. } => Code::Busy,
+            Self::Git { .. } => Code::Git,
+            Self::Storage { .. } => Code::Storage,
+            Self::Io { .. } => Code::Io,
+        }
+    }
+
+    pub(crate) fn git(context: impl Into<String>, err: git2::Error) -> Self {
+        Self::Git { context: context.into(), message: err.message().to_owned() }
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Self::Io { path: path.into(), source }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

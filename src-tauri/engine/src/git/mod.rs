@@ -1,0 +1,102 @@
+//! Git, without a working tree: a bare clone per repository, files read from objects, commits
+//! written from in-memory trees. A crash can never leave half-written files, and a 10,000-file
+//! fabric clones in a fraction of the time a checkout takes.
+//!
+//! This is the only module that touches git2. It takes and returns the engine's own types
+//! (hex commit ids, paths, bytes) so the rest of the engine stays independent of it.
+
+mod remote;
+mod tree;
+
+use std::path::Path;
+
+pub use remote::PushOutcome;
+pub use tree::{FileWrite, TreeChange, TreeEntry};
+
+use crate::error::{Error, Result};
+
+/// The commit author and committer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub name: String,
+    pub email: String,
+}
+
+/// A bare clone of one repository, with `origin` pointing at its remote.
+pub struct GitRepo {
+    repo: git2::Repository,
+    url: String,
+}
+
+impl std::fmt::Debug for GitRepo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GitRepo").field("path", &self.repo.path()).field("url", &self.url).finish()
+    }
+}
+
+impl GitRepo {
+    /// Opens the bare clone at `path`, creating it (empty, with `origin` = `url`) if missing.
+    /// Nothing is fetched here.
+    pub fn open_or_init(path: &Path, url: &str) -> Result<Self> {
+        let repo = match git2::Repository::open_bare(path) {
+            Ok(repo) => repo,
+            Err(_) => {
+                std::fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
+                git2::Repository::init_bare(path).map_err(|e| Error::git(format!("creating clone at {}", path.display()), e))?
+            }
+        };
+        match repo.find_remote("origin") {
+            Ok(remote) if remote.url().ok() == Some(url) => {}
+            Ok(_) => repo.remote_set_url("origin", url).map_err(|e| Error::git("setting origin", e))?,
+            Err(_) => {
+                repo.remote("origin", url).map_err(|e| Error::git("adding origin", e))?;
+            }
+        }
+        Ok(Self { repo, url: url.to_owned() })
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The author configured for this clone (user.name/user.email from git config), else
+    /// `fallback`.
+    pub fn configured_author(&self, fallback: &Author) -> Author {
+        let config = self.repo.config().ok();
+        let get = |key: &str| config.as_ref().and_then(|c| c.get_string(key).ok()).filter(|s| !s.trim().is_empty());
+        Author {
+            name: get("user.name").unwrap_or_else(|| fallback.name.clone()),
+            email: get("user.email").unwrap_or_else(|| fallback.email.clone()),
+        }
+    }
+
+    /// The commit's author name and time (RFC 3339), for "last sync by whom".
+    pub fn commit_summary(&self, commit: &str) -> Result<(String, String, String)> {
+        let c = self.find_commit(commit)?;
+        let when = time::OffsetDateTime::from_unix_timestamp(c.time().seconds())
+            .ok()
+            .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+            .unwrap_or_default();
+        let author = c.author().name().unwrap_or("").to_owned();
+        let summary = c.summary().ok().flatten().unwrap_or("").to_owned();
+        Ok((author, when, summary))
+    }
+
+    fn find_commit(&self, commit: &str) -> Result<git2::Commit<'_>> {
+        let oid = git2::Oid::from_str(commit).map_err(|e| Error::git(format!("commit id {commit}"), e))?;
+        self.repo.find_commit(oid).map_err(|e| Error::git(format!("reading commit {commit}"), e))
+    }
+}
+
+#[cfg(test)]
+#[path = "tests.rs"]
+mod tests;
+
+impl GitRepo {
+    /// Creates an empty bare repository to serve as a remote (the demo workspace's).
+    pub fn init_bare_remote(path: &Path) -> Result<()> {
+        let repo = git2::Repository::init_bare(path).map_err(|e| Error::git(format!("creating {}", path.display()), e))?;
+        repo.set_head("refs/heads/main").map_err(|e| Error::git("setting HEAD", e))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,159 @@
+//! Reading trees and blobs, diffing two commits below a directory, and writing a commit from
+//! a list of file changes applied to its parent's tree.
+
+use git2::{ObjectType, Oid, TreeWalkMode, TreeWalkResult};
+
+use super::{Author, GitRepo};
+use crate::error::{Error, Result};
+
+/// A file below a directory: its path relative to that directory and its blob id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeEntry {
+    pub path: String,
+    pub blob: String,
+}
+
+/// A file that differs between two commits, relative to the directory diffed. `None` on one
+/// side means added or deleted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeChange {
+    pub path: String,
+    pub old_blob: Option<String>,
+    pub new_blob: Option<String>,
+}
+
+/// One change to make in a commit; paths are relative to the repository root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileWrite {
+    Put { path: String, bytes: Vec<u8> },
+    /// Points `path` at an existing blob (a rename).
+    PutBlob { path: String, blob: String },
+    Delete { path: String },
+}
+
+impl FileWrite {
+    pub fn path(&self) -> &str {
+        match self {
+            Self::Put { path, .. } | Self::PutBlob { path, .. } | Self::Delete { path } => path,
+        }
+    }
+}
+
+fn oid(s: &str) -> Result<Oid> {
+    Oid::from_str(s).map_err(|e| Error::git(format!("object id {s:?}"), e))
+}
+
+impl GitRepo {
+    /// The tree of `dir` (relative to the root; empty for the root) at `commit`, if it exists.
+    fn subtree(&self, commit: &str, dir: &str) -> Result<Option<git2::Tree<'_>>> {
+        let root = self.find_commit(commit)?.tree().map_err(|e| Error::git("reading tree", e))?;
+        if dir.is_empty() {
+            return Ok(Some(root));
+        }
+        match root.get_path(std::path::Path::new(dir)) {
+            Ok(entry) if entry.kind() == Some(ObjectType::Tree) => {
+                Ok(Some(self.repo.find_tree(entry.id()).map_err(|e| Error::git(format!("reading {dir}"), e))?))
+            }
+            Ok(_) => Ok(None),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(Error::git(format!("reading {dir}"), e)),
+        }
+    }
+
+    /// Every file below `dir` at `commit`, sorted by path.
+    pub fn list_files(&self, commit: &str, dir: &str) -> Result<Vec<TreeEntry>> {
+        let Some(tree) = self.subtree(commit, dir)? else { return Ok(Vec::new()) };
+        let mut out = Vec::new();
+        tree.walk(TreeWalkMode::PreOrder, |parent, entry| {
+            if entry.kind() == Some(ObjectType::Blob) {
+                if let Ok(name) = entry.name() {
+                    out.push(TreeEntry { path: format!("{parent}{name}"), blob: entry.id().to_string() });
+                }
+            }
+            TreeWalkResult::Ok
+        })
+        .map_err(|e| Error::git(format!("listing {dir}"), e))?;
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+
+    /// The files below `dir` that differ between `old` and `new`. Only the trees on the path
+    /// to a change are read; unchanged subtrees are skipped by id.
+    pub fn diff_files(&self, old: &str, new: &str, dir: &str) -> Result<Vec<TreeChange>> {
+        let old_tree = self.subtree(old, dir)?;
+        let new_tree = self.subtree(new, dir)?;
+        let diff = self
+            .repo
+            .diff_tree_to_tree(old_tree.as_ref(), new_tree.as_ref(), None)
+            .map_err(|e| Error::git(format!("diffing {dir}"), e))?;
+        let mut out = Vec::new();
+        for delta in diff.deltas() {
+            let side = |f: git2::DiffFile<'_>| (!f.id().is_zero()).then(|| f.id().to_string());
+            let path = delta.new_file().path().or_else(|| delta.old_file().path());
+            let Some(path) = path.and_then(|p| p.to_str()) else { continue };
+            out.push(TreeChange { path: path.to_owned(), old_blob: side(delta.old_file()), new_blob: side(delta.new_file()) });
+        }
+        Ok(out)
+    }
+
+    pub fn read_blob(&self, blob: &str) -> Result<Vec<u8>> {
+        let b = self.repo.find_blob(oid(blob)?).map_err(|e| Error::git(format!("reading blob {blob}"), e))?;
+        Ok(b.content().to_vec())
+    }
+
+    /// The blob at `path` (relative to the root) in `commit`, if there is one.
+    pub fn blob_at(&self, commit: &str, path: &str) -> Result<Option<String>> {
+        let tree = self.find_commit(commit)?.tree().map_err(|e| Error::git("reading tree", e))?;
+        match tree.get_path(std::path::Path::new(path)) {
+            Ok(entry) if entry.kind() == Some(ObjectType::Blob) => Ok(Some(entry.id().to_string())),
+            Ok(_) => Ok(None),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(Error::git(format!("reading {path}"), e)),
+        }
+    }
+
+    /// The id the bytes would have as a blob (also writes it).
+    pub fn write_blob(&self, bytes: &[u8]) -> Result<String> {
+        Ok(self.repo.blob(bytes).map_err(|e| Error::git("writing blob", e))?.to_string())
+    }
+
+    /// Writes a commit of `writes` on top of `parent` (none: the first commit). Returns `None`
+    /// when the result has the same tree as the parent: nothing to commit. No ref is moved.
+    pub fn commit(&self, parent: Option<&str>, writes: &[FileWrite], message: &str, author: &Author) -> Result<Option<String>> {
+        let parent_commit = parent.map(|p| self.find_commit(p)).transpose()?;
+        let base = match &parent_commit {
+            Some(c) => c.tree().map_err(|e| Error::git("reading parent tree", e))?,
+            None => {
+                let empty = self.repo.treebuilder(None).and_then(|b| b.write()).map_err(|e| Error::git("empty tree", e))?;
+                self.repo.find_tree(empty).map_err(|e| Error::git("empty tree", e))?
+            }
+        };
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        for write in writes {
+            match write {
+                FileWrite::Put { path, bytes } => {
+                    let blob = self.repo.blob(bytes).map_err(|e| Error::git(format!("writing {path}"), e))?;
+                    update.upsert(path.as_str(), blob, git2::FileMode::Blob);
+                }
+                FileWrite::PutBlob { path, blob } => {
+                    update.upsert(path.as_str(), oid(blob)?, git2::FileMode::Blob);
+                }
+                FileWrite::Delete { path } => {
+                    update.remove(path.as_str());
+                }
+            }
+        }
+        let tree_id = update.create_updated(&self.repo, &base).map_err(|e| Error::git("building tree", e))?;
+        if parent_commit.is_some() && tree_id == base.id() {
+            return Ok(None);
+        }
+        let tree = self.repo.find_tree(tree_id).map_err(|e| Error::git("reading new tree", e))?;
+        let signature = git2::Signature::now(&author.name, &author.email).map_err(|e| Error::git("commit author", e))?;
+        let parents: Vec<&git2::Commit<'_>> = parent_commit.iter().collect();
+        let id = self
+            .repo
+            .commit(None, &signature, &signature, message, &tree, &parents)
+            .map_err(|e| Error::git("writing commit", e))?;
+        Ok(Some(id.to_string()))
+    }
+}

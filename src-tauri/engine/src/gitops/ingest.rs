@@ -1,0 +1,397 @@
+//! Ingestion: every document of every YAML file in raw/ ends up in managed/ (a valid Hedgehog
+//! resource), in unmanaged/ (verbatim, with its reason), or in the report as an error that
+//! leaves its raw file in place. Nothing is dropped silently.
+//!
+//! This module only plans: it reads the tree at the branch tip and returns the file writes
+//! and the per-document report. Committing, pushing and recording are the engine's job, so a
+//! dry run is the same code path minus the commit.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+
+use super::layout::{self, FileRole};
+use super::meta::{append_archive_log, ArchiveEntry};
+use super::resource::{canonical, render_resource, resource_name, same_content};
+use crate::error::Result;
+use crate::git::{FileWrite, GitRepo};
+use crate::hedgehog::{classify, validate_document, validate_fabric, Classification, FabricResource, Issue, Kind, Severity};
+use crate::yaml::{parse_document, split_documents, Limits, Parsed};
+
+/// Raw files larger than this are reported, not read.
+pub const MAX_RAW_FILE_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Managed,
+    Unmanaged,
+    Error,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Managed => "managed",
+            Self::Unmanaged => "unmanaged",
+            Self::Error => "error",
+        }
+    }
+}
+
+/// What happened (or would happen) to one document.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DocumentOutcome {
+    /// The raw file, relative to the GitOps directory.
+    pub file: String,
+    /// The document's position among the file's documents, from 0; `None` when the whole file
+    /// could not be read.
+    pub index: Option<usize>,
+    /// The file line where the document starts.
+    pub line: Option<usize>,
+    pub kind: Option<String>,
+    pub name: Option<String>,
+    pub outcome: Outcome,
+    /// Where the document went, relative to the GitOps directory.
+    pub path: Option<String>,
+    pub reason: Option<String>,
+    /// The managed resource is well-formed but fails a fabric-wide rule (e.g. a reference to
+    /// something that does not exist).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub invalid: bool,
+}
+
+/// The result of planning an ingest.
+#[derive(Debug, Clone, Default)]
+pub struct IngestPlan {
+    pub documents: Vec<DocumentOutcome>,
+    /// Changes to commit; paths relative to the repository root.
+    pub writes: Vec<FileWrite>,
+    pub archived: Vec<ArchiveEntry>,
+    pub raw_files: usize,
+}
+
+/// What the planner needs to know about the fabric as it is.
+pub struct IngestContext<'a> {
+    pub repo: &'a GitRepo,
+    pub tip: &'a str,
+    pub directory: &'a str,
+    /// The path (relative to the GitOps directory) of an existing resource.
+    pub existing_path: &'a dyn Fn(Kind, &str) -> Option<String>,
+    /// Every resource the fabric has now, for fabric-wide validation of the result.
+    pub fabric: &'a [(Kind, String, Value)],
+    pub now: &'a str,
+}
+
+struct Candidate {
+    outcome: usize,
+    kind: Kind,
+    name: String,
+    value: Value,
+}
+
+struct Keep {
+    outcome: usize,
+    stem: String,
+    text: String,
+}
+
+fn describe(issues: &[Issue], parsed: &Parsed, severity: Severity) -> Vec<String> {
+    issues
+        .iter()
+        .filter(|i| i.severity == severity)
+        .map(|i| match parsed.line_of(&i.path) {
+            Some(line) if !i.path.is_root() => format!("{} (line {line}): {}", i.path, i.message),
+            _ => i.message.clone(),
+        })
+        .collect()
+}
+
+/// A document kept verbatim in unmanaged/, under a header that says why.
+fn unmanaged_text(reason: &str, file: &str, index: usize, line: usize, body: &str) -> String {
+    let body = body.strip_prefix("---\n").or_else(|| body.strip_prefix("---\r\n")).unwrap_or(body);
+    let reason = reason.replace(['\n', '\r'], " ");
+    let mut text = format!("# Kept unmanaged by hhsync: {reason}\n# From {file}, document {index} (line {line})\n---\n{body}");
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+pub fn plan(ctx: &IngestContext<'_>) -> Result<IngestPlan> {
+    let mut plan = IngestPlan::default();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut keeps: Vec<Keep> = Vec::new();
+    let mut files: Vec<(String, String, usize)> = Vec::new(); // (path, blob, first outcome)
+    let mut failed_files: HashSet<String> = HashSet::new();
+    let limits = Limits::default();
+
+    let raw_dir = layout::join(ctx.directory, layout::RAW);
+    for entry in ctx.repo.list_files(ctx.tip, &raw_dir)? {
+        let file = format!("{}/{}", layout::RAW, entry.path);
+        if layout::role(&file) != FileRole::Raw {
+            continue;
+        }
+        plan.raw_files += 1;
+        files.push((file.clone(), entry.blob.clone(), plan.documents.len()));
+        let bytes = ctx.repo.read_blob(&entry.blob)?;
+        if bytes.len() > MAX_RAW_FILE_BYTES {
+            failed_files.insert(file.clone());
+            plan.documents.push(DocumentOutcome {
+                file: file.clone(),
+                index: None,
+                line: None,
+                kind: None,
+                name: None,
+                outcome: Outcome::Error,
+                path: None,
+                reason: Some(format!(
+                    "the file is {:.1} MiB, more than the {} MiB hhsync reads at once; split it into smaller files",
+                    bytes.len() as f64 / 1048576.0,
+                    MAX_RAW_FILE_BYTES / 1048576
+                )),
+                invalid: false,
+            });
+            continue;
+        }
+        for doc in split_documents(&bytes) {
+            let outcome_index = plan.documents.len();
+            let mut outcome = DocumentOutcome {
+                file: file.clone(),
+                index: Some(doc.index),
+                line: Some(doc.content_line),
+                kind: None,
+                name: None,
+                outcome: Outcome::Error,
+                path: None,
+                reason: None,
+                invalid: false,
+            };
+            let parsed = match parse_document(doc.bytes, doc.start_line, &limits) {
+                Ok(parsed) => parsed,
+                Err(e) => {
+                    outcome.reason = Some(e.to_string());
+                    failed_files.insert(file.clone());
+                    plan.documents.push(outcome);
+                    continue;
+                }
+            };
+            // Parsing succeeded, so the bytes are UTF-8.
+            let body = String::from_utf8_lossy(doc.bytes).into_owned();
+            outcome.kind = parsed.value.get("kind").and_then(Value::as_str).map(str::to_owned);
+            outcome.name = resource_name(&parsed.value);
+            let label = match (&outcome.kind, &outcome.name) {
+                (Some(k), Some(n)) => format!("{k}-{n}"),
+                _ => format!("{}-{}", file.trim_start_matches("raw/"), doc.index),
+            };
+            let mut keep = |reason: String, outcome: &mut DocumentOutcome| {
+                outcome.outcome = Outcome::Unmanaged;
+                keeps.push(Keep {
+                    outcome: outcome_index,
+                    stem: layout::safe_stem(&label),
+                    text: unmanaged_text(&reason, &file, doc.index, doc.content_line, &body),
+                });
+                outcome.reason = Some(reason);
+            };
+            match classify(&parsed.value) {
+                Classification::Incomplete { reason } => keep(format!("not a Kubernetes resource: {reason}"), &mut outcome),
+                Classification::NotHedgehog { api_version, kind } => {
+                    keep(format!("{kind} ({api_version}) is not a Hedgehog resource"), &mut outcome)
+                }
+                Classification::HedgehogUnmanaged { api_version, kind } => {
+                    keep(format!("{kind} ({api_version}) is a Hedgehog kind that hhsync does not manage"), &mut outcome)
+                }
+                Classification::Managed { kind, legacy } => {
+                    let mut value = canonical(&parsed.value);
+                    let mut notes = Vec::new();
+                    if legacy {
+                        value["apiVersion"] = Value::String(kind.api_version());
+                        notes.push(format!("legacy apiVersion rewritten as {}", kind.api_version()));
+                    }
+                    let issues = validate_document(kind, &value);
+                    let errors = describe(&issues, &parsed, Severity::Error);
+                    match (&outcome.name, errors.is_empty()) {
+                        (Some(name), true) => {
+                            notes.extend(describe(&issues, &parsed, Severity::Warning).into_iter().map(|w| format!("warning: {w}")));
+                            outcome.outcome = Outcome::Managed;
+                            outcome.kind = Some(kind.name().to_owned());
+                            outcome.reason = (!notes.is_empty()).then(|| notes.join("; "));
+                            candidates.push(Candidate { outcome: outcome_index, kind, name: name.clone(), value });
+                        }
+                        (None, _) => keep("metadata.name is missing or not a string".to_owned(), &mut outcome),
+                        (Some(_), false) => keep(format!("invalid {kind}: {}", errors.join("; ")), &mut outcome),
+                    }
+                }
+            }
+            plan.documents.push(outcome);
+        }
+    }
+
+    resolve_duplicates(&mut plan, &mut candidates, &mut failed_files);
+    write_managed(ctx, &mut plan, &candidates)?;
+    write_unmanaged(ctx, &mut plan, &keeps)?;
+    archive(ctx, &mut plan, &files, &failed_files)?;
+    Ok(plan)
+}
+
+/// Two documents with the same kind and name: identical ones are one resource; different ones
+/// are an error on both (no guessing which the user meant).
+fn resolve_duplicates(plan: &mut IngestPlan, candidates: &mut Vec<Candidate>, failed_files: &mut HashSet<String>) {
+    let mut groups: HashMap<(Kind, String), Vec<usize>> = HashMap::new();
+    for (i, c) in candidates.iter().enumerate() {
+        groups.entry((c.kind, c.name.clone())).or_default().push(i);
+    }
+    let mut drop: HashSet<usize> = HashSet::new();
+    for ((kind, name), members) in groups.into_iter().filter(|(_, m)| m.len() > 1) {
+        let first = &candidates[members[0]];
+        let where_ = |c: &Candidate| {
+            let d = &plan.documents[c.outcome];
+            format!("{} document {} (line {})", d.file, d.index.unwrap_or(0), d.line.unwrap_or(0))
+        };
+        let identical = members.iter().all(|&m| same_content(&candidates[m].value, &first.value));
+        let places: Vec<String> = members.iter().map(|&m| where_(&candidates[m])).collect();
+        for (n, &m) in members.iter().enumerate() {
+            let d = &mut plan.documents[candidates[m].outcome];
+            if identical {
+                if n > 0 {
+                    d.reason = Some(format!("same as {}", places[0]));
+                    drop.insert(m);
+                }
+            } else {
+                d.outcome = Outcome::Error;
+                d.reason = Some(format!("{kind}/{name} is defined differently in {}; keep one", places.join(" and ")));
+                failed_files.insert(d.file.clone());
+                drop.insert(m);
+            }
+        }
+    }
+    // Identical duplicates share the first one's path, filled in by write_managed.
+    let mut index = 0;
+    candidates.retain(|_| {
+        index += 1;
+        !drop.contains(&(index - 1))
+    });
+}
+
+fn write_managed(ctx: &IngestContext<'_>, plan: &mut IngestPlan, candidates: &[Candidate]) -> Result<()> {
+    let mut resulting: HashMap<(Kind, String), Value> =
+        ctx.fabric.iter().map(|(k, n, v)| ((*k, n.clone()), v.clone())).collect();
+    let mut paths: HashMap<(Kind, String), String> = HashMap::new();
+    for c in candidates {
+        let existing = (ctx.existing_path)(c.kind, &c.name);
+        let path = existing.clone().unwrap_or_else(|| layout::managed_path(c.kind, &c.name));
+        let repo_path = layout::join(ctx.directory, &path);
+        let unchanged = match ctx.repo.blob_at(ctx.tip, &repo_path)? {
+            Some(blob) => {
+                let bytes = ctx.repo.read_blob(&blob)?;
+                super::resource::read_resource_file(&bytes, c.kind)
+                    .map(|f| same_content(&f.parsed.value, &c.value))
+                    .unwrap_or(false)
+            }
+            None => false,
+        };
+        if !unchanged {
+            plan.writes.push(FileWrite::Put { path: repo_path, bytes: render_resource(&c.value).into_bytes() });
+        }
+        let d = &mut plan.documents[c.outcome];
+        d.path = Some(path.clone());
+        if unchanged && d.reason.is_none() {
+            d.reason = Some("unchanged".to_owned());
+        }
+        paths.insert((c.kind, c.name.clone()), path);
+        resulting.insert((c.kind, c.name.clone()), c.value.clone());
+    }
+    // Identical duplicates point at the path of the resource they duplicate.
+    for d in plan.documents.iter_mut().filter(|d| d.outcome == Outcome::Managed && d.path.is_none()) {
+        if let (Some(kind), Some(name)) = (d.kind.as_deref().and_then(Kind::from_name), &d.name) {
+            d.path = paths.get(&(kind, name.clone())).cloned();
+        }
+    }
+    // Fabric-wide rules on the fabric as it will be: references that point nowhere are
+    // reported, but the resource is still managed.
+    let all: Vec<(Kind, String, Value)> = resulting.into_iter().map(|((k, n), v)| (k, n, v)).collect();
+    let inputs: Vec<FabricResource<'_>> = all.iter().map(|(k, n, v)| FabricResource { kind: *k, name: n, document: v }).collect();
+    let mut by_resource: HashMap<(Kind, &str), Vec<String>> = HashMap::new();
+    for (i, issue) in validate_fabric(&inputs) {
+        if issue.severity == Severity::Error {
+            let r = &inputs[i];
+            by_resource.entry((r.kind, r.name)).or_default().push(format!("{}: {}", issue.path, issue.message));
+        }
+    }
+    for c in candidates {
+        if let Some(problems) = by_resource.get(&(c.kind, c.name.as_str())) {
+            let d = &mut plan.documents[c.outcome];
+            d.invalid = true;
+            let text = format!("managed, but invalid: {}", problems.join("; "));
+            d.reason = Some(match d.reason.take() {
+                Some(r) if r != "unchanged" => format!("{r}; {text}"),
+                _ => text,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn write_unmanaged(ctx: &IngestContext<'_>, plan: &mut IngestPlan, keeps: &[Keep]) -> Result<()> {
+    let mut taken: HashSet<String> = HashSet::new();
+    for k in keeps {
+        let mut n = 1;
+        let path = loop {
+            let candidate = if n == 1 { format!("{}/{}.yaml", layout::UNMANAGED, k.stem) } else { format!("{}/{}-{n}.yaml", layout::UNMANAGED, k.stem) };
+            n += 1;
+            if taken.contains(&candidate) {
+                continue;
+            }
+            let repo_path = layout::join(ctx.directory, &candidate);
+            match ctx.repo.blob_at(ctx.tip, &repo_path)? {
+                None => {
+                    plan.writes.push(FileWrite::Put { path: repo_path, bytes: k.text.clone().into_bytes() });
+                    break candidate;
+                }
+                Some(blob) if ctx.repo.read_blob(&blob)? == k.text.as_bytes() => break candidate,
+                Some(_) => continue,
+            }
+        };
+        taken.insert(path.clone());
+        plan.documents[k.outcome].path = Some(path);
+    }
+    Ok(())
+}
+
+/// Renames every raw file whose documents all found a home to `*.yaml.archived` and logs it.
+fn archive(ctx: &IngestContext<'_>, plan: &mut IngestPlan, files: &[(String, String, usize)], failed: &HashSet<String>) -> Result<()> {
+    for (file, blob, _) in files.iter().filter(|(f, _, _)| !failed.contains(f)) {
+        let docs: Vec<&DocumentOutcome> = plan.documents.iter().filter(|d| &d.file == file).collect();
+        let mut archived = format!("{file}{}", layout::ARCHIVED_SUFFIX);
+        let mut n = 2;
+        while ctx.repo.blob_at(ctx.tip, &layout::join(ctx.directory, &archived))?.is_some()
+            || plan.writes.iter().any(|w| w.path() == layout::join(ctx.directory, &archived))
+        {
+            let stem = file.strip_suffix(".yaml").or_else(|| file.strip_suffix(".yml")).unwrap_or(file);
+            let ext = &file[stem.len()..];
+            archived = format!("{stem}.{n}{ext}{}", layout::ARCHIVED_SUFFIX);
+            n += 1;
+        }
+        plan.writes.push(FileWrite::Delete { path: layout::join(ctx.directory, file) });
+        plan.writes.push(FileWrite::PutBlob { path: layout::join(ctx.directory, &archived), blob: blob.clone() });
+        plan.archived.push(ArchiveEntry {
+            operation: "archive",
+            original_file: file.clone(),
+            archived_file: archived,
+            archived_at: ctx.now.to_owned(),
+            documents: docs.len(),
+            managed: docs.iter().filter(|d| d.outcome == Outcome::Managed).count(),
+            unmanaged: docs.iter().filter(|d| d.outcome == Outcome::Unmanaged).count(),
+        });
+    }
+    if !plan.archived.is_empty() {
+        let log_path = layout::join(ctx.directory, layout::ARCHIVE_LOG);
+        let existing = match ctx.repo.blob_at(ctx.tip, &log_path)? {
+            Some(blob) => Some(ctx.repo.read_blob(&blob)?),
+            None => None,
+        };
+        let bytes = append_archive_log(existing.as_deref(), &plan.archived, ctx.now);
+        plan.writes.push(FileWrite::Put { path: log_path, bytes });
+    }
+    Ok(())
+}

@@ -1,0 +1,144 @@
+//! What each path inside a fabric's GitOps directory is.
+
+use crate::hedgehog::Kind;
+
+pub const RAW: &str = "raw";
+pub const MANAGED: &str = "managed";
+pub const UNMANAGED: &str = "unmanaged";
+pub const META: &str = ".hnp";
+pub const MANIFEST: &str = ".hnp/manifest.yaml";
+pub const ARCHIVE_LOG: &str = ".hnp/archive-log.yaml";
+pub const README: &str = "README.md";
+pub const KEEP: &str = ".gitkeep";
+pub const ARCHIVED_SUFFIX: &str = ".archived";
+
+/// The role of a file, by its path relative to the GitOps directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileRole {
+    /// README.md, .hnp/*, .gitkeep files: structure, not content.
+    Structure,
+    /// A YAML file in raw/ waiting to be ingested.
+    Raw,
+    /// An ingested raw file, renamed to `*.yaml.archived`.
+    Archived,
+    /// `managed/<plural>/<file>.yaml`: one resource of this kind.
+    Managed(Kind),
+    /// A file in unmanaged/.
+    Unmanaged,
+    /// A file where it does not belong, with the reason.
+    Stray(String),
+}
+
+fn is_yaml(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".yaml") || lower.ends_with(".yml")
+}
+
+pub fn role(path: &str) -> FileRole {
+    let parts: Vec<&str> = path.split('/').collect();
+    let file = parts.last().copied().unwrap_or_default();
+    if file == KEEP || path == README || parts[0] == META {
+        return FileRole::Structure;
+    }
+    match parts[0] {
+        RAW if file.ends_with(ARCHIVED_SUFFIX) => FileRole::Archived,
+        RAW if is_yaml(file) => FileRole::Raw,
+        RAW => FileRole::Stray(format!("{path} is not a .yaml or .yml file; ingestion skips it")),
+        UNMANAGED => FileRole::Unmanaged,
+        MANAGED => match parts.as_slice() {
+            [_, plural, file] => match Kind::from_plural(plural) {
+                Some(kind) if is_yaml(file) => FileRole::Managed(kind),
+                Some(_) => FileRole::Stray(format!("{path} is not a .yaml file")),
+                None => FileRole::Stray(format!("managed/{plural}/ is not the folder of a Hedgehog kind")),
+            },
+            [_, _] => FileRole::Stray("files directly in managed/ are not read; resources go in managed/<kind plural>/".to_owned()),
+            _ => FileRole::Stray("nested folders inside managed/<kind plural>/ are not read".to_owned()),
+        },
+        _ => FileRole::Stray("outside raw/, managed/ and unmanaged/".to_owned()),
+    }
+}
+
+/// The file a new resource is written to.
+pub fn managed_path(kind: Kind, name: &str) -> String {
+    format!("{MANAGED}/{}/{name}.yaml", kind.plural())
+}
+
+/// Joins the GitOps directory and a path inside it into a repository path.
+pub fn join(directory: &str, path: &str) -> String {
+    if directory.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{directory}/{path}")
+    }
+}
+
+/// A file-name-safe form of a label: lowercase ASCII letters, digits, `-` and `_` (anything
+/// else, `.` and `/` included, becomes `_`), at most 100 characters. Used for unmanaged/ file names, which come
+/// from documents that may name anything.
+pub fn safe_stem(label: &str) -> String {
+    let mut out: String = label
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c.to_ascii_lowercase() } else { '_' })
+        .collect();
+    out.truncate(100);
+    let trimmed = out.trim_matches('_');
+    if trimmed.is_empty() { "document".to_owned() } else { trimmed.to_owned() }
+}
+
+/// Normalises a GitOps directory given by a user: no leading/trailing `/`, no `.`/`..`
+/// segments, no backslashes. `""` (or `.`) is the repository root.
+pub fn normalize_directory(dir: &str) -> Result<String, String> {
+    let trimmed = dir.trim().trim_matches('/');
+    if trimmed == "." || trimmed.is_empty() {
+        return Ok(String::new());
+    }
+    if trimmed.contains('\\') {
+        return Err(format!("directory {dir:?}: use / to separate folders"));
+    }
+    for segment in trimmed.split('/') {
+        if segment.is_empty() || segment == "." || segment == ".." || segment == ".git" {
+            return Err(format!("directory {dir:?}: {segment:?} is not allowed as a folder name"));
+        }
+    }
+    Ok(trimmed.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_of_paths() {
+        assert_eq!(role("raw/prepop.yaml"), FileRole::Raw);
+        assert_eq!(role("raw/sub/x.YML"), FileRole::Raw);
+        assert_eq!(role("raw/prepop.yaml.archived"), FileRole::Archived);
+        assert_eq!(role("raw/.gitkeep"), FileRole::Structure);
+        assert_eq!(role(".hnp/manifest.yaml"), FileRole::Structure);
+        assert_eq!(role("README.md"), FileRole::Structure);
+        assert_eq!(role("managed/switches/leaf-01.yaml"), FileRole::Managed(Kind::Switch));
+        assert_eq!(role("managed/vpcs/.gitkeep"), FileRole::Structure);
+        assert!(matches!(role("managed/tests/api-test.yaml"), FileRole::Stray(r) if r.contains("managed/tests/")));
+        assert!(matches!(role("managed/x.yaml"), FileRole::Stray(_)));
+        assert!(matches!(role("test/test_gitops.yaml"), FileRole::Stray(_)));
+        assert_eq!(role("unmanaged/configmap-x.yaml"), FileRole::Unmanaged);
+        assert!(matches!(role("raw/notes.txt"), FileRole::Stray(_)));
+    }
+
+    #[test]
+    fn safe_stems_cannot_escape() {
+        assert_eq!(safe_stem("../../etc/passwd"), "etc_passwd");
+        assert_eq!(safe_stem("/abs"), "abs");
+        assert_eq!(safe_stem("ConfigMap-A.b"), "configmap-a_b");
+        assert_eq!(safe_stem("..."), "document");
+        assert!(!safe_stem(&"x".repeat(500)).contains('/'));
+    }
+
+    #[test]
+    fn directories_are_normalised() {
+        assert_eq!(normalize_directory("/gitops/hedgehog/fabric-1/").unwrap(), "gitops/hedgehog/fabric-1");
+        assert_eq!(normalize_directory(".").unwrap(), "");
+        assert!(normalize_directory("a/../b").is_err());
+        assert!(normalize_directory("a//b").is_err());
+        assert!(normalize_directory("a\\b").is_err());
+    }
+}

@@ -1,0 +1,90 @@
+//! Versioned schema migrations. Each entry runs once, in order, inside a transaction, and
+//! `PRAGMA user_version` records how far a database has come. Never edit a released entry:
+//! add a new one.
+
+pub(super) const MIGRATIONS: &[&str] = &[
+    // 1: repositories, fabrics, resources (desired + draft columns), files the tool keeps but
+    // does not manage, raw files waiting, sync operations and ingestion reports.
+    r#"
+CREATE TABLE repositories (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    url         TEXT NOT NULL,
+    branch      TEXT NOT NULL,
+    clone_dir   TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE fabrics (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT NOT NULL UNIQUE,
+    repository_id  INTEGER NOT NULL REFERENCES repositories(id),
+    branch         TEXT NOT NULL,
+    directory      TEXT NOT NULL,
+    synced_commit  TEXT,
+    synced_at      TEXT,
+    created_at     TEXT NOT NULL,
+    UNIQUE (repository_id, branch, directory)
+);
+CREATE TABLE resources (
+    id                INTEGER PRIMARY KEY,
+    fabric_id         INTEGER NOT NULL REFERENCES fabrics(id) ON DELETE CASCADE,
+    kind              TEXT NOT NULL,
+    name              TEXT NOT NULL,
+    path              TEXT,
+    desired_text      TEXT,
+    desired_value     TEXT,
+    desired_blob      TEXT,
+    desired_commit    TEXT,
+    legacy            INTEGER NOT NULL DEFAULT 0,
+    document_issues   TEXT NOT NULL DEFAULT '[]',
+    issues            TEXT NOT NULL DEFAULT '[]',
+    draft_text        TEXT,
+    draft_value       TEXT,
+    draft_deleted     INTEGER NOT NULL DEFAULT 0,
+    draft_base_blob   TEXT,
+    draft_updated_at  TEXT,
+    UNIQUE (fabric_id, kind, name)
+);
+CREATE INDEX resources_by_path ON resources (fabric_id, path);
+CREATE TABLE unmanaged_files (
+    fabric_id  INTEGER NOT NULL REFERENCES fabrics(id) ON DELETE CASCADE,
+    path       TEXT NOT NULL,
+    reason     TEXT NOT NULL,
+    blob       TEXT NOT NULL,
+    PRIMARY KEY (fabric_id, path)
+);
+CREATE TABLE raw_files (
+    fabric_id  INTEGER NOT NULL REFERENCES fabrics(id) ON DELETE CASCADE,
+    path       TEXT NOT NULL,
+    blob       TEXT NOT NULL,
+    PRIMARY KEY (fabric_id, path)
+);
+CREATE TABLE sync_operations (
+    id             INTEGER PRIMARY KEY,
+    fabric_id      INTEGER NOT NULL REFERENCES fabrics(id) ON DELETE CASCADE,
+    kind           TEXT NOT NULL,
+    trigger        TEXT NOT NULL,
+    started_at     TEXT NOT NULL,
+    finished_at    TEXT,
+    status         TEXT NOT NULL,
+    commit_before  TEXT,
+    commit_after   TEXT,
+    counts         TEXT NOT NULL DEFAULT '{}',
+    error          TEXT,
+    pr_url         TEXT
+);
+CREATE INDEX sync_operations_by_fabric ON sync_operations (fabric_id, id);
+CREATE TABLE ingestion_reports (
+    operation_id  INTEGER NOT NULL REFERENCES sync_operations(id) ON DELETE CASCADE,
+    file          TEXT NOT NULL,
+    doc_index     INTEGER,
+    line          INTEGER,
+    kind          TEXT,
+    name          TEXT,
+    outcome       TEXT NOT NULL,
+    path          TEXT,
+    reason        TEXT
+);
+CREATE INDEX ingestion_reports_by_operation ON ingestion_reports (operation_id);
+"#,
+];

@@ -1,0 +1,117 @@
+//! The local state: one SQLite file (WAL) in the data directory, shared by the app and the CLI.
+//!
+//! It holds the repositories and fabrics the user added, each fabric's resources as of its last
+//! synced commit (and, from the drafts issue on, local edits), what is kept but not managed,
+//! and the audit trail of sync operations. Everything here can be rebuilt from Git except
+//! drafts, which is why writes that move a fabric forward happen in one transaction.
+
+mod fabrics;
+mod migrations;
+mod operations;
+mod repos;
+mod resources;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+pub use fabrics::FabricRow;
+pub use operations::{OperationRow, ReportRow};
+pub use repos::RepoRow;
+pub use resources::{ResourceRow, ResourceStatus, ResourceUpsert, StoredIssue, StoredIssues, ValidationInput};
+
+use crate::error::{Error, Result};
+
+/// Opens connections to the database file; each call gets its own connection so threads do not
+/// share one.
+#[derive(Debug, Clone)]
+pub struct Store {
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self> {
+        let store = Self { path: path.to_owned() };
+        let mut conn = store.connect()?;
+        store.migrate(&mut conn)?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A new connection with the house settings.
+    pub fn connect(&self) -> Result<Connection> {
+        let conn = Connection::open(&self.path).map_err(|e| self.err(e))?;
+        conn.busy_timeout(Duration::from_secs(10)).map_err(|e| self.err(e))?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+            .map_err(|e| self.err(e))?;
+        Ok(conn)
+    }
+
+    pub(crate) fn err(&self, e: rusqlite::Error) -> Error {
+        Error::Storage { path: self.path.clone(), message: e.to_string() }
+    }
+
+    fn migrate(&self, conn: &mut Connection) -> Result<()> {
+        let version: usize = conn
+            .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+            .map_err(|e| self.err(e))? as usize;
+        if version > migrations::MIGRATIONS.len() {
+            return Err(Error::Storage {
+                path: self.path.clone(),
+                message: format!(
+                    "schema version {version} is newer than this hhsync understands ({}); update hhsync",
+                    migrations::MIGRATIONS.len()
+                ),
+            });
+        }
+        for (i, sql) in migrations::MIGRATIONS.iter().enumerate().skip(version) {
+            let tx = conn.transaction().map_err(|e| self.err(e))?;
+            tx.execute_batch(sql).map_err(|e| self.err(e))?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(|e| self.err(e))?;
+            tx.commit().map_err(|e| self.err(e))?;
+            tracing::info!(version = i + 1, path = %self.path.display(), "migrated database");
+        }
+        Ok(())
+    }
+}
+
+/// The current time as RFC 3339 UTC, the one timestamp format in the database.
+pub fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_a_new_file_once_and_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite3");
+        let store = Store::open(&path).unwrap();
+        let conn = store.connect().unwrap();
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v as usize, migrations::MIGRATIONS.len());
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        drop(conn);
+        Store::open(&path).unwrap();
+    }
+
+    #[test]
+    fn refuses_a_newer_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite3");
+        let store = Store::open(&path).unwrap();
+        store.connect().unwrap().pragma_update(None, "user_version", 999).unwrap();
+        let err = Store::open(&path).unwrap_err();
+        assert!(err.to_string().contains("newer"), "{err}");
+    }
+}

@@ -1,0 +1,143 @@
+//! Applying a commit to the store: the files below the fabric's directory that changed since
+//! the synced commit (all of them on the first sync) are read, classified and written in one
+//! transaction together with the new synced commit. Unchanged files are never read.
+
+use std::collections::HashSet;
+
+use crate::error::Result;
+use crate::git::{GitRepo, TreeChange};
+use crate::gitops::layout::{self, FileRole};
+use crate::gitops::resource::read_resource_file;
+use crate::hedgehog::validate_document;
+use crate::store::{FabricRow, ResourceUpsert, StoredIssue, Store};
+
+/// What an apply touched.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ApplyCounts {
+    pub files: usize,
+    pub added: usize,
+    pub changed: usize,
+    pub deleted: usize,
+    /// Files found where they do not belong or not readable as a resource.
+    pub unmanaged: usize,
+}
+
+/// Issues of one document, with the file lines of their fields.
+pub fn document_issues(kind: crate::hedgehog::Kind, parsed: &crate::yaml::Parsed) -> Vec<StoredIssue> {
+    validate_document(kind, &parsed.value)
+        .into_iter()
+        .map(|i| StoredIssue {
+            line: parsed.line_of(&i.path),
+            path: i.path.to_string(),
+            message: i.message,
+            severity: match i.severity {
+                crate::hedgehog::Severity::Error => "error".to_owned(),
+                crate::hedgehog::Severity::Warning => "warning".to_owned(),
+            },
+            rule: i.rule.to_owned(),
+        })
+        .collect()
+}
+
+/// Brings the fabric's stored state to `to`. The caller holds the fabric's lock.
+pub fn apply_commit(store: &Store, repo: &GitRepo, fabric: &FabricRow, to: &str) -> Result<ApplyCounts> {
+    let changes: Vec<TreeChange> = match fabric.synced_commit.as_deref() {
+        Some(from) if from == to => return Ok(ApplyCounts::default()),
+        Some(from) => repo.diff_files(from, to, &fabric.directory)?,
+        None => repo
+            .list_files(to, &fabric.directory)?
+            .into_iter()
+            .map(|e| TreeChange { path: e.path, old_blob: None, new_blob: Some(e.blob) })
+            .collect(),
+    };
+    let mut counts = ApplyCounts { files: changes.len(), ..ApplyCounts::default() };
+    let mut conn = store.connect()?;
+    let tx = conn.transaction().map_err(|e| store.err(e))?;
+    let mut kept_paths: HashSet<String> = HashSet::new();
+
+    // Additions and modifications first, so that a file renamed within this range keeps its
+    // resource (the upsert re-points it before the old path is removed).
+    for change in changes.iter().filter(|c| c.new_blob.is_some()) {
+        let blob = change.new_blob.as_deref().unwrap_or_default();
+        let path = change.path.as_str();
+        match layout::role(path) {
+            FileRole::Managed(kind) => {
+                let bytes = repo.read_blob(blob)?;
+                match read_resource_file(&bytes, kind) {
+                    Ok(file) => {
+                        // A second file for a resource that already lives elsewhere is kept
+                        // aside rather than silently replacing the first.
+                        if let Some(existing) = store.resource(&tx, fabric.id, kind.name(), &file.name)? {
+                            if let Some(other) = existing.path.filter(|p| p != path) {
+                                let other_still_there = repo.blob_at(to, &layout::join(&fabric.directory, &other))?.is_some();
+                                if other_still_there {
+                                    store.remove_desired_at(&tx, fabric.id, path)?;
+                                    let reason = format!("{kind}/{} is already defined in {other}", file.name);
+                                    store.upsert_unmanaged(&tx, fabric.id, path, &reason, blob)?;
+                                    counts.unmanaged += 1;
+                                    continue;
+                                }
+                            }
+                        }
+                        if change.old_blob.is_some() { counts.changed += 1 } else { counts.added += 1 }
+                        let text = String::from_utf8_lossy(&bytes).into_owned();
+                        let issues = document_issues(kind, &file.parsed);
+                        store.remove_file(&tx, fabric.id, path)?;
+                        store.upsert_desired(&tx, fabric.id, &ResourceUpsert {
+                            kind: kind.name().to_owned(),
+                            name: file.name.clone(),
+                            path: path.to_owned(),
+                            text,
+                            value: file.parsed.value,
+                            blob: blob.to_owned(),
+                            commit: to.to_owned(),
+                            legacy: file.legacy,
+                            document_issues: issues,
+                        })?;
+                        kept_paths.insert(path.to_owned());
+                    }
+                    Err(reason) => {
+                        store.remove_desired_at(&tx, fabric.id, path)?;
+                        store.upsert_unmanaged(&tx, fabric.id, path, &reason, blob)?;
+                        counts.unmanaged += 1;
+                    }
+                }
+            }
+            FileRole::Raw => {
+                store.upsert_raw(&tx, fabric.id, path, blob)?;
+            }
+            FileRole::Unmanaged => {
+                let bytes = repo.read_blob(blob)?;
+                store.upsert_unmanaged(&tx, fabric.id, path, &unmanaged_reason(&bytes), blob)?;
+            }
+            FileRole::Stray(reason) => {
+                store.upsert_unmanaged(&tx, fabric.id, path, &reason, blob)?;
+                counts.unmanaged += 1;
+            }
+            FileRole::Structure | FileRole::Archived => {}
+        }
+    }
+    for change in changes.iter().filter(|c| c.new_blob.is_none()) {
+        if !kept_paths.contains(&change.path) {
+            if matches!(layout::role(&change.path), FileRole::Managed(_)) {
+                counts.deleted += 1;
+            }
+            store.remove_desired_at(&tx, fabric.id, &change.path)?;
+            store.remove_file(&tx, fabric.id, &change.path)?;
+        }
+    }
+    store.set_synced_commit(&tx, fabric.id, to)?;
+    super::revalidate::revalidate(store, &tx, fabric.id)?;
+    tx.commit().map_err(|e| store.err(e))?;
+    Ok(counts)
+}
+
+/// The reason hhsync wrote at the top of an unmanaged file, or a generic one.
+fn unmanaged_reason(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    text.lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# Kept unmanaged by hhsync: "))
+        .map(str::to_owned)
+        .unwrap_or_else(|| "kept in unmanaged/".to_owned())
+}

@@ -1,0 +1,7 @@
+//! Moving a fabric's local state forward to a commit (pull), and keeping its validation
+//! up to date. Drafts, three-way merges and push come with the bidirectional-sync issue.
+
+pub mod apply;
+pub mod revalidate;
+
+pub use apply::{apply_commit, ApplyCounts};

@@ -154,6 +154,10 @@ mod schema_tests;
 mod rules_tests;
 
 #[cfg(test)]
+#[path = "connection_tests.rs"]
+mod connection_tests;
+
+#[cfg(test)]
 #[path = "vpc_tests.rs"]
 mod vpc_tests;
 

@@ -153,19 +153,40 @@ impl Store {
 
     /// Forgets the resource read from `path`, unless it now lives at another path (a rename
     /// within one pull). Resources with a draft keep the draft and lose only the desired part.
-    pub fn remove_desired_at(&self, conn: &Connection, fabric_id: i64, path: &str) -> Result<()> {
-        conn.execute(
+    /// Returns how many resources lost their desired version.
+    pub fn remove_desired_at(&self, conn: &Connection, fabric_id: i64, path: &str) -> Result<usize> {
+        let deleted = conn.execute(
             "DELETE FROM resources WHERE fabric_id = ?1 AND path = ?2 AND draft_text IS NULL AND draft_deleted = 0",
             params![fabric_id, path],
         )
         .map_err(|e| self.err(e))?;
-        conn.execute(
+        let kept_drafts = conn.execute(
             "UPDATE resources SET desired_text = NULL, desired_value = NULL, desired_blob = NULL, desired_commit = NULL, path = NULL
              WHERE fabric_id = ?1 AND path = ?2",
             params![fabric_id, path],
         )
         .map_err(|e| self.err(e))?;
-        Ok(())
+        Ok(deleted + kept_drafts)
+    }
+
+    /// Forgets other resources that were read from `path` before it was changed to hold
+    /// `kind`/`name` (someone renamed the resource inside the file).
+    pub fn remove_others_at(&self, conn: &Connection, fabric_id: i64, path: &str, kind: &str, name: &str) -> Result<usize> {
+        let n = conn
+            .execute(
+                "DELETE FROM resources WHERE fabric_id = ?1 AND path = ?2 AND NOT (kind = ?3 AND name = ?4)
+                 AND draft_text IS NULL AND draft_deleted = 0",
+                params![fabric_id, path, kind, name],
+            )
+            .map_err(|e| self.err(e))?;
+        let m = conn
+            .execute(
+                "UPDATE resources SET desired_text = NULL, desired_value = NULL, desired_blob = NULL, desired_commit = NULL, path = NULL
+                 WHERE fabric_id = ?1 AND path = ?2 AND NOT (kind = ?3 AND name = ?4)",
+                params![fabric_id, path, kind, name],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(n + m)
     }
 
     pub fn resources(&self, conn: &Connection, fabric_id: i64) -> Result<Vec<ResourceRow>> {

@@ -83,6 +83,7 @@ pub fn apply_commit(store: &Store, repo: &GitRepo, fabric: &FabricRow, to: &str)
                         let text = String::from_utf8_lossy(&bytes).into_owned();
                         let issues = document_issues(kind, &file.parsed);
                         store.remove_file(&tx, fabric.id, path)?;
+                        counts.deleted += store.remove_others_at(&tx, fabric.id, path, kind.name(), &file.name)?;
                         store.upsert_desired(&tx, fabric.id, &ResourceUpsert {
                             kind: kind.name().to_owned(),
                             name: file.name.clone(),
@@ -119,10 +120,7 @@ pub fn apply_commit(store: &Store, repo: &GitRepo, fabric: &FabricRow, to: &str)
     }
     for change in changes.iter().filter(|c| c.new_blob.is_none()) {
         if !kept_paths.contains(&change.path) {
-            if matches!(layout::role(&change.path), FileRole::Managed(_)) {
-                counts.deleted += 1;
-            }
-            store.remove_desired_at(&tx, fabric.id, &change.path)?;
+            counts.deleted += store.remove_desired_at(&tx, fabric.id, &change.path)?;
             store.remove_file(&tx, fabric.id, &change.path)?;
         }
     }

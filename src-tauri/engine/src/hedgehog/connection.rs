@@ -185,68 +185,77 @@ fn check_ports(ends: &Endpoints<'_>, issues: &mut Vec<Issue>) {
     }
 }
 
+/// The devices of one end of the links.
+fn devices<'a>(ends: &Endpoints<'a>, end: &str) -> BTreeSet<&'a str> {
+    ends.ports.iter().filter(|p| p.end == end).filter_map(PortRef::device).collect()
+}
+
+/// The one device all ports of an end are on; a problem if they are on several.
+fn one_device<'a>(ends: &Endpoints<'a>, end: &str, problems: &mut Vec<String>) -> Option<&'a str> {
+    let set = devices(ends, end);
+    if set.len() > 1 {
+        let list: Vec<&str> = set.into_iter().collect();
+        problems.push(format!("all {end} ports must be on one device; found {}", list.join(", ")));
+        return None;
+    }
+    set.into_iter().next()
+}
+
+/// Two ends of a switch-to-switch connection are different switches.
+fn distinct(a: Option<&str>, b: Option<&str>, what: &str, problems: &mut Vec<String>) {
+    if let (Some(a), Some(b)) = (a, b) {
+        if a == b {
+            problems.push(format!("{what} connects {a:?} to itself; its two ends must be different switches"));
+        }
+    }
+}
+
 /// The devices of each end of the links must be what the connection type says.
 fn check_devices(ends: &Endpoints<'_>, type_path: &FieldPath, issues: &mut Vec<Issue>) {
-    let devices = |end: &str| -> BTreeSet<&str> { ends.ports.iter().filter(|p| p.end == end).filter_map(PortRef::device).collect() };
-    let mut fail = |message: String| issues.push(Issue::error(type_path.clone(), "connection", message));
-    let one = |end: &str, what: &str, fail: &mut dyn FnMut(String)| -> Option<String> {
-        let set = devices(end);
-        if set.len() > 1 {
-            let list: Vec<&str> = set.iter().copied().collect();
-            fail(format!("all {what} ports must be on one device; found {}", list.join(", ")));
-            return None;
-        }
-        set.into_iter().next().map(str::to_owned)
-    };
-    let distinct = |a: Option<String>, b: Option<String>, what: &str, fail: &mut dyn FnMut(String)| {
-        if let (Some(a), Some(b)) = (a, b) {
-            if a == b {
-                fail(format!("{what} connects {a:?} to itself; its two ends must be different switches"));
-            }
-        }
-    };
+    let mut problems = Vec::new();
     match ends.ty {
         "unbundled" | "bundled" => {
-            one("server", "server", &mut fail);
-            one("switch", "switch", &mut fail);
+            one_device(ends, "server", &mut problems);
+            one_device(ends, "switch", &mut problems);
         }
         "mclag" => {
-            one("server", "server", &mut fail);
+            one_device(ends, "server", &mut problems);
         }
         "eslag" => {
-            one("server", "server", &mut fail);
-            let switches = devices("switch").len();
+            one_device(ends, "server", &mut problems);
+            let switches = devices(ends, "switch").len();
             if switches > 4 {
-                fail(format!("an ESLAG connection spans at most 4 switches; this one has {switches}"));
+                problems.push(format!("an ESLAG connection spans at most 4 switches; this one has {switches}"));
             }
         }
         "fabric" => {
-            let spine = one("spine", "spine", &mut fail);
-            let leaf = one("leaf", "leaf", &mut fail);
-            distinct(spine, leaf, "this fabric connection", &mut fail);
+            let spine = one_device(ends, "spine", &mut problems);
+            let leaf = one_device(ends, "leaf", &mut problems);
+            distinct(spine, leaf, "this fabric connection", &mut problems);
         }
         "mesh" => {
-            let a = one("leaf1", "leaf1", &mut fail);
-            let b = one("leaf2", "leaf2", &mut fail);
-            distinct(a, b, "this mesh connection", &mut fail);
+            let a = one_device(ends, "leaf1", &mut problems);
+            let b = one_device(ends, "leaf2", &mut problems);
+            distinct(a, b, "this mesh connection", &mut problems);
         }
         "mclagDomain" => {
-            let a = one("switch1", "switch1", &mut fail);
-            let b = one("switch2", "switch2", &mut fail);
-            distinct(a, b, "this MCLAG domain", &mut fail);
+            let a = one_device(ends, "switch1", &mut problems);
+            let b = one_device(ends, "switch2", &mut problems);
+            distinct(a, b, "this MCLAG domain", &mut problems);
         }
         "gateway" => {
-            one("switch", "switch", &mut fail);
+            one_device(ends, "switch", &mut problems);
         }
         "vpcLoopback" => {
-            let all: BTreeSet<&str> = devices("switch1").union(&devices("switch2")).copied().collect();
+            let all: BTreeSet<&str> = devices(ends, "switch1").union(&devices(ends, "switch2")).copied().collect();
             if all.len() > 1 {
                 let list: Vec<&str> = all.into_iter().collect();
-                fail(format!("a VPC loopback stays on one switch; found {}", list.join(", ")));
+                problems.push(format!("a VPC loopback stays on one switch; found {}", list.join(", ")));
             }
         }
         _ => {}
     }
+    issues.extend(problems.into_iter().map(|message| Issue::error(type_path.clone(), "connection", message)));
 }
 
 /// Link IPs of fabric, mesh and gateway links: both ends or neither (gateway: both), each a /31,

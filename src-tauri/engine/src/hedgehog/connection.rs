@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::net::{parse_addr, Prefix};
-use super::rules::check_vlan;
+use super::rules::{check_vlan, is_unset};
 use super::Issue;
 use crate::yaml::FieldPath;
 
@@ -268,8 +268,7 @@ fn check_link_ips(spec: &Value, ty: &str, (a, b): (&str, &str), required: bool, 
     for (i, link) in links.iter().enumerate() {
         let path = type_path.key("links").index(i);
         let ip = |end: &str| link.get(end).and_then(|e| e.get("ip")).and_then(Value::as_str).filter(|s| !s.is_empty());
-        let (ip_a, ip_b) = (ip(a), ip(b));
-        let (ip_a, ip_b) = match (ip_a, ip_b) {
+        let (ip_a, ip_b) = match (ip(a), ip(b)) {
             (Some(x), Some(y)) => (x, y),
             (None, None) if !required => continue,
             _ => {
@@ -307,11 +306,15 @@ fn check_static_external(spec: &Value, type_path: &FieldPath, issues: &mut Vec<I
     let ip = switch.get("ip").and_then(Value::as_str).and_then(Prefix::parse);
     let next_hop = switch.get("nextHop").and_then(Value::as_str);
     match (ip, next_hop) {
-        (None, _) if switch.get("ip").is_none() => issues.push(Issue::error(path.key("ip"), rule, "a static external link needs the switch IP with its prefix length, e.g. 172.31.0.1/24")),
-        (Some(ip), Some(hop)) => match parse_addr(hop) {
-            Some(addr) if !ip.contains(addr) => issues.push(Issue::error(path.key("nextHop"), rule, format!("next hop {hop} is not inside {}", ip.masked()))),
-            _ => {}
-        },
+        (None, _) if is_unset(switch, "ip") => {
+            let message = "a static external link needs the switch IP with its prefix length, e.g. 172.31.0.1/24";
+            issues.push(Issue::error(path.key("ip"), rule, message));
+        }
+        (Some(ip), Some(hop)) => {
+            if let Some(addr) = parse_addr(hop).filter(|addr| !ip.contains(*addr)) {
+                issues.push(Issue::error(path.key("nextHop"), rule, format!("next hop {addr} is not inside {}", ip.masked())));
+            }
+        }
         (Some(_), None) => issues.push(Issue::error(path.key("nextHop"), rule, "a static external link needs a next hop")),
         _ => {}
     }

@@ -340,16 +340,15 @@ fn check_port_reuse(index: &Index<'_, '_>, out: &mut Vec<(usize, Issue)>) {
 /// Two VPC attachments of one connection to the same subnet, or both with the native VLAN; two
 /// external attachments of one connection on the same VLAN.
 fn check_attachment_clashes(index: &Index<'_, '_>, out: &mut Vec<(usize, Issue)>) {
-    let mut seen: Vec<(&str, String, bool, &str)> = Vec::new();
+    // connection -> (subnet, native VLAN, attachment name) of the attachments seen so far
+    let mut by_connection: HashMap<&str, Vec<(String, bool, &str)>> = HashMap::new();
     for (i, r) in index.of_kind(Kind::VPCAttachment) {
         let spec = r.document.get("spec").unwrap_or(&Value::Null);
         let (Some(conn), Some(subnet)) = (text(spec, "connection"), text(spec, "subnet")) else { continue };
         let subnet = attachment_subnet(subnet).map_or_else(|| subnet.to_owned(), |(v, s)| format!("{v}/{s}"));
         let native = spec.get("nativeVLAN").and_then(Value::as_bool) == Some(true);
-        for (other_conn, other_subnet, other_native, other) in &seen {
-            if *other_conn != conn {
-                continue;
-            }
+        let seen = by_connection.entry(conn).or_default();
+        for (other_subnet, other_native, other) in seen.iter() {
             let message = if *other_subnet == subnet {
                 format!("connection {conn:?} is already attached to {subnet} by {other:?}")
             } else if native && *other_native {
@@ -359,19 +358,21 @@ fn check_attachment_clashes(index: &Index<'_, '_>, out: &mut Vec<(usize, Issue)>
             };
             out.push((i, Issue::error(spec_path(&["connection"]), "attachment", message)));
         }
-        seen.push((conn, subnet, native, r.name));
+        seen.push((subnet, native, r.name));
     }
-    let mut vlans: Vec<(&str, i64, &str)> = Vec::new();
+    // (connection, VLAN) -> the first external attachment on it
+    let mut vlans: HashMap<(&str, i64), &str> = HashMap::new();
     for (i, r) in index.of_kind(Kind::ExternalAttachment) {
         let spec = r.document.get("spec").unwrap_or(&Value::Null);
         let Some(conn) = text(spec, "connection") else { continue };
         let holder = if spec.get("static").is_some_and(Value::is_object) { "static" } else { "switch" };
         let vlan = spec.get(holder).and_then(|h| h.get("vlan")).and_then(Value::as_i64).unwrap_or(0);
-        if let Some((_, _, other)) = vlans.iter().find(|(c, v, _)| *c == conn && *v == vlan) {
+        if let Some(other) = vlans.get(&(conn, vlan)) {
             let message = format!("connection {conn:?} already has an external attachment on VLAN {vlan}: {other:?}");
             out.push((i, Issue::error(spec_path(&[holder, "vlan"]), "external-attachment", message)));
+        } else {
+            vlans.insert((conn, vlan), r.name);
         }
-        vlans.push((conn, vlan, r.name));
     }
 }
 
@@ -431,8 +432,10 @@ fn check_vpcs_together(index: &Index<'_, '_>, out: &mut Vec<(usize, Issue)>) {
     }
     for s in &subnets {
         let Some(vlan) = s.vlan else { continue };
-        let others: Vec<String> = by_vlan[&(s.vlan_ns, vlan)]
-            .iter()
+        let others: Vec<String> = by_vlan
+            .get(&(s.vlan_ns, vlan))
+            .into_iter()
+            .flatten()
             .filter(|o| o.index != s.index)
             .map(|o| format!("subnet {:?} of VPC {:?}", o.name, o.vpc))
             .collect();

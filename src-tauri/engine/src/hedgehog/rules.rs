@@ -69,7 +69,7 @@ pub(crate) fn check_type_meta(kind: Kind, document: &Value, issues: &mut Vec<Iss
         Classification::Managed { kind: k, legacy } if k == kind => {
             if legacy {
                 let message = format!(
-                    "apiVersion {}/{LEGACY_VERSION} is the version before October 2024; rewrite it as {}",
+                    "apiVersion {}/{LEGACY_VERSION} is outdated (replaced by v1beta1 in October 2024); rewrite it as {}",
                     kind.group(),
                     kind.api_version()
                 );
@@ -83,9 +83,12 @@ pub(crate) fn check_type_meta(kind: Kind, document: &Value, issues: &mut Vec<Iss
             let message = format!("{api_version} {k} is not a {kind} (expected apiVersion {})", kind.api_version());
             issues.push(Issue::error(FieldPath::of(&["apiVersion"]), "kind", message));
         }
-        Classification::Incomplete { reason } => {
-            issues.push(Issue::error(FieldPath::root(), "kind", format!("{reason}; a {kind} needs apiVersion {} and kind {kind}", kind.api_version())));
+        // A document that is not a mapping at all is the schema layer's to report.
+        Classification::Incomplete { reason } if document.is_object() => {
+            let message = format!("{reason}; a {kind} needs apiVersion {} and kind {kind}", kind.api_version());
+            issues.push(Issue::error(FieldPath::root(), "kind", message));
         }
+        Classification::Incomplete { .. } => {}
     }
 }
 
@@ -151,15 +154,16 @@ fn check_metadata(kind: Kind, document: &Value, issues: &mut Vec<Issue>) {
         let path = meta.key("name");
         let len = name.chars().count();
         if name.is_empty() {
-            issues.push(Issue::error(path, "name", "the name is empty"));
+            issues.push(Issue::error(path.clone(), "name", "the name is empty"));
         } else if len > 253 {
-            issues.push(Issue::error(path, "name", format!("the name is {len} characters long; at most 253 are allowed")));
+            issues.push(Issue::error(path.clone(), "name", format!("the name is {len} characters long; at most 253 are allowed")));
         } else if !is_dns_subdomain(name) {
             let message = format!(
                 "{name:?} is not a valid name: use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit"
             );
-            issues.push(Issue::error(path, "name", message));
-        } else if matches!(kind, Kind::VPC | Kind::IPv4Namespace | Kind::External) && len > SHORT_NAME {
+            issues.push(Issue::error(path.clone(), "name", message));
+        }
+        if matches!(kind, Kind::VPC | Kind::IPv4Namespace | Kind::External) && (SHORT_NAME + 1..=253).contains(&len) {
             let message = format!("a {kind} name may be at most {SHORT_NAME} characters; {name:?} has {len}");
             issues.push(Issue::error(path, "name", message));
         }
@@ -178,11 +182,9 @@ fn check_metadata(kind: Kind, document: &Value, issues: &mut Vec<Issue>) {
             if !is_qualified_key(key) {
                 let message = format!("{key:?} is not a valid {what} key: a name of up to 63 letters, digits, '-', '_' or '.', optionally after a DNS prefix and '/'");
                 issues.push(Issue::error(path, "labels", message));
-            } else if let (true, Some(v)) = (field == "labels", value.as_str()) {
-                if !is_label_name(v, true) {
-                    let message = format!("{v:?} is not a valid label value: up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit");
-                    issues.push(Issue::error(path, "labels", message));
-                }
+            } else if let Some(v) = value.as_str().filter(|v| field == "labels" && !is_label_name(v, true)) {
+                let message = format!("{v:?} is not a valid label value: up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit");
+                issues.push(Issue::error(path, "labels", message));
             }
         }
     }

@@ -289,22 +289,19 @@ pub(crate) fn validate(kind: Kind, document: &Value, issues: &mut Vec<Issue>) {
         issues.push(Issue::error(root, RULE, format!("a resource must be a mapping of fields, not {}", describe(document))));
         return;
     };
-    let first = issues.len();
-    check_object(schema, map, &root, issues, &["metadata", "status"]);
+    let mut found = Vec::new();
+    check_object(schema, map, &root, &mut found, &["metadata", "status"]);
     match map.get("metadata") {
-        None | Some(Value::Null) => issues.push(Issue::error(root.key("metadata"), RULE, missing("metadata"))),
-        Some(metadata) => check_metadata(metadata, issues),
+        None | Some(Value::Null) => found.push(Issue::error(root.key("metadata"), RULE, missing("metadata"))),
+        Some(metadata) => check_metadata(metadata, &mut found),
     }
     // The CRD requires spec.switch and spec.neighbor, yet static attachments are valid without
     // them (Hedgehog's webhook checks each flavour); drop those two complaints for spec.static.
     if kind == Kind::ExternalAttachment && document.pointer("/spec/static").is_some_and(Value::is_object) {
-        let exempt = [FieldPath::of(&["spec", "switch"]), FieldPath::of(&["spec", "neighbor"])];
-        let mut index = 0;
-        issues.retain(|issue| {
-            index += 1;
-            index <= first || !(exempt.contains(&issue.path) && issue.message.starts_with("required field"))
-        });
+        let exempt = [(FieldPath::of(&["spec", "switch"]), missing("switch")), (FieldPath::of(&["spec", "neighbor"]), missing("neighbor"))];
+        found.retain(|issue| !exempt.iter().any(|(path, message)| issue.path == *path && issue.message == *message));
     }
+    issues.extend(found);
 }
 
 fn missing(field: &str) -> String {

@@ -264,7 +264,7 @@ impl<'l> Composer<'l> {
 }
 
 /// Resolves a scalar by the YAML 1.2 core schema. `None` means a float that JSON cannot hold.
-fn resolve_scalar(text: &str, style: ScalarStyle, core_tag: Option<&str>) -> Option<Value> {
+pub(super) fn resolve_scalar(text: &str, style: ScalarStyle, core_tag: Option<&str>) -> Option<Value> {
     match core_tag {
         Some("str") | Some("binary") | Some("timestamp") => return Some(Value::String(text.to_owned())),
         Some("null") => return Some(Value::Null),

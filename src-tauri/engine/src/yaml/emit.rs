@@ -23,7 +23,7 @@ fn indent(out: &mut String, n: usize) {
 }
 
 /// The inline form of a scalar or an empty collection.
-fn inline(value: &Value) -> String {
+pub(super) fn inline(value: &Value) -> String {
     match value {
         Value::Null => "null".to_owned(),
         Value::Bool(b) => b.to_string(),
@@ -92,7 +92,7 @@ fn write_seq(out: &mut String, items: &[Value], level: usize) {
 
 /// A string scalar: plain when that reads back as the same string, else single-quoted, else
 /// double-quoted with escapes (for line breaks and control characters).
-fn string(s: &str) -> String {
+pub(super) fn string(s: &str) -> String {
     if is_plain_safe(s) {
         return s.to_owned();
     }
@@ -123,7 +123,7 @@ fn string(s: &str) -> String {
     out
 }
 
-fn is_plain_safe(s: &str) -> bool {
+pub(super) fn is_plain_safe(s: &str) -> bool {
     let Some(first) = s.chars().next() else { return false };
     let last = s.chars().next_back().unwrap_or(first);
     if first.is_whitespace() || last.is_whitespace() || last == ':' {
@@ -180,3 +180,18 @@ fn is_sexagesimal(body: &str) -> bool {
 #[cfg(test)]
 #[path = "emit_tests.rs"]
 mod tests;
+
+/// A non-empty mapping or sequence as block lines indented by `level` spaces, each ending in a
+/// newline (sequences flush with their parent key, as [`render`] writes them).
+pub(super) fn render_block(value: &Value, level: usize) -> String {
+    let mut out = String::new();
+    match value {
+        Value::Object(map) => write_map(&mut out, map, level),
+        Value::Array(items) => write_seq(&mut out, items, level),
+        scalar => {
+            out.push_str(&inline(scalar));
+            out.push('\n');
+        }
+    }
+    out
+}

@@ -8,10 +8,12 @@
 
 mod compose;
 mod emit;
+mod patch;
 mod path;
 mod split;
 
 pub use compose::{parse_document, Limits, Parsed, YamlError};
 pub use emit::render;
+pub use patch::{patch, PatchError};
 pub use path::FieldPath;
 pub use split::{split_documents, RawDocument};

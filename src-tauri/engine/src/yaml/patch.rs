@@ -1,0 +1,371 @@
+//! Lossless write-back: turn an existing YAML file into one that holds a new value while
+//! changing only the lines the change needs. Comments, key order, quoting and indentation
+//! elsewhere stay byte for byte, so changing one field of a commented file is a one-line diff.
+//!
+//! The file is parsed into a tree of nodes with their byte spans; the old and new values are
+//! compared node by node; each difference becomes the smallest edit: a scalar replaced in
+//! place (keeping its quoting style when it can), a mapping entry inserted or removed as whole
+//! lines, and only where that is not possible (a flow collection, a change of type, a list
+//! reordered) the one subtree re-rendered.
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
+use serde_json::Value;
+
+use super::compose::resolve_scalar;
+use super::emit::{inline, is_plain_safe, render_block, string};
+
+/// Why a file could not be patched; the caller then renders the value afresh.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PatchError {
+    #[error("the file is not valid YAML: {0}")]
+    Syntax(String),
+    #[error("the file holds {0} documents; expected one")]
+    Documents(usize),
+    #[error("the file uses anchors, aliases or complex keys, which are not edited in place")]
+    Unsupported,
+}
+
+#[derive(Debug)]
+enum Kind {
+    Scalar(ScalarStyle),
+    Map { flow: bool, entries: Vec<Entry> },
+    Seq { flow: bool, items: Vec<Node> },
+}
+
+#[derive(Debug)]
+struct Node {
+    kind: Kind,
+    start: usize,
+    end: usize,
+    value: Value,
+}
+
+#[derive(Debug)]
+struct Entry {
+    key: String,
+    key_start: usize,
+    value: Node,
+}
+
+/// Replaces `original` with text holding `new_value`, editing as little as possible.
+pub fn patch(original: &str, new_value: &Value) -> Result<String, PatchError> {
+    let root = build(original)?;
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut p = Patcher { text: original, edits: &mut edits };
+    match &root {
+        Some(node) => p.node(node, new_value, Slot::Root),
+        None => p.edits.push(Edit { start: original.len(), end: original.len(), text: render_block(new_value, 0) }),
+    }
+    edits.sort_by_key(|e| std::cmp::Reverse(e.start));
+    let mut out = original.to_owned();
+    for e in edits {
+        out.replace_range(e.start..e.end, &e.text);
+    }
+    Ok(out)
+}
+
+struct Edit {
+    start: usize,
+    end: usize,
+    text: String,
+}
+
+/// Where a node sits, which decides how a re-rendered node is written.
+#[derive(Clone, Copy)]
+enum Slot {
+    Root,
+    /// The value of a mapping entry whose key starts at this column.
+    MapValue { key_column: usize, colon_end: usize },
+    /// An item of a block sequence whose dash is at this column.
+    SeqItem { dash_column: usize },
+    /// Inside a flow collection: always written inline.
+    Flow,
+}
+
+struct Patcher<'a> {
+    text: &'a str,
+    edits: &'a mut Vec<Edit>,
+}
+
+fn line_start(text: &str, at: usize) -> usize {
+    text[..at].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// The index just past the end of the line holding `at` (after its newline).
+fn line_end(text: &str, at: usize) -> usize {
+    text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
+}
+
+fn column(text: &str, at: usize) -> usize {
+    at - line_start(text, at)
+}
+
+impl Patcher<'_> {
+    fn node(&mut self, node: &Node, new: &Value, slot: Slot) {
+        if node.value == *new {
+            return;
+        }
+        if node.start == node.end {
+            // An empty value (`key:`) has no text to replace.
+            return self.rerender(node, new, slot);
+        }
+        match (&node.kind, new) {
+            (Kind::Scalar(style), v) if !v.is_object() && !v.is_array() && !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) => {
+                self.edits.push(Edit { start: node.start, end: node.end, text: scalar_text(*style, v) });
+            }
+            (Kind::Map { flow: false, entries }, Value::Object(map)) if !map.is_empty() => self.map(node, entries, map),
+            (Kind::Seq { flow: false, items }, Value::Array(new_items)) if !new_items.is_empty() => self.seq(node, items, new_items, slot),
+            (Kind::Seq { flow: true, items }, Value::Array(new_items)) if items.len() == new_items.len() => {
+                for (item, v) in items.iter().zip(new_items) {
+                    self.node(item, v, Slot::Flow);
+                }
+            }
+            (Kind::Map { flow: true, entries }, Value::Object(map))
+                if entries.len() == map.len() && entries.iter().zip(map.keys()).all(|(e, k)| &e.key == k) =>
+            {
+                for e in entries {
+                    self.node(&e.value, &map[&e.key], Slot::Flow);
+                }
+            }
+            _ => self.rerender(node, new, slot),
+        }
+    }
+
+    /// Writes `new` in place of `node`, in the style its slot calls for.
+    fn rerender(&mut self, node: &Node, new: &Value, slot: Slot) {
+        let block = match new {
+            Value::Object(m) => !m.is_empty(),
+            Value::Array(a) => !a.is_empty(),
+            _ => false,
+        };
+        match slot {
+            Slot::Flow => self.edits.push(Edit { start: node.start, end: node.end, text: flow_text(new) }),
+            Slot::Root => self.edits.push(Edit { start: node.start, end: node.end, text: render_block(new, 0).trim_end().to_owned() }),
+            Slot::MapValue { key_column, colon_end } => {
+                let text = if block {
+                    let level = if new.is_array() { key_column } else { key_column + 2 };
+                    format!("\n{}", render_block(new, level).trim_end_matches('\n'))
+                } else {
+                    format!(" {}", inline(new))
+                };
+                let end = if node.start == node.end { colon_end } else { node.end };
+                self.edits.push(Edit { start: colon_end, end, text });
+            }
+            Slot::SeqItem { dash_column } => {
+                let text = if block {
+                    let body = render_block(new, dash_column + 2);
+                    body.trim_start().trim_end_matches('\n').to_owned()
+                } else {
+                    inline(new)
+                };
+                self.edits.push(Edit { start: node.start, end: node.end, text });
+            }
+        }
+    }
+
+    fn map(&mut self, node: &Node, entries: &[Entry], new: &serde_json::Map<String, Value>) {
+        let key_column = column(self.text, node.start);
+        let mut last_kept_end: Option<usize> = None;
+        for e in entries {
+            match new.get(&e.key) {
+                Some(v) => {
+                    let colon_end = self.text[e.key_start..].find(':').map_or(e.value.start, |i| e.key_start + i + 1);
+                    self.node(&e.value, v, Slot::MapValue { key_column, colon_end });
+                    last_kept_end = Some(e.value.end.max(colon_end));
+                }
+                None => {
+                    let start = line_start(self.text, e.key_start);
+                    let end = line_end(self.text, e.value.end.max(e.key_start));
+                    self.edits.push(Edit { start, end, text: String::new() });
+                }
+            }
+        }
+        let added: serde_json::Map<String, Value> =
+            new.iter().filter(|(k, _)| !entries.iter().any(|e| &e.key == *k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+        if !added.is_empty() {
+            let anchor = last_kept_end.unwrap_or(node.end);
+            let at = line_end(self.text, anchor.saturating_sub(1).max(node.start));
+            let mut text = render_block(&Value::Object(added), key_column);
+            if at == self.text.len() && !self.text.ends_with('\n') {
+                text.insert(0, '\n');
+            }
+            self.edits.push(Edit { start: at, end: at, text });
+        }
+    }
+
+    fn seq(&mut self, node: &Node, items: &[Node], new: &[Value], slot: Slot) {
+        let dash_column = items.first().map_or(0, |i| column(self.text, self.dash_of(i)));
+        if items.len() == new.len() {
+            for (item, v) in items.iter().zip(new) {
+                self.node(item, v, Slot::SeqItem { dash_column });
+            }
+            return;
+        }
+        // Items appended at the end.
+        if new.len() > items.len() && items.iter().zip(new).all(|(i, v)| i.value == *v) {
+            let last = items.last().map_or(node.end, |i| i.end);
+            let at = line_end(self.text, last.saturating_sub(1));
+            let mut text = render_block(&Value::Array(new[items.len()..].to_vec()), dash_column);
+            if at == self.text.len() && !self.text.ends_with('\n') {
+                text.insert(0, '\n');
+            }
+            self.edits.push(Edit { start: at, end: at, text });
+            return;
+        }
+        // Items removed, the rest unchanged and in order.
+        if new.len() < items.len() {
+            let mut keep = Vec::new();
+            let mut j = 0;
+            for (i, item) in items.iter().enumerate() {
+                if j < new.len() && item.value == new[j] {
+                    keep.push(i);
+                    j += 1;
+                }
+            }
+            if j == new.len() {
+                for (i, item) in items.iter().enumerate().filter(|(i, _)| !keep.contains(i)) {
+                    let _ = i;
+                    let start = line_start(self.text, self.dash_of(item));
+                    let end = line_end(self.text, item.end.saturating_sub(1).max(item.start));
+                    self.edits.push(Edit { start, end, text: String::new() });
+                }
+                return;
+            }
+        }
+        self.rerender(node, &Value::Array(new.to_vec()), slot);
+    }
+
+    /// The position of the `-` that introduces a block sequence item.
+    fn dash_of(&self, item: &Node) -> usize {
+        self.text[..item.start].rfind('-').unwrap_or(item.start)
+    }
+}
+
+fn flow_text(v: &Value) -> String {
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            let parts: Vec<String> = m.iter().map(|(k, v)| format!("{}: {}", string(k), flow_text(v))).collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Array(a) if !a.is_empty() => format!("[{}]", a.iter().map(flow_text).collect::<Vec<_>>().join(", ")),
+        Value::String(s) if is_plain_safe(s) && !s.contains(['{', '}', '[', ']', ',']) => s.clone(),
+        Value::String(s) => string_quoted(s),
+        other => inline(other),
+    }
+}
+
+fn string_quoted(s: &str) -> String {
+    let t = string(s);
+    if t.starts_with('\'') || t.starts_with('"') {
+        t
+    } else {
+        format!("'{}'", s.replace('\'', "''"))
+    }
+}
+
+/// A scalar written the way the one it replaces was, when that style can hold it.
+fn scalar_text(style: ScalarStyle, v: &Value) -> String {
+    let Value::String(s) = v else { return inline(v) };
+    let needs_quotes = !is_plain_safe(s);
+    match style {
+        ScalarStyle::SingleQuoted if !s.chars().any(char::is_control) => format!("'{}'", s.replace('\'', "''")),
+        ScalarStyle::DoubleQuoted => {
+            let t = string(s);
+            if t.starts_with('"') {
+                t
+            } else {
+                format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+            }
+        }
+        _ if needs_quotes => string(s),
+        _ => s.clone(),
+    }
+}
+
+/// Builds the node tree of the one document in `text`, with byte spans.
+fn build(text: &str) -> Result<Option<Node>, PatchError> {
+    // The parser counts characters; convert to byte offsets.
+    let bytes_at: Option<Vec<usize>> = (!text.is_ascii()).then(|| {
+        let mut v: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+        v.push(text.len());
+        v
+    });
+    let byte = |chars: usize| bytes_at.as_ref().map_or(chars, |v| v.get(chars).copied().unwrap_or(text.len()));
+    enum Open {
+        Map { flow: bool, start: usize, entries: Vec<Entry>, key: Option<(String, usize)> },
+        Seq { flow: bool, start: usize, items: Vec<Node> },
+    }
+    let mut stack: Vec<Open> = Vec::new();
+    let mut root: Option<Node> = None;
+    let mut documents = 0;
+    for item in Parser::new_from_str(text) {
+        let (event, span) = item.map_err(|e| PatchError::Syntax(e.to_string()))?;
+        let (start, end) = (byte(span.start.index()), byte(span.end.index()));
+        let finished: Option<Node> = match event {
+            Event::DocumentStart(_) => {
+                documents += 1;
+                None
+            }
+            Event::Alias(_) => return Err(PatchError::Unsupported),
+            Event::Scalar(value, style, anchor, tag) => {
+                if anchor > 0 {
+                    return Err(PatchError::Unsupported);
+                }
+                if let Some(Open::Map { key: key @ None, .. }) = stack.last_mut() {
+                    *key = Some((value.into_owned(), start));
+                    continue;
+                }
+                let core = tag.as_ref().filter(|t| t.is_yaml_core_schema()).map(|t| t.suffix.clone());
+                let v = resolve_scalar(&value, style, core.as_deref()).ok_or(PatchError::Unsupported)?;
+                // Block scalars' spans run to the next line; end them at their last character.
+                let end = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) { start + text[start..end].trim_end().len() } else { end };
+                Some(Node { kind: Kind::Scalar(style), start, end, value: v })
+            }
+            Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
+                if anchor > 0 || matches!(stack.last(), Some(Open::Map { key: None, .. })) {
+                    return Err(PatchError::Unsupported);
+                }
+                let flow = text[start..].starts_with(['{', '[']);
+                stack.push(if matches!(event, Event::MappingStart(..)) {
+                    Open::Map { flow, start, entries: Vec::new(), key: None }
+                } else {
+                    Open::Seq { flow, start, items: Vec::new() }
+                });
+                continue;
+            }
+            Event::MappingEnd | Event::SequenceEnd => match stack.pop() {
+                Some(Open::Map { flow, start: s, entries, .. }) => {
+                    let e = if flow { end } else { entries.iter().map(|e| e.value.end).max().unwrap_or(s) };
+                    let value = Value::Object(entries.iter().map(|e| (e.key.clone(), e.value.value.clone())).collect());
+                    Some(Node { kind: Kind::Map { flow, entries }, start: s, end: e, value })
+                }
+                Some(Open::Seq { flow, start: s, items }) => {
+                    let e = if flow { end } else { items.iter().map(|i| i.end).max().unwrap_or(s) };
+                    let value = Value::Array(items.iter().map(|i| i.value.clone()).collect());
+                    Some(Node { kind: Kind::Seq { flow, items }, start: s, end: e, value })
+                }
+                None => None,
+            },
+            _ => None,
+        };
+        if let Some(node) = finished {
+            match stack.last_mut() {
+                None => root = Some(node),
+                Some(Open::Seq { items, .. }) => items.push(node),
+                Some(Open::Map { entries, key, .. }) => {
+                    if let Some((k, key_start)) = key.take() {
+                        entries.push(Entry { key: k, key_start, value: node });
+                    }
+                }
+            }
+        }
+    }
+    if documents > 1 {
+        return Err(PatchError::Documents(documents));
+    }
+    Ok(root)
+}
+
+#[cfg(test)]
+#[path = "patch_tests.rs"]
+mod tests;

@@ -1,0 +1,109 @@
+use super::*;
+use crate::yaml::{parse_document, Limits};
+use serde_json::json;
+
+const COMMENTED: &str = "# Switch: leaf-01\n# Edited by hand\n---\napiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: leaf-01   # the first leaf\nspec:\n  # boot settings\n  boot:\n    mac: \"0c:20:12:ff:00:00\"\n  description: 'VS-01 MCLAG 1'\n  ecmp: {}\n  groups:\n  - mclag-1\n  profile: vs\n  role: server-leaf\n";
+
+fn value(text: &str) -> Value {
+    let doc = crate::yaml::split_documents(text.as_bytes()).next().unwrap();
+    parse_document(doc.bytes, doc.start_line, &Limits::default()).unwrap().value
+}
+
+/// Patches `text` with `change` applied to its value, checks the result reads back as the
+/// new value, and returns the result.
+fn patched(text: &str, change: impl FnOnce(&mut Value)) -> String {
+    let mut v = value(text);
+    change(&mut v);
+    let out = patch(text, &v).unwrap();
+    assert_eq!(value(&out), v, "patched text does not hold the new value:\n{out}");
+    out
+}
+
+fn changed_lines(a: &str, b: &str) -> usize {
+    let diff = similar::TextDiff::from_lines(a, b);
+    diff.iter_all_changes().filter(|c| c.tag() != similar::ChangeTag::Equal).count()
+}
+
+#[test]
+fn one_field_changed_is_a_one_line_change_keeping_comments_and_quotes() {
+    let out = patched(COMMENTED, |v| v["spec"]["description"] = json!("VS-01 rack 7"));
+    assert_eq!(out, COMMENTED.replace("'VS-01 MCLAG 1'", "'VS-01 rack 7'"));
+    let out = patched(COMMENTED, |v| v["spec"]["boot"]["mac"] = json!("0c:20:12:ff:00:09"));
+    assert_eq!(out, COMMENTED.replace("0c:20:12:ff:00:00", "0c:20:12:ff:00:09"));
+    let out = patched(COMMENTED, |v| v["metadata"]["name"] = json!("leaf-09"));
+    assert!(out.contains("  name: leaf-09   # the first leaf\n"), "{out}");
+}
+
+#[test]
+fn unchanged_value_gives_identical_bytes() {
+    assert_eq!(patch(COMMENTED, &value(COMMENTED)).unwrap(), COMMENTED);
+}
+
+#[test]
+fn added_and_removed_keys_are_whole_lines() {
+    let out = patched(COMMENTED, |v| {
+        v["spec"].as_object_mut().unwrap().remove("profile");
+        v["spec"]["asn"] = json!(65101);
+    });
+    assert_eq!(changed_lines(COMMENTED, &out), 2, "{out}");
+    assert!(out.contains("  # boot settings\n"));
+    let out = patched(COMMENTED, |v| v["spec"]["boot"]["serial"] = json!("ABC"));
+    assert!(out.contains("    mac: \"0c:20:12:ff:00:00\"\n    serial: ABC\n"), "{out}");
+}
+
+#[test]
+fn lists_grow_shrink_and_change_in_place() {
+    let out = patched(COMMENTED, |v| v["spec"]["groups"].as_array_mut().unwrap().push(json!("eslag-1")));
+    assert_eq!(changed_lines(COMMENTED, &out), 1, "{out}");
+    let out = patched(COMMENTED, |v| v["spec"]["groups"] = json!([]));
+    assert!(out.contains("  groups: []\n"), "{out}");
+    let links = "spec:\n  links:\n  - server:\n      port: s/1\n    switch:\n      port: l/E1/1\n  - server:\n      port: s/2\n    switch:\n      port: l/E1/2\n";
+    let out = patched(links, |v| v["spec"]["links"][1]["switch"]["port"] = json!("l/E1/9"));
+    assert_eq!(changed_lines(links, &out), 2);
+    let out = patched(links, |v| { v["spec"]["links"].as_array_mut().unwrap().remove(0); });
+    assert_eq!(out, "spec:\n  links:\n  - server:\n      port: s/2\n    switch:\n      port: l/E1/2\n");
+}
+
+#[test]
+fn flow_and_empty_values_are_rewritten_locally() {
+    let out = patched(COMMENTED, |v| v["spec"]["ecmp"] = json!({"rdmaBasic": true}));
+    assert!(out.contains("  ecmp:\n    rdmaBasic: true\n  groups:"), "{out}");
+    let text = "a:\nb: [1, 2]\nc: {x: 1}\n";
+    let out = patched(text, |v| {
+        v["a"] = json!({"k": "v"});
+        v["b"][1] = json!(3);
+        v["c"]["x"] = json!("two words");
+    });
+    assert_eq!(out, "a:\n  k: v\nb: [1, 3]\nc: {x: two words}\n");
+}
+
+#[test]
+fn type_changes_and_quoting_needs_are_respected() {
+    let out = patched("vlan: 1001\nname: x\n", |v| {
+        v["vlan"] = json!("1001");
+        v["name"] = json!("yes");
+    });
+    assert_eq!(out, "vlan: '1001'\nname: 'yes'\n");
+    let out = patched("k: v\n", |v| v["k"] = json!(["a", "b"]));
+    assert_eq!(out, "k:\n- a\n- b\n");
+}
+
+#[test]
+fn non_ascii_text_keeps_byte_offsets_right() {
+    let text = "description: café # é\nname: x\n";
+    let out = patched(text, |v| v["name"] = json!("z"));
+    assert_eq!(out, "description: café # é\nname: z\n");
+}
+
+#[test]
+fn files_it_cannot_edit_in_place_say_so() {
+    assert_eq!(patch("a: &x 1\nb: *x\n", &json!({"a": 2, "b": 2})), Err(PatchError::Unsupported));
+    assert!(matches!(patch("a: [\n", &json!({})), Err(PatchError::Syntax(_))));
+}
+
+#[test]
+fn block_scalars_are_replaced_whole() {
+    let text = "a: |\n  line1\n  line2\nb: 1\n";
+    let out = patched(text, |v| v["a"] = json!("new text"));
+    assert_eq!(out, "a: new text\nb: 1\n");
+}

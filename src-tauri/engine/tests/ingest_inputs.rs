@@ -478,7 +478,6 @@ fn second_ingest_of_a_file_left_in_raw_makes_no_commit() {
 }
 
 #[test]
-#[ignore = "BUG: a raw file fixed after an error is re-ingested with its unmanaged documents kept a second time (unmanaged/configmap-cm-2.yaml)"]
 fn fixing_a_raw_file_after_an_error_does_not_keep_its_unmanaged_documents_twice() {
     let fx = Fx::new();
     let configmap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: b\n";
@@ -641,7 +640,6 @@ fn symlink_in_raw_is_not_followed() {
 }
 
 #[test]
-#[ignore = "BUG: a valid 251-253 character name gives a managed file name over 255 bytes, which no colleague can check out"]
 fn longest_valid_name_gives_a_file_name_a_colleague_can_check_out() {
     let fx = Fx::new();
     // A valid DNS-1123 subdomain of 251 characters: four 62-character labels.
@@ -668,7 +666,6 @@ fn longest_valid_name_gives_a_file_name_a_colleague_can_check_out() {
 }
 
 #[test]
-#[ignore = "BUG: archiving a raw file whose name is 246-255 bytes appends .archived past the 255-byte file name limit; clones fail"]
 fn archiving_a_raw_file_with_a_long_name_keeps_the_name_within_limits() {
     let fx = Fx::new();
     let file = format!("{}.yaml", "r".repeat(245)); // 250 bytes: fine on every file system
@@ -986,7 +983,6 @@ fn dry_run_reports_everything_changes_nothing_and_matches_the_real_run() {
 }
 
 #[test]
-#[ignore = "BUG: --dry-run plans on the fetched tip with the store as of the last sync, so a resource at a custom path is reported at the default path"]
 fn dry_run_before_a_pull_reports_the_path_the_real_run_writes() {
     let fx = Fx::new();
     fx.push(&[("managed/servers/rack-1-server.yaml", server("server-01", "before").as_bytes())]);
@@ -998,7 +994,6 @@ fn dry_run_before_a_pull_reports_the_path_the_real_run_writes() {
 }
 
 #[test]
-#[ignore = "BUG: --dry-run validates references against the store as of the last sync, not the fetched tip: a resource a colleague just added counts as missing"]
 fn dry_run_before_a_pull_sees_resources_a_colleague_added() {
     let fx = Fx::new();
     fx.push(&[

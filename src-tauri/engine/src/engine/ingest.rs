@@ -6,6 +6,8 @@ use super::pull::Planned;
 use super::{Engine, Trigger};
 use crate::error::Result;
 use crate::git::GitRepo;
+use crate::gitops::layout::{self, FileRole};
+use crate::gitops::resource::read_resource_file;
 use crate::gitops::ingest::{plan, DocumentOutcome, IngestContext, IngestPlan, Outcome};
 use crate::gitops::meta::ArchiveEntry;
 use crate::hedgehog::Kind;
@@ -56,23 +58,31 @@ fn commit_message(p: &IngestPlan) -> String {
 }
 
 impl Engine {
+    /// Plans on `tip`. The store is as of the synced commit; when the tip is ahead (a dry run
+    /// does not pull), the managed files that changed in between are read from the tip and
+    /// laid over it, so the plan is the one a real run would make.
     fn plan_ingest(&self, fabric: &FabricRow, repo: &GitRepo, tip: &str) -> Result<IngestPlan> {
         let conn = self.store.connect()?;
-        let index = self.store.resource_index(&conn, fabric.id)?;
-        let in_sync = fabric.synced_commit.as_deref() == Some(tip);
-        let existing = |kind: Kind, name: &str| -> Option<String> {
-            if in_sync {
-                index.get(&(kind.name().to_owned(), name.to_owned())).map(|(path, _)| path.clone())
-            } else {
-                None
-            }
-        };
-        let values: Vec<(Kind, String, serde_json::Value)> = self
+        let mut by_key: HashMap<(Kind, String), (String, serde_json::Value)> = self
             .store
-            .validation_inputs(&conn, fabric.id)?
+            .desired_resources(&conn, fabric.id)?
             .into_iter()
-            .filter_map(|r| Kind::from_name(&r.kind).map(|k| (k, r.name, r.value)))
+            .filter_map(|(kind, name, path, value)| Kind::from_name(&kind).map(|k| ((k, name), (path, value))))
             .collect();
+        if let Some(from) = fabric.synced_commit.as_deref().filter(|from| *from != tip) {
+            for change in repo.diff_files(from, tip, &fabric.directory)? {
+                let FileRole::Managed(kind) = layout::role(&change.path) else { continue };
+                by_key.retain(|_, (path, _)| *path != change.path);
+                if let Some(blob) = &change.new_blob {
+                    if let Ok(file) = read_resource_file(&repo.read_blob(blob)?, kind) {
+                        by_key.entry((file.kind, file.name)).or_insert((change.path.clone(), file.parsed.value));
+                    }
+                }
+            }
+        }
+        let existing = |kind: Kind, name: &str| by_key.get(&(kind, name.to_owned())).map(|(path, _)| path.clone());
+        let values: Vec<(Kind, String, serde_json::Value)> =
+            by_key.iter().map(|((k, n), (_, v))| (*k, n.clone(), v.clone())).collect();
         let now = now();
         plan(&IngestContext { repo, tip, directory: &fabric.directory, existing_path: &existing, fabric: &values, now: &now })
     }

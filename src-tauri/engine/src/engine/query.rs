@@ -258,7 +258,7 @@ pub fn validate_file(path: &Path) -> Result<ValidationReport> {
         let parsed = match parse_document(doc.bytes, doc.start_line, &Limits::default()) {
             Ok(p) => p,
             Err(e) => {
-                report.errors.push(msg(None, None, e.line(), String::new(), e.to_string()));
+                report.errors.push(msg(None, None, e.line(), e.path().map(|p| p.to_string()).unwrap_or_default(), e.to_string()));
                 continue;
             }
         };
@@ -286,6 +286,33 @@ pub fn validate_file(path: &Path) -> Result<ValidationReport> {
             }
         }
     }
+    // Identical documents for one resource are one resource (as ingestion takes them); different
+    // ones are an error, not a guess.
+    let mut first: HashMap<(Kind, String), usize> = HashMap::new();
+    let mut keep = vec![true; docs.len()];
+    for (i, (index, line, kind, name, parsed)) in docs.iter().enumerate() {
+        match first.get(&(*kind, name.clone())) {
+            None => {
+                first.insert((*kind, name.clone()), i);
+            }
+            Some(&j) => {
+                keep[i] = false;
+                if !crate::gitops::resource::same_content(&docs[j].4.value, &parsed.value) {
+                    report.errors.push(ValidationMessage {
+                        file: file.clone(),
+                        index: Some(*index),
+                        line: Some(*line),
+                        kind: Some(kind.name().to_owned()),
+                        name: Some(name.clone()),
+                        path: "metadata.name".to_owned(),
+                        message: format!("{kind}/{name} is defined differently in documents {} and {index}; keep one", docs[j].0),
+                    });
+                }
+            }
+        }
+    }
+    let mut kept = keep.iter();
+    docs.retain(|_| *kept.next().unwrap_or(&true));
     let resources: Vec<FabricResource<'_>> =
         docs.iter().map(|(_, _, kind, name, parsed)| FabricResource { kind: *kind, name, document: &parsed.value }).collect();
     let mut seen: HashMap<(usize, String), ()> = HashMap::new();

@@ -118,6 +118,15 @@ fn unmanaged_text(reason: &str, file: &str, index: usize, line: usize, body: &st
     text
 }
 
+/// The document of an unmanaged file, without the header hhsync wrote above it (which names
+/// lines that move when the raw file is edited).
+fn unmanaged_body(text: &str) -> &str {
+    match text.find("\n---\n") {
+        Some(i) if text.starts_with("# Kept unmanaged by hhsync") => &text[i + 5..],
+        _ => text,
+    }
+}
+
 pub fn plan(ctx: &IngestContext<'_>) -> Result<IngestPlan> {
     let mut plan = IngestPlan::default();
     let mut candidates: Vec<Candidate> = Vec::new();
@@ -348,7 +357,9 @@ fn write_unmanaged(ctx: &IngestContext<'_>, plan: &mut IngestPlan, keeps: &[Keep
                     plan.writes.push(FileWrite::Put { path: repo_path, bytes: k.text.clone().into_bytes() });
                     break candidate;
                 }
-                Some(blob) if ctx.repo.read_blob(&blob)? == k.text.as_bytes() => break candidate,
+                Some(blob) if unmanaged_body(&String::from_utf8_lossy(&ctx.repo.read_blob(&blob)?)) == unmanaged_body(&k.text) => {
+                    break candidate
+                }
                 Some(_) => continue,
             }
         };
@@ -362,14 +373,15 @@ fn write_unmanaged(ctx: &IngestContext<'_>, plan: &mut IngestPlan, keeps: &[Keep
 fn archive(ctx: &IngestContext<'_>, plan: &mut IngestPlan, files: &[(String, String, usize)], failed: &HashSet<String>) -> Result<()> {
     for (file, blob, _) in files.iter().filter(|(f, _, _)| !failed.contains(f)) {
         let docs: Vec<&DocumentOutcome> = plan.documents.iter().filter(|d| &d.file == file).collect();
-        let mut archived = format!("{file}{}", layout::ARCHIVED_SUFFIX);
+        let (folder, name) = file.rsplit_once('/').unwrap_or(("", file.as_str()));
+        let stem = name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml")).unwrap_or(name);
+        let ext = &name[stem.len()..];
+        let mut archived = format!("{folder}/{}", layout::file_name(stem, &format!("{ext}{}", layout::ARCHIVED_SUFFIX)));
         let mut n = 2;
         while ctx.repo.blob_at(ctx.tip, &layout::join(ctx.directory, &archived))?.is_some()
             || plan.writes.iter().any(|w| w.path() == layout::join(ctx.directory, &archived))
         {
-            let stem = file.strip_suffix(".yaml").or_else(|| file.strip_suffix(".yml")).unwrap_or(file);
-            let ext = &file[stem.len()..];
-            archived = format!("{stem}.{n}{ext}{}", layout::ARCHIVED_SUFFIX);
+            archived = format!("{folder}/{}", layout::file_name(stem, &format!(".{n}{ext}{}", layout::ARCHIVED_SUFFIX)));
             n += 1;
         }
         plan.writes.push(FileWrite::Delete { path: layout::join(ctx.directory, file) });

@@ -58,9 +58,37 @@ pub fn role(path: &str) -> FileRole {
     }
 }
 
+/// Most bytes a file name may have on common file systems.
+pub const MAX_FILE_NAME: usize = 255;
+
+/// A short stable digest of a text (FNV-1a, 64 bits, hex), to keep long names unique when
+/// they are shortened.
+pub fn digest(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// `stem` + `suffix` as a file name of at most 255 bytes: a stem too long is cut and given a
+/// digest of the whole, so distinct long names stay distinct and every clone can check out.
+pub fn file_name(stem: &str, suffix: &str) -> String {
+    if stem.len() + suffix.len() <= MAX_FILE_NAME {
+        return format!("{stem}{suffix}");
+    }
+    let keep = MAX_FILE_NAME - suffix.len() - 17;
+    let mut cut = keep;
+    while !stem.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}-{}{suffix}", &stem[..cut], digest(stem))
+}
+
 /// The file a new resource is written to.
 pub fn managed_path(kind: Kind, name: &str) -> String {
-    format!("{MANAGED}/{}/{name}.yaml", kind.plural())
+    format!("{MANAGED}/{}/{}", kind.plural(), file_name(name, ".yaml"))
 }
 
 /// Joins the GitOps directory and a path inside it into a repository path.
@@ -81,7 +109,7 @@ pub fn safe_stem(label: &str) -> String {
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c.to_ascii_lowercase() } else { '_' })
         .collect();
     out.truncate(100);
-    let trimmed = out.trim_matches('_');
+    let trimmed = out.trim_matches(['_', '-']);
     if trimmed.is_empty() { "document".to_owned() } else { trimmed.to_owned() }
 }
 
@@ -131,6 +159,19 @@ mod tests {
         assert_eq!(safe_stem("ConfigMap-A.b"), "configmap-a_b");
         assert_eq!(safe_stem("..."), "document");
         assert!(!safe_stem(&"x".repeat(500)).contains('/'));
+        assert_eq!(safe_stem("switchgroup-.."), "switchgroup");
+    }
+
+    #[test]
+    fn long_names_fit_a_file_name() {
+        let name = ["a".repeat(62), "b".repeat(62), "c".repeat(62), "d".repeat(62)].join(".");
+        let path = managed_path(Kind::Server, &name);
+        let file = path.rsplit('/').next().unwrap();
+        assert!(file.len() <= MAX_FILE_NAME && file.ends_with(".yaml"), "{file}");
+        let other = managed_path(Kind::Server, &name.replace('d', "e"));
+        assert_ne!(path, other);
+        assert_eq!(managed_path(Kind::Server, "s1"), "managed/servers/s1.yaml");
+        assert!(file_name(&"r".repeat(250), ".yaml.archived").len() <= MAX_FILE_NAME);
     }
 
     #[test]

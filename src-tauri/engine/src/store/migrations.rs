@@ -87,4 +87,48 @@ CREATE TABLE ingestion_reports (
 );
 CREATE INDEX ingestion_reports_by_operation ON ingestion_reports (operation_id);
 "#,
+    // 2: drafts carry their own issues and origin; conflicts with their history; proposals
+    // (drafts pushed to a branch); pushes in flight, so a crash after pushing is recognised.
+    r#"
+ALTER TABLE resources ADD COLUMN draft_issues TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE resources ADD COLUMN draft_origin TEXT;
+ALTER TABLE resources ADD COLUMN conflict INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE resources ADD COLUMN proposal_id INTEGER;
+CREATE TABLE proposals (
+    id            INTEGER PRIMARY KEY,
+    fabric_id     INTEGER NOT NULL REFERENCES fabrics(id) ON DELETE CASCADE,
+    branch        TEXT NOT NULL,
+    commit_id     TEXT NOT NULL,
+    base_commit   TEXT,
+    created_at    TEXT NOT NULL,
+    state         TEXT NOT NULL DEFAULT 'open',
+    pr_url        TEXT,
+    pr_number     INTEGER,
+    resources     TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE conflicts (
+    id             INTEGER PRIMARY KEY,
+    fabric_id      INTEGER NOT NULL REFERENCES fabrics(id) ON DELETE CASCADE,
+    kind           TEXT NOT NULL,
+    name           TEXT NOT NULL,
+    type           TEXT NOT NULL,
+    base_text      TEXT,
+    ours_text      TEXT,
+    theirs_text    TEXT,
+    fields         TEXT NOT NULL DEFAULT '[]',
+    theirs_commit  TEXT,
+    detected_at    TEXT NOT NULL,
+    resolved_at    TEXT,
+    resolution     TEXT,
+    resolved_by    TEXT
+);
+CREATE INDEX conflicts_by_resource ON conflicts (fabric_id, kind, name);
+CREATE TABLE pending_pushes (
+    id          INTEGER PRIMARY KEY,
+    fabric_id   INTEGER NOT NULL REFERENCES fabrics(id) ON DELETE CASCADE,
+    commit_id   TEXT NOT NULL,
+    branch      TEXT NOT NULL,
+    started_at  TEXT NOT NULL
+);
+"#,
 ];

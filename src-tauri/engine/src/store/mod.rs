@@ -5,6 +5,7 @@
 //! and the audit trail of sync operations. Everything here can be rebuilt from Git except
 //! drafts, which is why writes that move a fabric forward happen in one transaction.
 
+mod drafts;
 mod fabrics;
 mod migrations;
 mod operations;
@@ -16,6 +17,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
+pub use drafts::{ConflictRow, DraftRow, NewConflict, ProposalRow};
 pub use fabrics::FabricRow;
 pub use operations::{OperationRow, ReportRow};
 pub use repos::RepoRow;

@@ -238,9 +238,31 @@ impl Store {
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
     }
 
+    /// (kind, name, path, value) of every resource as of the synced commit (drafts aside).
+    pub fn desired_resources(&self, conn: &Connection, fabric_id: i64) -> Result<Vec<(String, String, String, serde_json::Value)>> {
+        let mut stmt = conn
+            .prepare("SELECT kind, name, path, desired_value FROM resources WHERE fabric_id = ?1 AND path IS NOT NULL AND desired_value IS NOT NULL")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([fabric_id], |r| {
+                let value: String = r.get(3)?;
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, serde_json::from_str(&value).unwrap_or(serde_json::Value::Null)))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
+    }
+
     pub fn set_issues(&self, conn: &Connection, id: i64, issues: &str) -> Result<()> {
         conn.execute("UPDATE resources SET issues = ?2 WHERE id = ?1", params![id, issues]).map_err(|e| self.err(e))?;
         Ok(())
+    }
+
+    /// The text the resource's issues refer to: its draft, else its desired version.
+    pub fn desired_text_by_id(&self, conn: &Connection, id: i64) -> Result<Option<String>> {
+        conn.query_row("SELECT COALESCE(draft_text, desired_text) FROM resources WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))
+            .map(Option::flatten)
     }
 
     pub fn desired_text(&self, conn: &Connection, fabric_id: i64, path: &str) -> Result<Option<String>> {

@@ -55,6 +55,14 @@ pub enum YamlError {
 }
 
 impl YamlError {
+    /// The field the error is about, when there is one.
+    pub fn path(&self) -> Option<&FieldPath> {
+        match self {
+            Self::DuplicateKey { path, .. } | Self::ComplexKey { path, .. } | Self::NotFinite { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
     /// The file line the error is about.
     pub fn line(&self) -> Option<usize> {
         match self {

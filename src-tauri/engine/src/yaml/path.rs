@@ -24,6 +24,61 @@ impl FieldPath {
         Self(keys.iter().map(|k| Segment::Key((*k).to_owned())).collect())
     }
 
+    /// Reads a path written by `Display` back. Text it cannot read becomes a single key.
+    pub fn parse(text: &str) -> Self {
+        if text == "(document)" || text.is_empty() {
+            return Self::root();
+        }
+        let mut out = Vec::new();
+        let chars: Vec<char> = text.chars().collect();
+        let mut i = 0;
+        let mut key = String::new();
+        while i < chars.len() {
+            match chars[i] {
+                '.' => {
+                    if !key.is_empty() {
+                        out.push(Segment::Key(std::mem::take(&mut key)));
+                    }
+                    i += 1;
+                }
+                '[' => {
+                    if !key.is_empty() {
+                        out.push(Segment::Key(std::mem::take(&mut key)));
+                    }
+                    if chars.get(i + 1) == Some(&'"') {
+                        let mut j = i + 2;
+                        let mut quoted = String::new();
+                        while j < chars.len() && chars[j] != '"' {
+                            if chars[j] == '\\' && j + 1 < chars.len() {
+                                j += 1;
+                            }
+                            quoted.push(chars[j]);
+                            j += 1;
+                        }
+                        out.push(Segment::Key(quoted));
+                        i = j + 2; // past `"]`
+                    } else {
+                        let end = chars[i..].iter().position(|&c| c == ']').map_or(chars.len(), |p| i + p);
+                        let inner: String = chars[i + 1..end].iter().collect();
+                        match inner.parse() {
+                            Ok(n) => out.push(Segment::Index(n)),
+                            Err(_) => out.push(Segment::Key(inner)),
+                        }
+                        i = end + 1;
+                    }
+                }
+                c => {
+                    key.push(c);
+                    i += 1;
+                }
+            }
+        }
+        if !key.is_empty() {
+            out.push(Segment::Key(key));
+        }
+        Self(out)
+    }
+
     pub fn key(&self, key: &str) -> Self {
         let mut next = self.0.clone();
         next.push(Segment::Key(key.to_owned()));
@@ -104,6 +159,19 @@ mod tests {
         let q = FieldPath::of(&["metadata", "annotations"]).key("a.b/c");
         assert_eq!(q.to_string(), "metadata.annotations[\"a.b/c\"]");
         assert_eq!(FieldPath::root().to_string(), "(document)");
+    }
+
+    #[test]
+    fn parses_what_it_prints() {
+        for p in [
+            FieldPath::of(&["spec", "links"]).index(0).key("server").key("port"),
+            FieldPath::of(&["metadata", "annotations"]).key("a.b/c").key("x"),
+            FieldPath::root().index(3),
+            FieldPath::of(&["spec", "subnets"]).key("with \"quote\""),
+            FieldPath::root(),
+        ] {
+            assert_eq!(FieldPath::parse(&p.to_string()), p, "{p}");
+        }
     }
 
     #[test]

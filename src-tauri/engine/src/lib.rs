@@ -4,6 +4,7 @@
 //! share one data directory (a SQLite database and bare clones), so what one does the other sees.
 
 pub mod cli;
+pub mod crash;
 pub mod engine;
 pub mod error;
 pub mod git;

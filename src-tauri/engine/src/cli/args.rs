@@ -66,6 +66,64 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Save a resource's text as a draft (from --file or stdin); creates it if new.
+    Edit {
+        fabric: String,
+        resource: String,
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
+    },
+    /// Mark a resource for deletion (a draft until pushed).
+    Delete { fabric: String, resource: String },
+    /// Drop the draft of one resource, or of all with --all.
+    Discard {
+        fabric: String,
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        resource: Option<String>,
+        #[arg(long)]
+        all: bool,
+    },
+    /// What a push would change (drafts against Git).
+    Diff { fabric: String, resource: Option<String> },
+    /// Commit the drafts and push them (to the fabric's branch, or a new branch).
+    Push {
+        fabric: String,
+        #[arg(short, long)]
+        message: Option<String>,
+        /// Push to a new branch; without a name one is generated from the fabric and the change.
+        #[arg(long, num_args = 0..=1, default_missing_value = "", value_name = "NAME")]
+        branch: Option<String>,
+        /// Push only these resources (KIND/NAME), repeatable.
+        #[arg(long, num_args = 1.., value_name = "KIND/NAME")]
+        only: Vec<String>,
+        /// Push drafts that fail validation.
+        #[arg(long)]
+        allow_invalid: bool,
+    },
+    /// Open conflicts (with --history, resolved ones too).
+    Conflicts {
+        fabric: String,
+        #[arg(long)]
+        history: bool,
+    },
+    /// Resolve a conflict: take a side, choose per field, or give the text.
+    Resolve {
+        fabric: String,
+        resource: String,
+        #[arg(long, value_parser = ["ours", "theirs"], conflicts_with_all = ["file", "field"])]
+        take: Option<String>,
+        #[arg(long, value_name = "PATH", conflicts_with = "field")]
+        file: Option<PathBuf>,
+        /// FIELD=ours|theirs for each conflicting field, repeatable.
+        #[arg(long, value_name = "PATH=SIDE")]
+        field: Vec<String>,
+    },
+    /// Undo what a push or ingest changed, as a new commit.
+    Revert { fabric: String, operation: i64 },
+    /// Drafts pushed to branches, waiting to be merged.
+    Proposals { fabric: String },
+    /// Stop waiting on a proposal; its drafts stay drafts.
+    Abandon { fabric: String, branch: String },
     /// Create a demo workspace: a local repository with the virtual-lab fabric in raw/.
     Demo,
 }

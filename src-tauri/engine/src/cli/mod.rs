@@ -10,7 +10,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::engine::{validate_file, Engine, Trigger};
+use crate::engine::{validate_file, Engine, PushRequest, Resolution, Trigger};
+use crate::sync::merge::Side;
 use crate::error::Result;
 use args::{Cli, Command, FabricCommand, RepoCommand};
 
@@ -43,6 +44,19 @@ pub fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `PATH=ours|theirs` for per-field resolution.
+fn parse_field_choice(text: &str) -> Result<(String, Side)> {
+    let (path, side) = text
+        .rsplit_once('=')
+        .ok_or_else(|| crate::Error::InvalidInput(format!("--field {text:?}: write PATH=ours or PATH=theirs")))?;
+    let side = match side {
+        "ours" => Side::Ours,
+        "theirs" => Side::Theirs,
+        other => return Err(crate::Error::InvalidInput(format!("--field {path}: {other:?} is neither ours nor theirs"))),
+    };
+    Ok((path.to_owned(), side))
 }
 
 fn run(cli: &Cli) -> Result<Done> {
@@ -83,6 +97,41 @@ fn run(cli: &Cli) -> Result<Done> {
         Command::Resources { fabric, kind, status } => print::resources(json, &engine.resources(fabric, kind.as_deref(), status.as_deref())?),
         Command::Show { fabric, resource } => print::show(json, &engine.show(fabric, resource)?),
         Command::Log { fabric, limit } => print::log(json, &engine.log(fabric, *limit)?),
+        Command::Edit { fabric, resource, file } => {
+            let (text, source) = match file {
+                Some(path) => (std::fs::read_to_string(path).map_err(|e| crate::Error::io(path, e))?, path.display().to_string()),
+                None => {
+                    let mut text = String::new();
+                    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| crate::Error::io("standard input", e))?;
+                    (text, "standard input".to_owned())
+                }
+            };
+            print::draft(json, &engine.edit(fabric, resource, &text, &source)?)
+        }
+        Command::Delete { fabric, resource } => print::draft(json, &engine.delete(fabric, resource)?),
+        Command::Discard { fabric, resource, .. } => print::discarded(json, &engine.discard(fabric, resource.as_deref())?),
+        Command::Diff { fabric, resource } => print::diff(json, &engine.diff(fabric, resource.as_deref())?),
+        Command::Push { fabric, message, branch, only, allow_invalid } => {
+            let request = PushRequest { message: message.clone(), branch: branch.clone(), only: only.clone(), allow_invalid: *allow_invalid };
+            print::push(json, &engine.push(fabric, &request, Trigger::Cli)?)
+        }
+        Command::Conflicts { fabric, history } => print::conflicts(json, &engine.conflicts(fabric, *history)?),
+        Command::Resolve { fabric, resource, take, file, field } => {
+            let resolution = match (take.as_deref(), file, field.is_empty()) {
+                (Some("ours"), None, true) => Resolution::Ours,
+                (Some("theirs"), None, true) => Resolution::Theirs,
+                (None, Some(path), true) => Resolution::Text {
+                    text: std::fs::read_to_string(path).map_err(|e| crate::Error::io(path, e))?,
+                    source: path.display().to_string(),
+                },
+                (None, None, false) => Resolution::Fields(field.iter().map(|f| parse_field_choice(f)).collect::<Result<_>>()?),
+                _ => return Err(crate::Error::InvalidInput("give one of --take ours|theirs, --file PATH or --field PATH=ours|theirs".to_owned())),
+            };
+            print::draft(json, &engine.resolve(fabric, resource, resolution, Trigger::Cli)?)
+        }
+        Command::Revert { fabric, operation } => print::revert(json, &engine.revert(fabric, *operation, Trigger::Cli)?),
+        Command::Proposals { fabric } => print::proposals(json, &engine.proposals(fabric)?),
+        Command::Abandon { fabric, branch } => print::proposals(json, &[engine.abandon(fabric, branch)?]),
         Command::Demo => print::demo(json, &engine.ensure_demo()?, &engine),
     }
 }

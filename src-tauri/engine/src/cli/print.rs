@@ -171,8 +171,17 @@ pub fn pull(json: bool, r: &PullReport) -> Result<Done> {
             c.deleted,
             if c.unmanaged > 0 { format!(", {} file(s) not readable as resources (see `hhsync status`)", c.unmanaged) } else { String::new() }
         );
+        if c.auto_merged > 0 {
+            println!("{} draft(s) merged with the incoming changes", c.auto_merged);
+        }
+        if c.drafts_dissolved > 0 {
+            println!("{} draft(s) now match Git and were settled", c.drafts_dissolved);
+        }
+        if c.conflicts > 0 {
+            println!("{} conflict(s): see `hhsync conflicts {}`", c.conflicts, r.fabric);
+        }
     }
-    done(r.counts.unmanaged > 0)
+    done(r.counts.unmanaged > 0 || r.counts.conflicts > 0)
 }
 
 pub fn status(json: bool, s: &StatusReport) -> Result<Done> {
@@ -247,6 +256,115 @@ pub fn demo(json: bool, d: &DemoWorkspace, engine: &Engine) -> Result<Done> {
         }
         println!("data directory: {}", engine.data_dir().display());
         println!("try: hhsync ingest demo --dry-run; hhsync ingest demo; hhsync resources demo; hhsync status demo");
+    }
+    done(false)
+}
+
+pub fn draft(json: bool, d: &crate::engine::DraftReport) -> Result<Done> {
+    if json {
+        emit(d);
+    } else {
+        println!("{}/{}: {}", d.kind, d.name, d.status.as_str());
+        for i in d.errors.iter().chain(&d.warnings) {
+            let line = i.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            println!("  {}: {}{line}: {}", i.severity, i.path, i.message);
+        }
+    }
+    done(!d.errors.is_empty() || d.status == crate::store::ResourceStatus::Conflict)
+}
+
+pub fn discarded(json: bool, list: &[(String, String)]) -> Result<Done> {
+    if json {
+        let items: Vec<_> = list.iter().map(|(k, n)| json!({"kind": k, "name": n})).collect();
+        emit(&json!({"discarded": items}));
+    } else if list.is_empty() {
+        println!("no drafts to discard");
+    } else {
+        for (k, n) in list {
+            println!("discarded the draft of {k}/{n}");
+        }
+    }
+    done(false)
+}
+
+pub fn diff(json: bool, diffs: &[crate::engine::DraftDiff]) -> Result<Done> {
+    if json {
+        emit(&diffs);
+    } else if diffs.is_empty() {
+        println!("no drafts: nothing to push");
+    } else {
+        for d in diffs {
+            print!("{}", d.diff);
+        }
+    }
+    done(false)
+}
+
+pub fn push(json: bool, r: &crate::engine::PushReport) -> Result<Done> {
+    if json {
+        emit(r);
+    } else if r.commit.is_none() {
+        println!("nothing to push");
+    } else {
+        for p in &r.pushed {
+            println!("{:<9} {}/{}", p.change, p.kind, p.name);
+        }
+        let retries = if r.retries > 0 { format!(" after {} retr{}", r.retries, if r.retries == 1 { "y" } else { "ies" }) } else { String::new() };
+        let proposal = if r.proposal_id.is_some() { " (proposed: the drafts stay until the branch is merged)" } else { "" };
+        println!("pushed commit {} to {}{retries}{proposal}", short(r.commit.as_deref()), r.branch);
+    }
+    done(false)
+}
+
+pub fn conflicts(json: bool, list: &[crate::engine::ConflictDetail]) -> Result<Done> {
+    if json {
+        let items: Vec<_> = list
+            .iter()
+            .map(|c| {
+                let c = &c.conflict;
+                json!({"id": c.id, "kind": c.kind, "name": c.name, "type": c.kind_of, "fields": c.fields,
+                       "detected_at": c.detected_at, "resolved_at": c.resolved_at, "resolution": c.resolution,
+                       "resolved_by": c.resolved_by})
+            })
+            .collect();
+        emit(&items);
+    } else if list.is_empty() {
+        println!("no conflicts");
+    } else {
+        for c in list {
+            let k = &c.conflict;
+            let state = k.resolution.as_deref().map(|r| format!(" resolved: {r}")).unwrap_or_default();
+            println!("{}/{}: {} since {}{state}", k.kind, k.name, k.kind_of, k.detected_at);
+            for f in &k.fields {
+                println!("  field {f}");
+            }
+        }
+        println!("resolve with: hhsync resolve FABRIC KIND/NAME --take ours|theirs | --field PATH=ours|theirs | --file PATH");
+    }
+    done(list.iter().any(|c| c.conflict.resolved_at.is_none()))
+}
+
+pub fn revert(json: bool, r: &crate::engine::RevertReport) -> Result<Done> {
+    if json {
+        emit(r);
+    } else {
+        match &r.commit {
+            Some(c) => println!("reverted operation #{} ({} files) in commit {}", r.reverted_operation, r.files.len(), short(Some(c))),
+            None => println!("operation #{}'s changes are already undone; nothing to commit", r.reverted_operation),
+        }
+    }
+    done(false)
+}
+
+pub fn proposals(json: bool, list: &[crate::store::ProposalRow]) -> Result<Done> {
+    if json {
+        emit(&list);
+    } else if list.is_empty() {
+        println!("no proposals");
+    } else {
+        for p in list {
+            println!("{:<10} {:<40} {} ({})", p.state, p.branch, short(Some(&p.commit_id)), p.resources.join(", "));
+        }
     }
     done(false)
 }

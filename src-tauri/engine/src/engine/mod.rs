@@ -2,18 +2,26 @@
 //! starts an operation on a fabric takes the fabric's lock and records the operation; the
 //! functions it calls assume the lock is held.
 
+mod conflicts;
 mod demo;
+mod drafts;
 mod ingest;
 mod lock;
 mod pull;
+mod push;
 mod query;
+mod revert;
 mod setup;
 
 use std::path::{Path, PathBuf};
 
+pub use conflicts::{ConflictDetail, Resolution};
 pub use demo::DemoWorkspace;
+pub use drafts::{DraftDiff, DraftReport};
 pub use ingest::IngestReport;
 pub use pull::{InitReport, PullReport};
+pub use revert::RevertReport;
+pub use push::{PushReport, PushRequest, PushedResource};
 pub use query::{parse_kind_name, validate_file, Finding, ResourceDetail, ResourceSummary, StatusCounts, StatusReport, ValidationMessage, ValidationReport};
 
 use crate::error::{Error, Result};
@@ -91,15 +99,14 @@ impl Engine {
         self.store.fabric(&conn, name)
     }
 
-    /// The commit author: `HHSYNC_AUTHOR_NAME`/`HHSYNC_AUTHOR_EMAIL`, else git config, else
-    /// "hhsync".
-    fn author(&self, repo: &GitRepo) -> Author {
-        let fallback = Author { name: "hhsync".to_owned(), email: "hhsync@localhost".to_owned() };
-        let configured = repo.configured_author(&fallback);
-        Author {
-            name: std::env::var("HHSYNC_AUTHOR_NAME").ok().filter(|s| !s.is_empty()).unwrap_or(configured.name),
-            email: std::env::var("HHSYNC_AUTHOR_EMAIL").ok().filter(|s| !s.is_empty()).unwrap_or(configured.email),
-        }
+    /// The commit author (see [`Author::from_settings`]).
+    fn author(&self, _repo: &GitRepo) -> Author {
+        Author::from_settings()
+    }
+
+    /// Who resolutions are recorded as.
+    fn author_name(&self) -> String {
+        Author::from_settings().name
     }
 }
 

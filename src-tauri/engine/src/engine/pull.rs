@@ -43,7 +43,9 @@ impl Engine {
     /// Returns the tip.
     pub(super) fn sync_to_tip_locked(&self, fabric: &FabricRow, repo: &GitRepo) -> Result<(Option<String>, ApplyCounts)> {
         let Some(tip) = repo.fetch(&fabric.branch)? else { return Ok((None, ApplyCounts::default())) };
+        crate::crash::point("pull:after-fetch");
         let counts = apply_commit(&self.store, repo, fabric, &tip)?;
+        self.settle_proposals_locked(fabric, repo, &tip)?;
         Ok((Some(tip), counts))
     }
 
@@ -119,12 +121,9 @@ impl Engine {
         let _lock = self.lock(&fabric)?;
         let repo = self.open_clone(&fabric)?;
         self.record(&fabric, "pull", trigger, |operation_id| {
-            let tip = repo.fetch(&fabric.branch)?.ok_or_else(|| Error::BranchNotFound {
-                url: fabric.url.clone(),
-                branch: fabric.branch.clone(),
-            })?;
+            let (tip, counts) = self.sync_to_tip_locked(&fabric, &repo)?;
+            let tip = tip.ok_or_else(|| Error::BranchNotFound { url: fabric.url.clone(), branch: fabric.branch.clone() })?;
             let up_to_date = fabric.synced_commit.as_deref() == Some(tip.as_str());
-            let counts = apply_commit(&self.store, &repo, &fabric, &tip)?;
             let report = PullReport {
                 fabric: fabric.name.clone(),
                 operation_id,
@@ -134,7 +133,7 @@ impl Engine {
                 counts,
             };
             let json = serde_json::to_value(counts).unwrap_or_default();
-            Ok((report, Some(tip), json, false))
+            Ok((report, Some(tip), json, counts.conflicts > 0))
         })
     }
 

@@ -22,6 +22,24 @@ pub struct Author {
     pub email: String,
 }
 
+impl Author {
+    /// The author for commits: `HHSYNC_AUTHOR_NAME`/`HHSYNC_AUTHOR_EMAIL`, else the user's git
+    /// configuration (user.name/user.email), else "hhsync".
+    pub fn from_settings() -> Self {
+        let config = git2::Config::open_default().ok();
+        let get = |env: &str, key: &str| {
+            std::env::var(env)
+                .ok()
+                .or_else(|| config.as_ref().and_then(|c| c.get_string(key).ok()))
+                .filter(|s| !s.trim().is_empty())
+        };
+        Author {
+            name: get("HHSYNC_AUTHOR_NAME", "user.name").unwrap_or_else(|| "hhsync".to_owned()),
+            email: get("HHSYNC_AUTHOR_EMAIL", "user.email").unwrap_or_else(|| "hhsync@localhost".to_owned()),
+        }
+    }
+}
+
 /// A bare clone of one repository, with `origin` pointing at its remote.
 pub struct GitRepo {
     repo: git2::Repository,
@@ -59,16 +77,6 @@ impl GitRepo {
         &self.url
     }
 
-    /// The author configured for this clone (user.name/user.email from git config), else
-    /// `fallback`.
-    pub fn configured_author(&self, fallback: &Author) -> Author {
-        let config = self.repo.config().ok();
-        let get = |key: &str| config.as_ref().and_then(|c| c.get_string(key).ok()).filter(|s| !s.trim().is_empty());
-        Author {
-            name: get("user.name").unwrap_or_else(|| fallback.name.clone()),
-            email: get("user.email").unwrap_or_else(|| fallback.email.clone()),
-        }
-    }
 
     /// The commit's author name and time (RFC 3339), for "last sync by whom".
     pub fn commit_summary(&self, commit: &str) -> Result<(String, String, String)> {
@@ -98,5 +106,26 @@ impl GitRepo {
         let repo = git2::Repository::init_bare(path).map_err(|e| Error::git(format!("creating {}", path.display()), e))?;
         repo.set_head("refs/heads/main").map_err(|e| Error::git("setting HEAD", e))?;
         Ok(())
+    }
+}
+
+impl GitRepo {
+    /// The first parent of `commit`, if it has one.
+    pub fn parent(&self, commit: &str) -> Result<Option<String>> {
+        let c = self.find_commit(commit)?;
+        Ok(c.parent_id(0).ok().map(|p| p.to_string()))
+    }
+
+    /// True when `ancestor` is `descendant` or one of its ancestors.
+    pub fn is_ancestor(&self, ancestor: &str, descendant: &str) -> Result<bool> {
+        if ancestor == descendant {
+            return Ok(true);
+        }
+        let (Ok(a), Ok(d)) = (git2::Oid::from_str(ancestor), git2::Oid::from_str(descendant)) else { return Ok(false) };
+        match self.repo.graph_descendant_of(d, a) {
+            Ok(yes) => Ok(yes),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(false),
+            Err(e) => Err(Error::git("comparing commits", e)),
+        }
     }
 }

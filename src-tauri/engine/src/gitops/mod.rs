@@ -7,3 +7,4 @@ pub mod init;
 pub mod layout;
 pub mod meta;
 pub mod resource;
+pub mod writeback;

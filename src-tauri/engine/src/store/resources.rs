@@ -60,6 +60,8 @@ pub struct ResourceRow {
     pub name: String,
     pub path: Option<String>,
     pub status: ResourceStatus,
+    /// Set while the resource's draft waits on a pushed branch (a proposal).
+    pub proposal_id: Option<i64>,
     pub legacy: bool,
     pub issues: StoredIssues,
     pub desired_blob: Option<String>,
@@ -84,8 +86,10 @@ pub struct ResourceUpsert {
     pub document_issues: StoredIssues,
 }
 
-fn status(has_desired: bool, draft: bool, deleted: bool, issues: &StoredIssues) -> ResourceStatus {
-    if deleted {
+fn status(has_desired: bool, draft: bool, deleted: bool, conflict: bool, issues: &StoredIssues) -> ResourceStatus {
+    if conflict {
+        ResourceStatus::Conflict
+    } else if deleted {
         ResourceStatus::Deleted
     } else if draft && !has_desired {
         ResourceStatus::New
@@ -102,25 +106,28 @@ fn parse_issues(text: &str) -> StoredIssues {
     serde_json::from_str(text).unwrap_or_default()
 }
 
-const COLUMNS: &str = "id, kind, name, path, legacy, issues, desired_blob, desired_commit, draft_deleted, draft_text IS NOT NULL, desired_text IS NOT NULL";
+const COLUMNS: &str = "id, kind, name, path, legacy, issues, desired_blob, desired_commit, draft_deleted, draft_text IS NOT NULL, \
+                       desired_text IS NOT NULL, conflict, proposal_id";
 
 fn from_row(r: &Row<'_>, with_text: bool) -> rusqlite::Result<ResourceRow> {
     let issues = parse_issues(&r.get::<_, String>(5)?);
     let deleted: bool = r.get(8)?;
     let draft: bool = r.get(9)?;
     let has_desired: bool = r.get(10)?;
+    let conflict: bool = r.get(11)?;
     Ok(ResourceRow {
         id: r.get(0)?,
         kind: r.get(1)?,
         name: r.get(2)?,
         path: r.get(3)?,
-        status: status(has_desired, draft, deleted, &issues),
+        status: status(has_desired, draft, deleted, conflict, &issues),
+        proposal_id: r.get(12)?,
         legacy: r.get(4)?,
         issues,
         desired_blob: r.get(6)?,
         desired_commit: r.get(7)?,
-        desired_text: if with_text { r.get(11)? } else { None },
-        draft_text: if with_text { r.get(12)? } else { None },
+        desired_text: if with_text { r.get(13)? } else { None },
+        draft_text: if with_text { r.get(14)? } else { None },
     })
 }
 
@@ -218,10 +225,15 @@ impl Store {
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
     }
 
-    /// Every resource with a desired value, for fabric-wide validation.
+    /// Every resource as the user sees it (the draft where there is one; resources marked for
+    /// deletion left out), for fabric-wide validation.
     pub fn validation_inputs(&self, conn: &Connection, fabric_id: i64) -> Result<Vec<ValidationInput>> {
         let mut stmt = conn
-            .prepare("SELECT id, kind, name, desired_value, document_issues, issues FROM resources WHERE fabric_id = ?1 AND desired_value IS NOT NULL")
+            .prepare(
+                "SELECT id, kind, name, COALESCE(draft_value, desired_value),
+                        CASE WHEN draft_text IS NOT NULL THEN draft_issues ELSE document_issues END, issues
+                 FROM resources WHERE fabric_id = ?1 AND draft_deleted = 0 AND COALESCE(draft_value, desired_value) IS NOT NULL",
+            )
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([fabric_id], |r| {

@@ -9,17 +9,32 @@ use crate::git::{GitRepo, TreeChange};
 use crate::gitops::layout::{self, FileRole};
 use crate::gitops::resource::read_resource_file;
 use crate::hedgehog::validate_document;
+use super::reconcile::{reconcile, Reconciled};
 use crate::store::{FabricRow, ResourceUpsert, StoredIssue, Store};
 
 /// What an apply touched.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ApplyCounts {
     pub files: usize,
+    /// Drafts that matched what arrived (e.g. our own push) and were dropped.
+    pub drafts_dissolved: usize,
+    pub auto_merged: usize,
+    pub conflicts: usize,
     pub added: usize,
     pub changed: usize,
     pub deleted: usize,
     /// Files found where they do not belong or not readable as a resource.
     pub unmanaged: usize,
+}
+
+impl ApplyCounts {
+    fn count(&mut self, outcome: Reconciled) {
+        match outcome {
+            Reconciled::Dissolved => self.drafts_dissolved += 1,
+            Reconciled::AutoMerged => self.auto_merged += 1,
+            Reconciled::Conflict => self.conflicts += 1,
+        }
+    }
 }
 
 /// Issues of one document, with the file lines of their fields.
@@ -37,6 +52,16 @@ pub fn document_issues(kind: crate::hedgehog::Kind, parsed: &crate::yaml::Parsed
             rule: i.rule.to_owned(),
         })
         .collect()
+}
+
+/// Issues of a resource text (for drafts produced by a merge), empty if it does not parse.
+pub fn issues_of_text(kind: &str, text: &str) -> Vec<StoredIssue> {
+    let Some(kind) = crate::hedgehog::Kind::from_name(kind) else { return Vec::new() };
+    let Some(doc) = crate::yaml::split_documents(text.as_bytes()).next() else { return Vec::new() };
+    match crate::yaml::parse_document(doc.bytes, doc.start_line, &crate::yaml::Limits::default()) {
+        Ok(parsed) => document_issues(kind, &parsed),
+        Err(_) => Vec::new(),
+    }
 }
 
 /// Brings the fabric's stored state to `to`. The caller holds the fabric's lock.
@@ -81,6 +106,10 @@ pub fn apply_commit(store: &Store, repo: &GitRepo, fabric: &FabricRow, to: &str)
                         }
                         if change.old_blob.is_some() { counts.changed += 1 } else { counts.added += 1 }
                         let text = String::from_utf8_lossy(&bytes).into_owned();
+                        if let Some(row) = store.draft_row(&tx, fabric.id, kind.name(), &file.name)?.filter(|r| r.has_draft()) {
+                            let outcome = reconcile(store, &tx, fabric.id, &row, Some((&file.parsed.value, &text)), to)?;
+                            counts.count(outcome);
+                        }
                         let issues = document_issues(kind, &file.parsed);
                         store.remove_file(&tx, fabric.id, path)?;
                         counts.deleted += store.remove_others_at(&tx, fabric.id, path, kind.name(), &file.name)?;
@@ -120,10 +149,15 @@ pub fn apply_commit(store: &Store, repo: &GitRepo, fabric: &FabricRow, to: &str)
     }
     for change in changes.iter().filter(|c| c.new_blob.is_none()) {
         if !kept_paths.contains(&change.path) {
+            for row in store.drafts_at(&tx, fabric.id, &change.path)? {
+                let outcome = reconcile(store, &tx, fabric.id, &row, None, to)?;
+                counts.count(outcome);
+            }
             counts.deleted += store.remove_desired_at(&tx, fabric.id, &change.path)?;
             store.remove_file(&tx, fabric.id, &change.path)?;
         }
     }
+    crate::crash::point("apply:before-commit");
     store.set_synced_commit(&tx, fabric.id, to)?;
     super::revalidate::revalidate(store, &tx, fabric.id)?;
     tx.commit().map_err(|e| store.err(e))?;

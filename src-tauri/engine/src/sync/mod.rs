@@ -2,6 +2,9 @@
 //! up to date. Drafts, three-way merges and push come with the bidirectional-sync issue.
 
 pub mod apply;
+pub mod diff;
+pub mod merge;
+pub mod reconcile;
 pub mod revalidate;
 
 pub use apply::{apply_commit, ApplyCounts};

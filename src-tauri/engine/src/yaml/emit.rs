@@ -146,35 +146,27 @@ pub(super) fn is_plain_safe(s: &str) -> bool {
     !looks_like_other_type(s)
 }
 
+/// Plain scalars that some YAML 1.1 or 1.2 reader resolves to a number: the 1.2 core schema,
+/// and 1.1 as PyYAML and go-yaml read it (`_` separators, `0b`, leading-0 octal, sexagesimal).
+static NUMBER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(concat!(
+        r"^[-+]?(",
+        r"[0-9][0-9_]*",                                   // decimal (1.1 allows _)
+        r"|0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+",            // binary, octal, hex
+        r"|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?",       // sexagesimal
+        r"|([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?",    // floats with a point
+        r"|[0-9][0-9_]*[eE][-+]?[0-9]+",                   // floats with an exponent only
+        r")$"
+    ))
+    .unwrap_or_else(|_| unreachable!("the number pattern is valid"))
+});
+
 /// True when a YAML 1.1 or 1.2 reader would resolve the plain scalar to a non-string.
 fn looks_like_other_type(s: &str) -> bool {
     const WORDS: &[&str] = &[
         "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n", ".inf", "-.inf", "+.inf", ".nan",
     ];
-    if WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) {
-        return true;
-    }
-    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
-    let Some(first) = body.chars().next() else { return false };
-    if !(first.is_ascii_digit() || first == '.') {
-        return false;
-    }
-    // Numbers in either version: decimal with `_` (1.1), octal `0o`/leading 0, hex, binary,
-    // floats with exponents, and 1.1 sexagesimal `1:30`. Anything made only of these
-    // characters that starts like a number is quoted; the cost of an unneeded quote is nil.
-    body.chars().all(|c| c.is_ascii_hexdigit() || "_.:xXoObB+-".contains(c))
-        && (!body.contains(':') || is_sexagesimal(body))
-}
-
-fn is_sexagesimal(body: &str) -> bool {
-    let mut parts = body.split(':');
-    let head = parts.next().unwrap_or("");
-    !head.is_empty()
-        && head.chars().all(|c| c.is_ascii_digit() || c == '_')
-        && parts.all(|p| {
-            let p = p.split('.').next().unwrap_or("");
-            !p.is_empty() && p.len() <= 2 && p.chars().all(|c| c.is_ascii_digit())
-        })
+    WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) || NUMBER.is_match(s)
 }
 
 #[cfg(test)]

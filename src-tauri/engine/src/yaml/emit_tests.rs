@@ -37,6 +37,10 @@ fn quotes_strings_that_would_read_as_other_types() {
     assert_eq!(string("10.0.1.0/24"), "10.0.1.0/24");
     assert_eq!(string("leaf-01/E1/1"), "leaf-01/E1/1");
     assert_eq!(string("1001"), "'1001'");
+    assert_eq!(string("10.0.1.1"), "10.0.1.1");
+    assert_eq!(string("0c:20:12:ff:00:00"), "0c:20:12:ff:00:00");
+    assert_eq!(string("1.5"), "'1.5'");
+    assert_eq!(string("10.5e3"), "'10.5e3'");
 }
 
 #[test]

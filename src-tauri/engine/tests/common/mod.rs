@@ -71,6 +71,31 @@ impl Env {
         cmd.output().expect("run hhsync")
     }
 
+    /// An hhsync command (isolated, with `--data-dir`) to adjust and spawn.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hhsync"));
+        self.isolate(&mut cmd);
+        cmd.arg("--data-dir").arg(self.data_dir()).args(args);
+        cmd
+    }
+
+    /// Runs hhsync with standard input `input`; expects exit `code`; returns stdout.
+    pub fn run_with_input(&self, code: i32, args: &[&str], input: &str) -> String {
+        use std::io::Write;
+        let mut child = self
+            .command(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn hhsync");
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "hhsync {args:?}\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// Runs hhsync and expects exit status `code`; returns stdout.
     pub fn run(&self, code: i32, args: &[&str]) -> String {
         let out = self.hhsync(args);

@@ -1,0 +1,35 @@
+//! Crash and race injection for tests. `HHSYNC_CRASH_AT=<point>` makes the process kill itself
+//! with SIGKILL when it reaches that point, so tests can show that no draft is lost and nothing
+//! is pushed twice whatever moment a crash hits. `HHSYNC_PAUSE_AT=<point>=<file>` makes it
+//! create `<file>.reached` there and wait (up to a minute) until `<file>` exists, so a test can
+//! act at exactly that moment (push a colleague's commit, start a second process). Without
+//! the variables this does nothing.
+
+/// Dies here (SIGKILL) if the environment asks for it.
+pub fn point(name: &str) {
+    pause(name);
+    let Ok(wanted) = std::env::var("HHSYNC_CRASH_AT") else { return };
+    if wanted == name {
+        tracing::warn!(point = name, "crash injected");
+        #[cfg(unix)]
+        // SAFETY: kill(2) on our own pid with a valid signal number has no memory effects.
+        unsafe {
+            libc::kill(libc::getpid(), libc::SIGKILL);
+        }
+        std::process::abort();
+    }
+}
+
+fn pause(name: &str) {
+    let Ok(spec) = std::env::var("HHSYNC_PAUSE_AT") else { return };
+    let Some((point, file)) = spec.split_once('=') else { return };
+    if point != name {
+        return;
+    }
+    let go = std::path::PathBuf::from(file);
+    let _ = std::fs::write(go.with_extension("reached"), name);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !go.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

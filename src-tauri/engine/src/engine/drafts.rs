@@ -1,0 +1,201 @@
+//! Local edits: create, edit and delete resources as drafts, validated on save; discard them;
+//! see what a push would change. Drafts live in the database and survive restarts and crashes.
+
+use super::query::parse_kind_name;
+use super::Engine;
+use crate::error::{Error, Result};
+use crate::gitops::resource::{resource_name, same_content};
+use crate::gitops::writeback::{render_draft, RenderedDraft};
+use crate::hedgehog::{classify, Classification, Kind};
+use crate::store::{FabricRow, ResourceStatus, StoredIssue};
+use crate::sync::apply::document_issues;
+use crate::sync::revalidate::revalidate;
+use crate::yaml::{parse_document, split_documents, Limits, Parsed};
+
+/// A draft after saving it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DraftReport {
+    pub kind: String,
+    pub name: String,
+    /// What the resource is now: modified, new, deleted, synced (the edit matched Git, so no
+    /// draft was kept) or invalid.
+    pub status: ResourceStatus,
+    pub path: Option<String>,
+    pub errors: Vec<StoredIssue>,
+    pub warnings: Vec<StoredIssue>,
+}
+
+/// What a push would change for one resource.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DraftDiff {
+    pub kind: String,
+    pub name: String,
+    pub change: String,
+    pub path: String,
+    pub old_text: String,
+    pub new_text: Option<String>,
+    /// A unified diff of the file.
+    pub diff: String,
+}
+
+/// Reads the one document of a text a person gave for `kind`/`name`.
+pub(super) fn parse_resource_text(text: &str, kind: Kind, name: &str, source: &str) -> Result<Parsed> {
+    let mut docs = split_documents(text.as_bytes());
+    let doc = docs.next().ok_or_else(|| Error::InvalidInput(format!("{source}: no YAML document in it")))?;
+    if docs.next().is_some() {
+        return Err(Error::InvalidInput(format!("{source}: holds more than one document; give one resource")));
+    }
+    let parsed = parse_document(doc.bytes, doc.start_line, &Limits::default())
+        .map_err(|e| Error::InvalidInput(format!("{source}: {e}")))?;
+    match classify(&parsed.value) {
+        Classification::Managed { kind: k, .. } if k == kind => {}
+        Classification::Managed { kind: k, .. } => {
+            return Err(Error::InvalidInput(format!("{source}: the text is a {k}, not a {kind}")))
+        }
+        Classification::Incomplete { reason } => return Err(Error::InvalidInput(format!("{source}: {reason}"))),
+        Classification::HedgehogUnmanaged { kind: k, api_version } | Classification::NotHedgehog { kind: k, api_version } => {
+            return Err(Error::InvalidInput(format!("{source}: {k} ({api_version}) is not a {kind}")))
+        }
+    }
+    match resource_name(&parsed.value) {
+        Some(n) if n == name => Ok(parsed),
+        Some(n) => Err(Error::InvalidInput(format!(
+            "{source}: metadata.name is {n:?}, not {name:?}; renaming is a delete plus a create"
+        ))),
+        None => Err(Error::InvalidInput(format!("{source}: metadata.name is missing"))),
+    }
+}
+
+impl Engine {
+    pub(super) fn draft_report(&self, fabric: &FabricRow, kind: Kind, name: &str) -> Result<DraftReport> {
+        let conn = self.store.connect()?;
+        Ok(match self.store.resource(&conn, fabric.id, kind.name(), name)? {
+            Some(r) => {
+                let (errors, warnings) = r.issues.into_iter().partition(|i| i.severity == "error");
+                DraftReport { kind: r.kind, name: r.name, status: r.status, path: r.path, errors, warnings }
+            }
+            None => DraftReport {
+                kind: kind.name().to_owned(),
+                name: name.to_owned(),
+                status: ResourceStatus::Synced,
+                path: None,
+                errors: Vec::new(),
+                warnings: Vec::new(),
+            },
+        })
+    }
+
+    /// Saves `text` as the draft of `KIND/NAME` (a new resource if there is none). The draft is
+    /// kept even when invalid, with its issues; text that is not YAML, or names another
+    /// resource, is refused and nothing is saved.
+    pub fn edit(&self, fabric: &str, kind_name: &str, text: &str, source: &str) -> Result<DraftReport> {
+        let (kind, name) = parse_kind_name(kind_name)?;
+        let fabric = self.fabric_row(fabric)?;
+        let _lock = self.lock(&fabric)?;
+        let parsed = parse_resource_text(text, kind, name, source)?;
+        let mut conn = self.store.connect()?;
+        let tx = conn.transaction().map_err(|e| self.store.err(e))?;
+        let row = self.store.draft_row(&tx, fabric.id, kind.name(), name)?;
+        let matches_git = row.as_ref().and_then(|r| r.desired_value.as_ref()).is_some_and(|d| same_content(d, &parsed.value))
+            && row.as_ref().and_then(|r| r.desired_text.as_deref()) == Some(text);
+        match (&row, matches_git) {
+            (Some(r), true) => self.store.clear_draft(&tx, r.id)?,
+            _ => {
+                let issues = document_issues(kind, &parsed);
+                self.store.save_draft(&tx, fabric.id, kind.name(), name, text, &parsed.value, &issues, "edit")?;
+            }
+        }
+        revalidate(&self.store, &tx, fabric.id)?;
+        tx.commit().map_err(|e| self.store.err(e))?;
+        self.draft_report(&fabric, kind, name)
+    }
+
+    /// Marks `KIND/NAME` for deletion; a resource that exists only as a draft is dropped.
+    pub fn delete(&self, fabric: &str, kind_name: &str) -> Result<DraftReport> {
+        let (kind, name) = parse_kind_name(kind_name)?;
+        let fabric = self.fabric_row(fabric)?;
+        let _lock = self.lock(&fabric)?;
+        let mut conn = self.store.connect()?;
+        let tx = conn.transaction().map_err(|e| self.store.err(e))?;
+        let row = self.store.draft_row(&tx, fabric.id, kind.name(), name)?.ok_or_else(|| Error::ResourceNotFound {
+            fabric: fabric.name.clone(),
+            kind: kind.name().to_owned(),
+            name: name.to_owned(),
+        })?;
+        if row.desired_text.is_none() {
+            self.store.clear_draft(&tx, row.id)?;
+        } else {
+            self.store.save_delete_marker(&tx, row.id, "edit")?;
+        }
+        revalidate(&self.store, &tx, fabric.id)?;
+        tx.commit().map_err(|e| self.store.err(e))?;
+        self.draft_report(&fabric, kind, name)
+    }
+
+    /// Drops the draft of one resource, or (`None`) of every resource. Open conflicts on them
+    /// are closed as discarded. Returns the resources whose drafts were dropped.
+    pub fn discard(&self, fabric: &str, kind_name: Option<&str>) -> Result<Vec<(String, String)>> {
+        let target = kind_name.map(parse_kind_name).transpose()?;
+        let fabric = self.fabric_row(fabric)?;
+        let _lock = self.lock(&fabric)?;
+        let mut conn = self.store.connect()?;
+        let tx = conn.transaction().map_err(|e| self.store.err(e))?;
+        let rows = self.store.drafts(&tx, fabric.id)?;
+        let chosen: Vec<_> = rows
+            .into_iter()
+            .filter(|r| target.is_none_or(|(k, n)| k.name() == r.kind && n == r.name))
+            .collect();
+        if let (Some((k, n)), true) = (target, chosen.is_empty()) {
+            return Err(Error::InvalidInput(format!("{k}/{n} has no draft to discard")));
+        }
+        let by = self.author_name();
+        for r in &chosen {
+            if let Some(c) = self.store.open_conflict(&tx, fabric.id, &r.kind, &r.name)? {
+                self.store.resolve_conflict(&tx, c.id, "discarded", &by)?;
+            }
+            self.store.clear_draft(&tx, r.id)?;
+        }
+        revalidate(&self.store, &tx, fabric.id)?;
+        tx.commit().map_err(|e| self.store.err(e))?;
+        Ok(chosen.into_iter().map(|r| (r.kind, r.name)).collect())
+    }
+
+    /// What a push would change: each draft as a file change with a unified diff.
+    pub fn diff(&self, fabric: &str, kind_name: Option<&str>) -> Result<Vec<DraftDiff>> {
+        let target = kind_name.map(parse_kind_name).transpose()?;
+        let fabric = self.fabric_row(fabric)?;
+        Ok(self
+            .rendered_drafts(&fabric)?
+            .into_iter()
+            .filter(|r| target.is_none_or(|(k, n)| k == r.kind && n == r.name))
+            .map(|r| {
+                let new = r.new_text.clone().unwrap_or_default();
+                let (old_name, new_name) = match r.change {
+                    crate::gitops::writeback::Change::Created => ("/dev/null".to_owned(), r.path.clone()),
+                    crate::gitops::writeback::Change::Deleted => (r.path.clone(), "/dev/null".to_owned()),
+                    crate::gitops::writeback::Change::Modified => (r.path.clone(), r.path.clone()),
+                };
+                let diff = crate::sync::diff::unified(&r.old_text, &new, &old_name, &new_name);
+                DraftDiff {
+                    kind: r.kind.name().to_owned(),
+                    name: r.name,
+                    change: r.change.as_str().to_owned(),
+                    path: r.path,
+                    old_text: r.old_text,
+                    new_text: r.new_text,
+                    diff,
+                }
+            })
+            .collect())
+    }
+
+    pub(super) fn rendered_drafts(&self, fabric: &FabricRow) -> Result<Vec<RenderedDraft>> {
+        let conn = self.store.connect()?;
+        Ok(self
+            .store
+            .drafts(&conn, fabric.id)?
+            .iter()
+            .filter_map(|r| Kind::from_name(&r.kind).and_then(|k| render_draft(k, r)))
+            .collect())
+    }
+}

@@ -1,0 +1,80 @@
+//! Rollback: undo what one push or ingest changed, as a new commit through the same
+//! commit-and-push path (history is never rewritten). Files changed again since that
+//! operation, or resources with local drafts, stop the revert with a message saying which.
+
+use super::pull::Planned;
+use super::{Engine, Trigger};
+use crate::error::{Error, Result};
+use crate::git::FileWrite;
+use crate::gitops::layout::{self, FileRole};
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RevertReport {
+    pub fabric: String,
+    pub operation_id: i64,
+    pub reverted_operation: i64,
+    pub commit: Option<String>,
+    /// Files restored to how they were before the operation.
+    pub files: Vec<String>,
+}
+
+impl Engine {
+    pub fn revert(&self, fabric: &str, operation: i64, trigger: Trigger) -> Result<RevertReport> {
+        let fabric = self.fabric_row(fabric)?;
+        let _lock = self.lock(&fabric)?;
+        let repo = self.open_clone(&fabric)?;
+        let op = {
+            let conn = self.store.connect()?;
+            self.store.operations(&conn, fabric.id, usize::MAX)?.into_iter().find(|o| o.id == operation)
+        }
+        .ok_or_else(|| Error::InvalidInput(format!("fabric {} has no operation #{operation} (see `hhsync log {}`)", fabric.name, fabric.name)))?;
+        if !matches!(op.kind.as_str(), "push" | "ingest" | "revert") {
+            return Err(Error::InvalidInput(format!("operation #{operation} is a {}; only push, ingest and revert operations can be reverted", op.kind)));
+        }
+        let after = match (&op.commit_after, op.status.as_str()) {
+            (Some(after), "succeeded" | "attention") if op.commit_before.as_deref() != Some(after.as_str()) => after.clone(),
+            _ => return Err(Error::InvalidInput(format!("operation #{operation} made no commit; there is nothing to revert"))),
+        };
+        // The operation's own change: its commit against its parent (a push or ingest may have
+        // pulled others' commits first; those are not undone).
+        let before = repo.parent(&after)?.ok_or_else(|| Error::InvalidInput(format!("operation #{operation}'s commit has no parent")))?;
+        self.record(&fabric, "revert", trigger, |operation_id| {
+            let (commit, files) = self.commit_and_push_locked(&fabric, &repo, false, |current, tip| {
+                let tip = tip.unwrap_or_default();
+                let changes = repo.diff_files(&before, &after, &current.directory)?;
+                let conn = self.store.connect()?;
+                let drafts = self.store.drafts(&conn, current.id)?;
+                let mut writes = Vec::new();
+                let mut moved = Vec::new();
+                let mut files = Vec::new();
+                for change in &changes {
+                    let repo_path = layout::join(&current.directory, &change.path);
+                    if repo.blob_at(tip, &repo_path)? != change.new_blob {
+                        moved.push(change.path.clone());
+                        continue;
+                    }
+                    if matches!(layout::role(&change.path), FileRole::Managed(_)) && drafts.iter().any(|d| d.path.as_deref() == Some(change.path.as_str())) {
+                        return Err(Error::InvalidInput(format!("{} has a local draft; push or discard it before reverting", change.path)));
+                    }
+                    files.push(change.path.clone());
+                    writes.push(match &change.old_blob {
+                        Some(blob) => FileWrite::PutBlob { path: repo_path, blob: blob.clone() },
+                        None => FileWrite::Delete { path: repo_path },
+                    });
+                }
+                if !moved.is_empty() {
+                    return Err(Error::InvalidInput(format!(
+                        "cannot revert operation #{operation}: changed again since: {}",
+                        moved.join(", ")
+                    )));
+                }
+                let message = format!("Revert {} #{operation} in fabric {}\n\nThis reverts commit {after}.\n", op.kind, current.name);
+                Ok(Planned { writes, message, extra: files })
+            })?;
+            let report = RevertReport { fabric: fabric.name.clone(), operation_id, reverted_operation: operation, commit: commit.clone(), files };
+            let counts = serde_json::json!({"files": report.files.len(), "reverted_operation": operation});
+            let after = self.refreshed(&fabric)?.synced_commit;
+            Ok((report, after, counts, false))
+        })
+    }
+}

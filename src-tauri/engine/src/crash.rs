@@ -5,11 +5,18 @@
 //! act at exactly that moment (push a colleague's commit, start a second process). Without
 //! the variables this does nothing.
 
+static REACHED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Dies here (SIGKILL) if the environment asks for it.
 pub fn point(name: &str) {
     pause(name);
     let Ok(wanted) = std::env::var("HHSYNC_CRASH_AT") else { return };
-    if wanted == name {
+    // `point#N` crashes the N-th time the point is reached.
+    let (wanted, nth) = match wanted.split_once('#') {
+        Some((p, n)) => (p.to_owned(), n.parse::<usize>().unwrap_or(1)),
+        None => (wanted, 1),
+    };
+    if wanted == name && REACHED.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 == nth {
         tracing::warn!(point = name, "crash injected");
         #[cfg(unix)]
         // SAFETY: kill(2) on our own pid with a valid signal number has no memory effects.

@@ -1,0 +1,130 @@
+//! Crash safety: the CLI is killed (SIGKILL) at many points during push and pull, and each
+//! time, after reopening, no draft is lost, nothing is pushed twice, and the next pull and push
+//! converge on the same result as an uninterrupted run.
+
+mod common;
+
+use std::os::unix::process::ExitStatusExt;
+
+use common::{sample, Env};
+use serde_json::Value;
+
+const DIR: &str = "fab";
+const LEAF: &str = "managed/switches/leaf-01.yaml";
+
+struct Setup {
+    env: Env,
+    remote: std::path::PathBuf,
+}
+
+fn setup() -> Setup {
+    let env = Env::new();
+    let remote = env.remote_with("remote", &[(&format!("{DIR}/raw/prepop.yaml"), &sample("raw__prepop.yaml"))]);
+    env.setup_fabric(&remote, "r", "f", DIR);
+    env.run(0, &["ingest", "f"]);
+    Setup { env, remote }
+}
+
+impl Setup {
+    fn edit_leaf(&self) {
+        let text = self.env.json(0, &["show", "f", "Switch/leaf-01"])["text"].as_str().unwrap().replace("VS-01 MCLAG 1", "VS-01 after crash");
+        self.env.run_with_input(0, &["edit", "f", "Switch/leaf-01"], &text);
+    }
+
+    /// Someone else changes another resource, so pulls have work to do.
+    fn colleague_commit(&self, n: usize) {
+        let work = self.env.other_clone(&self.remote, "colleague");
+        let path = work.join(DIR).join("managed/servers/server-05.yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("S-05 ESLAG leaf-03 leaf-04", &format!("S-05 change {n}"))).unwrap();
+        self.env.commit_push(&work, &format!("colleague change {n}"));
+    }
+
+    fn crash(&self, point: &str, args: &[&str]) {
+        let out = self.env.command(args).env("HHSYNC_CRASH_AT", point).output().unwrap();
+        assert_eq!(out.status.signal(), Some(9), "{point}: expected SIGKILL, got {:?}\n{}", out.status, String::from_utf8_lossy(&out.stderr));
+    }
+
+    fn drafts(&self) -> u64 {
+        let status: Value = serde_json::from_slice(&self.env.hhsync(&["--json", "status", "f"]).stdout).unwrap();
+        ["modified", "new", "deleted", "conflict"].iter().map(|k| status["counts"][k].as_u64().unwrap()).sum()
+    }
+
+    /// Commits on main whose change to leaf-01 is ours.
+    fn our_commits(&self) -> usize {
+        self.env
+            .git(&self.remote, &["log", "--format=%H", "main", "--", &format!("{DIR}/{LEAF}")])
+            .lines()
+            .filter(|c| self.env.git(&self.remote, &["show", c, "--", &format!("{DIR}/{LEAF}")]).contains("+  description: VS-01 after crash"))
+            .count()
+    }
+}
+
+const PUSH_POINTS: &[&str] = &[
+    "pull:after-fetch",
+    "apply:before-commit",
+    "push:after-pull",
+    "push:after-commit",
+    "push:before-push",
+    "push:after-push",
+    "apply:before-commit#2",
+    "push:after-apply",
+];
+
+#[test]
+fn push_killed_at_any_point_loses_nothing_and_pushes_once() {
+    for point in PUSH_POINTS {
+        let s = setup();
+        s.edit_leaf();
+        s.colleague_commit(1);
+        s.crash(point, &["push", "f"]);
+        let pushed = s.our_commits();
+        assert!(pushed <= 1, "{point}: pushed {pushed} times");
+        if pushed == 0 {
+            assert_eq!(s.drafts(), 1, "{point}: the draft survived the crash");
+        }
+        // Reopen: pull and push again converge.
+        s.env.run(0, &["pull", "f"]);
+        s.env.run(0, &["push", "f"]);
+        assert_eq!(s.our_commits(), 1, "{point}: exactly one commit carries our change");
+        assert_eq!(s.drafts(), 0, "{point}: nothing left over");
+        let file = s.env.cat(&s.remote, &format!("{DIR}/{LEAF}"));
+        assert!(file.contains("VS-01 after crash"), "{point}");
+        assert!(s.env.cat(&s.remote, &format!("{DIR}/managed/servers/server-05.yaml")).contains("S-05 change 1"), "{point}");
+        let shown = s.env.json(0, &["show", "f", "Switch/leaf-01"]);
+        assert_eq!(shown["status"], "synced", "{point}");
+        assert_eq!(shown["commit"].as_str().unwrap(), s.env.head(&s.remote), "{point}: the store is at the tip");
+    }
+}
+
+#[test]
+fn pull_killed_at_any_point_keeps_drafts_and_converges() {
+    for point in ["pull:after-fetch", "apply:before-commit"] {
+        let s = setup();
+        s.edit_leaf();
+        s.colleague_commit(1);
+        s.crash(point, &["pull", "f"]);
+        assert_eq!(s.drafts(), 1, "{point}");
+        let pull = s.env.json(0, &["pull", "f"]);
+        assert_eq!(pull["counts"]["changed"], 1, "{point}: the interrupted pull is redone whole");
+        assert_eq!(s.drafts(), 1, "{point}");
+        let server = s.env.json(0, &["show", "f", "Server/server-05"]);
+        assert!(server["text"].as_str().unwrap().contains("S-05 change 1"), "{point}");
+    }
+}
+
+#[test]
+fn a_crash_right_after_the_remote_accepted_is_healed_by_the_next_pull() {
+    let s = setup();
+    s.edit_leaf();
+    s.crash("push:after-push", &["push", "f"]);
+    assert_eq!(s.our_commits(), 1);
+    // The app was killed before it recorded the push: the draft is still shown...
+    assert_eq!(s.drafts(), 1);
+    // ...until the next pull recognises our own commit.
+    let pull = s.env.json(0, &["pull", "f"]);
+    assert_eq!(pull["counts"]["drafts_dissolved"], 1, "{pull:#}");
+    assert_eq!(s.drafts(), 0);
+    assert_eq!(s.env.json(0, &["push", "f"])["commit"], Value::Null, "nothing is pushed twice");
+    assert_eq!(s.our_commits(), 1);
+}

@@ -433,3 +433,41 @@ fn discard_one_or_all_drafts() {
     assert_eq!(f.drafts(), 0);
     assert!(f.env.fail(1, &["discard", "f", "Switch/leaf-01"]).contains("no draft"));
 }
+
+#[test]
+fn commits_carry_the_author_from_settings() {
+    let f = Fabric::new();
+    f.env.run(0, &["config", "author.name", "Ada Network"]);
+    f.env.run(0, &["config", "author.email", "ada@example.com"]);
+    assert_eq!(f.env.json(0, &["config"])["author.name"], "Ada Network");
+    assert!(f.env.fail(1, &["config", "colour", "blue"]).contains("unknown setting"));
+    f.edit("Switch/leaf-01", "VS-01 rack A", "VS-01 by Ada");
+    f.env.json(0, &["push", "f"]);
+    let author = f.env.git(&f.remote, &["log", "-1", "--format=%an <%ae>", "main"]);
+    assert_eq!(author.trim(), "Ada Network <ada@example.com>");
+}
+
+#[test]
+fn a_conflict_resolved_hunk_by_hunk_through_the_engine_api() {
+    use hhsync_engine::engine::Resolution;
+    use hhsync_engine::sync::diff::HunkSide;
+    let f = Fabric::new();
+    // Ours changes two separate places; theirs changes one of them differently.
+    f.edit("Switch/leaf-01", "VS-01 rack A", "VS-01 ours");
+    f.edit("Switch/leaf-01", "role: server-leaf", "role: border-leaf");
+    f.colleague_edits("managed/switches/leaf-01.yaml", "VS-01 rack A", "VS-01 theirs");
+    f.env.json(3, &["pull", "f"]);
+    let engine = hhsync_engine::Engine::open(&f.env.data_dir()).unwrap();
+    let conflicts = engine.conflicts("f", false).unwrap();
+    let hunks = &conflicts[0].ours_vs_theirs;
+    assert_eq!(hunks.len(), 2, "{hunks:#?}");
+    // Take theirs for the description hunk and ours (Old) for the role hunk.
+    let description = hunks.iter().find(|h| h.lines.iter().any(|l| l.text.contains("description"))).unwrap();
+    let choices = [(description.id.clone(), HunkSide::New)].into_iter().collect();
+    engine
+        .resolve("f", "Switch/leaf-01", Resolution::Hunks { choices, default: HunkSide::Old }, hhsync_engine::Trigger::User)
+        .unwrap();
+    f.env.json(0, &["push", "f"]);
+    let file = f.file("managed/switches/leaf-01.yaml");
+    assert!(file.contains("'VS-01 theirs'") && file.contains("role: border-leaf"), "{file}");
+}

@@ -124,6 +124,14 @@ pub enum Command {
     Proposals { fabric: String },
     /// Stop waiting on a proposal; its drafts stay drafts.
     Abandon { fabric: String, branch: String },
+    /// Show or change settings (author.name, author.email).
+    Config {
+        key: Option<String>,
+        value: Option<String>,
+        /// Reset KEY to its default.
+        #[arg(long, requires = "key", conflicts_with = "value")]
+        unset: bool,
+    },
     /// Create a demo workspace: a local repository with the virtual-lab fabric in raw/.
     Demo,
 }

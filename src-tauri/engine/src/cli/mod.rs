@@ -132,6 +132,14 @@ fn run(cli: &Cli) -> Result<Done> {
         Command::Revert { fabric, operation } => print::revert(json, &engine.revert(fabric, *operation, Trigger::Cli)?),
         Command::Proposals { fabric } => print::proposals(json, &engine.proposals(fabric)?),
         Command::Abandon { fabric, branch } => print::proposals(json, &[engine.abandon(fabric, branch)?]),
+        Command::Config { key, value, unset } => {
+            match (key, value, unset) {
+                (Some(k), Some(v), false) => engine.set_setting(k, Some(v))?,
+                (Some(k), None, true) => engine.set_setting(k, None)?,
+                _ => {}
+            }
+            print::settings(json, &engine.settings()?, key.as_deref())
+        }
         Command::Demo => print::demo(json, &engine.ensure_demo()?, &engine),
     }
 }

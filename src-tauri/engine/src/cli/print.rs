@@ -318,16 +318,7 @@ pub fn push(json: bool, r: &crate::engine::PushReport) -> Result<Done> {
 
 pub fn conflicts(json: bool, list: &[crate::engine::ConflictDetail]) -> Result<Done> {
     if json {
-        let items: Vec<_> = list
-            .iter()
-            .map(|c| {
-                let c = &c.conflict;
-                json!({"id": c.id, "kind": c.kind, "name": c.name, "type": c.kind_of, "fields": c.fields,
-                       "detected_at": c.detected_at, "resolved_at": c.resolved_at, "resolution": c.resolution,
-                       "resolved_by": c.resolved_by})
-            })
-            .collect();
-        emit(&items);
+        emit(&list);
     } else if list.is_empty() {
         println!("no conflicts");
     } else {
@@ -337,6 +328,9 @@ pub fn conflicts(json: bool, list: &[crate::engine::ConflictDetail]) -> Result<D
             println!("{}/{}: {} since {}{state}", k.kind, k.name, k.kind_of, k.detected_at);
             for f in &k.fields {
                 println!("  field {f}");
+            }
+            if k.resolved_at.is_none() {
+                print!("{}", crate::sync::diff::unified(k.ours_text.as_deref().unwrap_or(""), k.theirs_text.as_deref().unwrap_or(""), "ours", "theirs"));
             }
         }
         println!("resolve with: hhsync resolve FABRIC KIND/NAME --take ours|theirs | --field PATH=ours|theirs | --file PATH");
@@ -364,6 +358,21 @@ pub fn proposals(json: bool, list: &[crate::store::ProposalRow]) -> Result<Done>
     } else {
         for p in list {
             println!("{:<10} {:<40} {} ({})", p.state, p.branch, short(Some(&p.commit_id)), p.resources.join(", "));
+        }
+    }
+    done(false)
+}
+
+pub fn settings(json: bool, list: &[(String, String)], only: Option<&str>) -> Result<Done> {
+    let shown: Vec<&(String, String)> = list.iter().filter(|(k, _)| only.is_none_or(|o| o == k)).collect();
+    if json {
+        let map: serde_json::Map<String, serde_json::Value> = shown.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+        emit(&map);
+    } else if shown.is_empty() {
+        println!("no settings changed from their defaults");
+    } else {
+        for (k, v) in shown {
+            println!("{k} = {v}");
         }
     }
     done(false)

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::gitops::resource::{render_resource, same_content};
 use crate::store::ConflictRow;
 use crate::sync::apply::issues_of_text;
-use crate::sync::diff::{line_diff, Hunk};
+use crate::sync::diff::{line_diff, take_hunks, Hunk, HunkSide};
 use crate::sync::merge::{merge3, Side};
 use crate::sync::revalidate::revalidate;
 use crate::yaml::{parse_document, patch, split_documents, FieldPath, Limits};
@@ -29,6 +29,9 @@ pub enum Resolution {
     Fields(Vec<(String, Side)>),
     /// This text, edited by hand.
     Text { text: String, source: String },
+    /// Ours and theirs combined hunk by hunk (ids from `ours_vs_theirs`; `Old` is ours, `New`
+    /// theirs), as a side-by-side view offers.
+    Hunks { choices: HashMap<String, HunkSide>, default: HunkSide },
 }
 
 impl Resolution {
@@ -37,7 +40,7 @@ impl Resolution {
             Self::Ours => "ours",
             Self::Theirs => "theirs",
             Self::Fields(_) => "fields",
-            Self::Text { .. } => "manual",
+            Self::Text { .. } | Self::Hunks { .. } => "manual",
         }
     }
 }
@@ -146,6 +149,14 @@ impl Engine {
                 Resolution::Text { text, source } => {
                     let parsed = parse_resource_text(text, kind, name, source)?;
                     Some(Some((text.clone(), parsed.value)))
+                }
+                Resolution::Hunks { choices, default } => {
+                    let (Some(ours), Some(theirs)) = (&conflict.ours_text, &theirs_text) else {
+                        return Err(Error::InvalidInput(format!("{kind}/{name}: one side deleted the resource; take ours or theirs instead")));
+                    };
+                    let text = take_hunks(ours, theirs, choices, *default);
+                    let parsed = parse_resource_text(&text, kind, name, "the combined text")?;
+                    Some(Some((text, parsed.value)))
                 }
             };
             let desired_matches = |v: &Value| row.desired_value.as_ref().is_some_and(|d| same_content(d, v));

@@ -99,14 +99,40 @@ impl Engine {
         self.store.fabric(&conn, name)
     }
 
-    /// The commit author (see [`Author::from_settings`]).
+    /// The commit author: environment, else settings `author.name`/`author.email`, else git
+    /// configuration (see [`Author::resolve`]).
     fn author(&self, _repo: &GitRepo) -> Author {
-        Author::from_settings()
+        let conn = self.store.connect().ok();
+        let get = |key: &str| conn.as_ref().and_then(|c| self.store.setting(c, key).ok().flatten());
+        Author::resolve(get("author.name"), get("author.email"))
     }
 
     /// Who resolutions are recorded as.
     fn author_name(&self) -> String {
-        Author::from_settings().name
+        let conn = self.store.connect().ok();
+        let get = |key: &str| conn.as_ref().and_then(|c| self.store.setting(c, key).ok().flatten());
+        Author::resolve(get("author.name"), get("author.email")).name
+    }
+
+    /// The settings a user can change, with their meaning.
+    pub const SETTINGS: &'static [(&'static str, &'static str)] = &[
+        ("author.name", "name on commits hhsync makes (default: git config user.name)"),
+        ("author.email", "email on commits hhsync makes (default: git config user.email)"),
+    ];
+
+    pub fn settings(&self) -> Result<Vec<(String, String)>> {
+        let conn = self.store.connect()?;
+        self.store.settings(&conn)
+    }
+
+    /// Sets a setting (`None` resets it to its default).
+    pub fn set_setting(&self, key: &str, value: Option<&str>) -> Result<()> {
+        if !Self::SETTINGS.iter().any(|(k, _)| *k == key) {
+            let known: Vec<&str> = Self::SETTINGS.iter().map(|(k, _)| *k).collect();
+            return Err(Error::InvalidInput(format!("unknown setting {key:?}; settings: {}", known.join(", "))));
+        }
+        let conn = self.store.connect()?;
+        self.store.set_setting(&conn, key, value)
     }
 }
 

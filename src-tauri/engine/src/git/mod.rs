@@ -23,19 +23,21 @@ pub struct Author {
 }
 
 impl Author {
-    /// The author for commits: `HHSYNC_AUTHOR_NAME`/`HHSYNC_AUTHOR_EMAIL`, else the user's git
-    /// configuration (user.name/user.email), else "hhsync".
-    pub fn from_settings() -> Self {
+    /// The author for commits: `HHSYNC_AUTHOR_NAME`/`HHSYNC_AUTHOR_EMAIL`, else the given
+    /// settings, else the user's git configuration (user.name/user.email), else "hhsync".
+    pub fn resolve(setting_name: Option<String>, setting_email: Option<String>) -> Self {
         let config = git2::Config::open_default().ok();
-        let get = |env: &str, key: &str| {
+        let get = |env: &str, setting: Option<String>, key: &str| {
             std::env::var(env)
                 .ok()
+                .filter(|s| !s.trim().is_empty())
+                .or(setting)
                 .or_else(|| config.as_ref().and_then(|c| c.get_string(key).ok()))
                 .filter(|s| !s.trim().is_empty())
         };
         Author {
-            name: get("HHSYNC_AUTHOR_NAME", "user.name").unwrap_or_else(|| "hhsync".to_owned()),
-            email: get("HHSYNC_AUTHOR_EMAIL", "user.email").unwrap_or_else(|| "hhsync@localhost".to_owned()),
+            name: get("HHSYNC_AUTHOR_NAME", setting_name, "user.name").unwrap_or_else(|| "hhsync".to_owned()),
+            email: get("HHSYNC_AUTHOR_EMAIL", setting_email, "user.email").unwrap_or_else(|| "hhsync@localhost".to_owned()),
         }
     }
 }

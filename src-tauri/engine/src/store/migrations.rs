@@ -131,4 +131,11 @@ CREATE TABLE pending_pushes (
     started_at  TEXT NOT NULL
 );
 "#,
+    // 3: user settings (commit author, poll interval, ...), key/value.
+    r#"
+CREATE TABLE settings (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);
+"#,
 ];

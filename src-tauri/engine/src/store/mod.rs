@@ -82,6 +82,32 @@ impl Store {
     }
 }
 
+impl Store {
+    pub fn setting(&self, conn: &Connection, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional().map_err(|e| self.err(e))
+    }
+
+    /// Sets (or with `None` removes) a setting.
+    pub fn set_setting(&self, conn: &Connection, key: &str, value: Option<&str>) -> Result<()> {
+        match value {
+            Some(v) => conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
+                rusqlite::params![key, v],
+            ),
+            None => conn.execute("DELETE FROM settings WHERE key = ?1", [key]),
+        }
+        .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    pub fn settings(&self, conn: &Connection) -> Result<Vec<(String, String)>> {
+        let mut stmt = conn.prepare("SELECT key, value FROM settings ORDER BY key").map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
+    }
+}
+
 /// The current time as RFC 3339 UTC, the one timestamp format in the database.
 pub fn now() -> String {
     time::OffsetDateTime::now_utc()

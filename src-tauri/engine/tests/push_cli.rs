@@ -17,7 +17,6 @@ const LEAF: &str = "# Leaf 1 of rack A\n# Owner: network team\napiVersion: wirin
 struct Fabric {
     env: Env,
     remote: PathBuf,
-    colleague: PathBuf,
 }
 
 impl Fabric {
@@ -31,7 +30,7 @@ impl Fabric {
         env.write(&colleague, &format!("{DIR}/managed/switches/leaf-01.yaml"), LEAF);
         env.commit_push(&colleague, "hand-written leaf-01");
         env.run(0, &["pull", "f"]);
-        Self { env, remote, colleague }
+        Self { env, remote }
     }
 
     fn file(&self, path: &str) -> String {

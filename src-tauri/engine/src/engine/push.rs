@@ -213,7 +213,7 @@ impl Engine {
             };
             crate::crash::point("push:after-commit");
             if let Some(branch) = &request.branch {
-                return self.push_proposal(&current, repo, &tip, &commit, branch, &drafts, report);
+                return self.push_proposal(&current, repo, (&tip, &commit), branch, &drafts, report);
             }
             let pending = {
                 let conn = self.store.connect()?;
@@ -240,12 +240,12 @@ impl Engine {
         Err(Error::RetriesExhausted { branch: fabric.branch.clone(), attempts: PUSH_ATTEMPTS })
     }
 
+    /// Pushes `commit` (made on `tip`) to a new branch and marks the drafts as proposed.
     fn push_proposal(
         &self,
         fabric: &FabricRow,
         repo: &GitRepo,
-        tip: &str,
-        commit: &str,
+        (tip, commit): (&str, &str),
         branch: &str,
         drafts: &[RenderedDraft],
         mut report: PushReport,
@@ -277,21 +277,6 @@ impl Engine {
         report.branch = branch;
         report.proposal_id = Some(proposal);
         Ok(report)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn branch_names_are_checked() {
-        for bad in ["", "-x", "a..b", "a b", "a:b", "x.lock", "a/", "a//b", "~x"] {
-            assert!(check_branch_name(bad).is_err(), "{bad:?}");
-        }
-        for good in ["hhsync/fabric-1/change", "feature-x", "a.b"] {
-            assert!(check_branch_name(good).is_ok(), "{good:?}");
-        }
     }
 }
 
@@ -332,5 +317,20 @@ impl Engine {
             .ok_or_else(|| Error::InvalidInput(format!("no open proposal on branch {branch} (see `hhsync proposals {}`)", fabric.name)))?;
         self.store.set_proposal_state(&conn, proposal.id, "abandoned")?;
         Ok(crate::store::ProposalRow { state: "abandoned".to_owned(), ..proposal })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn branch_names_are_checked() {
+        for bad in ["", "-x", "a..b", "a b", "a:b", "x.lock", "a/", "a//b", "~x"] {
+            assert!(check_branch_name(bad).is_err(), "{bad:?}");
+        }
+        for good in ["hhsync/fabric-1/change", "feature-x", "a.b"] {
+            assert!(check_branch_name(good).is_ok(), "{good:?}");
+        }
     }
 }

@@ -110,6 +110,8 @@ impl Engine {
             Err(e) => {
                 let after = self.refreshed(fabric).ok().and_then(|f| f.synced_commit);
                 self.store.finish_operation(&conn, id, "failed", after.as_deref(), &serde_json::json!({}), Some(&e.to_string()))?;
+                let code = serde_json::to_value(e.code()).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                self.store.set_operation_error_code(&conn, id, &code)?;
                 Err(e)
             }
         }

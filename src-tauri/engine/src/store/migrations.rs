@@ -138,4 +138,9 @@ CREATE TABLE settings (
     value  TEXT NOT NULL
 );
 "#,
+    // 4: the error code of a failed operation (remote-unreachable, auth-failed, ...), so the
+    // fabric's status can say "offline" without matching on message text.
+    r#"
+ALTER TABLE sync_operations ADD COLUMN error_code TEXT;
+"#,
 ];

@@ -19,6 +19,8 @@ pub struct OperationRow {
     pub commit_after: Option<String>,
     pub counts: serde_json::Value,
     pub error: Option<String>,
+    /// The error's [`crate::Code`] in kebab-case, for failed operations.
+    pub error_code: Option<String>,
     pub pr_url: Option<String>,
 }
 
@@ -49,6 +51,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<OperationRow> {
         counts: serde_json::from_str(&counts).unwrap_or_default(),
         error: r.get(9)?,
         pr_url: r.get(10)?,
+        error_code: r.get(11)?,
     })
 }
 
@@ -84,12 +87,22 @@ impl Store {
     pub fn operations(&self, conn: &Connection, fabric_id: i64, limit: usize) -> Result<Vec<OperationRow>> {
         let mut stmt = conn
             .prepare(
-                "SELECT id, kind, trigger, started_at, finished_at, status, commit_before, commit_after, counts, error, pr_url
+                "SELECT id, kind, trigger, started_at, finished_at, status, commit_before, commit_after, counts, error, pr_url, error_code
                  FROM sync_operations WHERE fabric_id = ?1 ORDER BY id DESC LIMIT ?2",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt.query_map(params![fabric_id, limit as i64], from_row).map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
+    }
+
+    pub fn set_operation_error_code(&self, conn: &Connection, id: i64, code: &str) -> Result<()> {
+        conn.execute("UPDATE sync_operations SET error_code = ?2 WHERE id = ?1", params![id, code]).map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    pub fn set_operation_pr_url(&self, conn: &Connection, id: i64, url: &str) -> Result<()> {
+        conn.execute("UPDATE sync_operations SET pr_url = ?2 WHERE id = ?1", params![id, url]).map_err(|e| self.err(e))?;
+        Ok(())
     }
 
     pub fn insert_report(&self, conn: &Connection, operation_id: i64, rows: &[ReportRow]) -> Result<()> {

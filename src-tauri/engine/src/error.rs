@@ -15,6 +15,7 @@ pub enum Code {
     AuthFailed,
     Rejected,
     Busy,
+    Cancelled,
     Storage,
     Git,
     Io,
@@ -48,6 +49,8 @@ pub enum Error {
     RetriesExhausted { branch: String, attempts: u32 },
     #[error("fabric {fabric:?} is busy with another operation (another hhsync window or command); try again when it finishes")]
     Busy { fabric: String },
+    #[error("{operation} was cancelled; nothing was changed")]
+    Cancelled { operation: String },
     #[error("git: {context}: {message}")]
     Git { context: String, message: String },
     #[error("database {path}: {message}")]
@@ -67,6 +70,7 @@ impl Error {
             Self::RemoteUnreachable { .. } => Code::RemoteUnreachable,
             Self::PushRejected { .. } | Self::RetriesExhausted { .. } => Code::Rejected,
             Self::Busy { .. } => Code::Busy,
+            Self::Cancelled { .. } => Code::Cancelled,
             Self::Git { .. } => Code::Git,
             Self::Storage { .. } => Code::Storage,
             Self::Io { .. } => Code::Io,

@@ -111,6 +111,7 @@ impl Engine {
         }
         self.record(&fabric, "ingest", trigger, |operation_id| {
             let (commit, p) = self.commit_and_push_locked(&fabric, &repo, false, |current, tip| {
+                self.progress.report(&current.name, "ingest", "Sorting the documents of raw/", 0, 1, true);
                 let tip = tip.unwrap_or_default();
                 let p = self.plan_ingest(current, &repo, tip)?;
                 Ok(Planned { writes: p.writes.clone(), message: commit_message(&p), extra: p })
@@ -154,6 +155,7 @@ impl Engine {
                 "archived": report.archived.len(),
             });
             let after = self.refreshed(&fabric)?.synced_commit;
+            self.progress.report(&fabric.name, "ingest", "Done", 1, 1, false);
             let attention = report.needs_attention();
             Ok((report, after, counts, attention))
         })

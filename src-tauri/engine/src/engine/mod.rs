@@ -7,6 +7,8 @@ mod demo;
 mod drafts;
 mod ingest;
 mod lock;
+mod overview;
+mod progress;
 mod pull;
 mod push;
 mod query;
@@ -19,6 +21,8 @@ pub use conflicts::{ConflictDetail, Resolution};
 pub use demo::DemoWorkspace;
 pub use drafts::{DraftDiff, DraftReport};
 pub use ingest::IngestReport;
+pub use overview::{kind_templates, Badge, LastSync, Overview, TextCheck, TreeEntry, UnmanagedFile};
+pub use progress::{Progress, ProgressEvent, ProgressSink};
 pub use pull::{InitReport, PullReport};
 pub use revert::RevertReport;
 pub use push::{PushReport, PushRequest, PushedResource};
@@ -53,6 +57,7 @@ impl Trigger {
 pub struct Engine {
     data_dir: PathBuf,
     store: Store,
+    progress: Progress,
 }
 
 impl Engine {
@@ -71,7 +76,18 @@ impl Engine {
     pub fn open(data_dir: &Path) -> Result<Self> {
         std::fs::create_dir_all(data_dir).map_err(|e| Error::io(data_dir, e))?;
         let store = Store::open(&data_dir.join("hhsync.sqlite3"))?;
-        Ok(Self { data_dir: data_dir.to_owned(), store })
+        Ok(Self { data_dir: data_dir.to_owned(), store, progress: Progress::default() })
+    }
+
+    /// The same engine reporting progress to `sink`.
+    pub fn with_progress(mut self, sink: ProgressSink) -> Self {
+        self.progress = Progress::new(sink);
+        self
+    }
+
+    /// Asks the running long operation to stop where that is safe.
+    pub fn cancel(&self) {
+        self.progress.cancel();
     }
 
     pub fn data_dir(&self) -> &Path {

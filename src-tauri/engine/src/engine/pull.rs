@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::git::{FileWrite, GitRepo, PushOutcome};
 use crate::gitops::{init, layout};
 use crate::store::{now, FabricRow};
-use crate::sync::{apply_commit, ApplyCounts};
+use crate::sync::{apply_commit, apply_commit_with, ApplyCounts, ChangedResource};
 
 const PUSH_ATTEMPTS: u32 = 3;
 
@@ -19,6 +19,8 @@ pub struct PullReport {
     pub commit_after: Option<String>,
     pub up_to_date: bool,
     pub counts: ApplyCounts,
+    /// The resources that were added, changed or deleted.
+    pub changed: Vec<ChangedResource>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -42,11 +44,27 @@ impl Engine {
     /// Fetches and, if the branch moved, applies what changed. The caller holds the lock.
     /// Returns the tip.
     pub(super) fn sync_to_tip_locked(&self, fabric: &FabricRow, repo: &GitRepo) -> Result<(Option<String>, ApplyCounts)> {
-        let Some(tip) = repo.fetch(&fabric.branch)? else { return Ok((None, ApplyCounts::default())) };
+        self.sync_to_tip_reporting(fabric, repo, "pull").map(|(tip, counts, _)| (tip, counts))
+    }
+
+    /// [`Self::sync_to_tip_locked`] with progress reports under `operation`, and the resources
+    /// that changed.
+    pub(super) fn sync_to_tip_reporting(
+        &self,
+        fabric: &FabricRow,
+        repo: &GitRepo,
+        operation: &str,
+    ) -> Result<(Option<String>, ApplyCounts, Vec<ChangedResource>)> {
+        self.progress.report(&fabric.name, operation, "Fetching from the remote", 0, 1, false);
+        let Some(tip) = repo.fetch(&fabric.branch)? else { return Ok((None, ApplyCounts::default(), Vec::new())) };
         crate::crash::point("pull:after-fetch");
-        let counts = apply_commit(&self.store, repo, fabric, &tip)?;
+        let on_file = |done: usize, total: usize| {
+            self.progress.report(&fabric.name, operation, "Reading what changed", done as u64, total as u64, true);
+            self.progress.check(operation)
+        };
+        let (counts, changed) = apply_commit_with(&self.store, repo, fabric, &tip, &on_file)?;
         self.settle_proposals_locked(fabric, repo, &tip)?;
-        Ok((Some(tip), counts))
+        Ok((Some(tip), counts, changed))
     }
 
     pub(super) fn refreshed(&self, fabric: &FabricRow) -> Result<FabricRow> {
@@ -74,6 +92,8 @@ impl Engine {
             if planned.writes.is_empty() {
                 return Ok((None, planned.extra));
             }
+            self.progress.check("the operation")?;
+            self.progress.report(&fabric.name, "commit", "Committing and pushing", 0, 1, false);
             let Some(commit) = repo.commit(tip.as_deref(), &planned.writes, &planned.message, &author)? else {
                 return Ok((None, planned.extra));
             };
@@ -100,6 +120,7 @@ impl Engine {
         work: impl FnOnce(i64) -> Result<(T, Option<String>, serde_json::Value, bool)>,
     ) -> Result<T> {
         let conn = self.store.connect()?;
+        self.progress.reset();
         let id = self.store.start_operation(&conn, fabric.id, kind, trigger.as_str(), fabric.synced_commit.as_deref())?;
         match work(id) {
             Ok((value, commit_after, counts, attention)) => {
@@ -123,8 +144,9 @@ impl Engine {
         let _lock = self.lock(&fabric)?;
         let repo = self.open_clone(&fabric)?;
         self.record(&fabric, "pull", trigger, |operation_id| {
-            let (tip, counts) = self.sync_to_tip_locked(&fabric, &repo)?;
+            let (tip, counts, changed) = self.sync_to_tip_reporting(&fabric, &repo, "pull")?;
             let tip = tip.ok_or_else(|| Error::BranchNotFound { url: fabric.url.clone(), branch: fabric.branch.clone() })?;
+            self.progress.report(&fabric.name, "pull", "Done", 1, 1, false);
             let up_to_date = fabric.synced_commit.as_deref() == Some(tip.as_str());
             let report = PullReport {
                 fabric: fabric.name.clone(),
@@ -133,6 +155,7 @@ impl Engine {
                 commit_after: Some(tip.clone()),
                 up_to_date,
                 counts,
+                changed,
             };
             let json = serde_json::to_value(counts).unwrap_or_default();
             Ok((report, Some(tip), json, counts.conflicts > 0))

@@ -171,9 +171,10 @@ impl Engine {
         };
         for attempt in 0..PUSH_ATTEMPTS {
             report.retries = attempt;
-            let (tip, _) = self.sync_to_tip_locked(fabric, repo)?;
+            let (tip, _, _) = self.sync_to_tip_reporting(fabric, repo, "push")?;
             let tip = tip.ok_or_else(|| Error::BranchNotFound { url: fabric.url.clone(), branch: fabric.branch.clone() })?;
             crate::crash::point("push:after-pull");
+            self.progress.report(&fabric.name, "push", "Rendering drafts", 0, 1, true);
             let current = self.refreshed(fabric)?;
             let drafts = self.drafts_to_push(&current, request)?;
             if drafts.is_empty() {
@@ -212,6 +213,8 @@ impl Engine {
                 return Ok(report);
             };
             crate::crash::point("push:after-commit");
+            self.progress.check("push")?;
+            self.progress.report(&fabric.name, "push", "Pushing", 0, 1, false);
             if let Some(branch) = &request.branch {
                 return self.push_proposal(&current, repo, (&tip, &commit), branch, &drafts, report);
             }
@@ -225,7 +228,9 @@ impl Engine {
             let conn = self.store.connect()?;
             match outcome {
                 PushOutcome::Pushed => {
+                    self.progress.report(&fabric.name, "push", "Updating local state", 0, 1, false);
                     apply_commit(&self.store, repo, &current, &commit)?;
+                    self.progress.report(&fabric.name, "push", "Done", 1, 1, false);
                     crate::crash::point("push:after-apply");
                     self.store.delete_pending_push(&conn, pending)?;
                     report.commit = Some(commit);

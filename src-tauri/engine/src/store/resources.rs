@@ -196,6 +196,13 @@ impl Store {
         Ok(n + m)
     }
 
+    /// (kind, name) of the resources read from `path`.
+    pub fn resources_at(&self, conn: &Connection, fabric_id: i64, path: &str) -> Result<Vec<(String, String)>> {
+        let mut stmt = conn.prepare("SELECT kind, name FROM resources WHERE fabric_id = ?1 AND path = ?2").map_err(|e| self.err(e))?;
+        let rows = stmt.query_map(params![fabric_id, path], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
+    }
+
     pub fn resources(&self, conn: &Connection, fabric_id: i64) -> Result<Vec<ResourceRow>> {
         let mut stmt = conn
             .prepare(&format!("SELECT {COLUMNS} FROM resources WHERE fabric_id = ?1 ORDER BY kind, name"))

@@ -64,10 +64,33 @@ pub fn issues_of_text(kind: &str, text: &str) -> Vec<StoredIssue> {
     }
 }
 
+/// A resource an apply added, changed or deleted (for "what changed" notices).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChangedResource {
+    pub kind: String,
+    pub name: String,
+    /// added, changed or deleted.
+    pub change: &'static str,
+}
+
 /// Brings the fabric's stored state to `to`. The caller holds the fabric's lock.
 pub fn apply_commit(store: &Store, repo: &GitRepo, fabric: &FabricRow, to: &str) -> Result<ApplyCounts> {
+    apply_commit_with(store, repo, fabric, to, &|_, _| Ok(())).map(|(counts, _)| counts)
+}
+
+/// [`apply_commit`], reporting files done out of total to `progress`, which may stop the
+/// apply by returning an error (the transaction is then rolled back whole). Also returns the
+/// resources that changed.
+pub fn apply_commit_with(
+    store: &Store,
+    repo: &GitRepo,
+    fabric: &FabricRow,
+    to: &str,
+    progress: &dyn Fn(usize, usize) -> Result<()>,
+) -> Result<(ApplyCounts, Vec<ChangedResource>)> {
+    let mut changed: Vec<ChangedResource> = Vec::new();
     let changes: Vec<TreeChange> = match fabric.synced_commit.as_deref() {
-        Some(from) if from == to => return Ok(ApplyCounts::default()),
+        Some(from) if from == to => return Ok((ApplyCounts::default(), Vec::new())),
         Some(from) => repo.diff_files(from, to, &fabric.directory)?,
         None => repo
             .list_files(to, &fabric.directory)?
@@ -82,7 +105,11 @@ pub fn apply_commit(store: &Store, repo: &GitRepo, fabric: &FabricRow, to: &str)
 
     // Additions and modifications first, so that a file renamed within this range keeps its
     // resource (the upsert re-points it before the old path is removed).
-    for change in changes.iter().filter(|c| c.new_blob.is_some()) {
+    let total = changes.len();
+    for (done, change) in changes.iter().filter(|c| c.new_blob.is_some()).enumerate() {
+        if done % 64 == 0 {
+            progress(done, total)?;
+        }
         let blob = change.new_blob.as_deref().unwrap_or_default();
         let path = change.path.as_str();
         match layout::role(path) {
@@ -104,7 +131,8 @@ pub fn apply_commit(store: &Store, repo: &GitRepo, fabric: &FabricRow, to: &str)
                                 }
                             }
                         }
-                        if change.old_blob.is_some() { counts.changed += 1 } else { counts.added += 1 }
+                        let what = if change.old_blob.is_some() { counts.changed += 1; "changed" } else { counts.added += 1; "added" };
+                        changed.push(ChangedResource { kind: kind.name().to_owned(), name: file.name.clone(), change: what });
                         let text = String::from_utf8_lossy(&bytes).into_owned();
                         if let Some(row) = store.draft_row(&tx, fabric.id, kind.name(), &file.name)?.filter(|r| r.has_draft()) {
                             let outcome = reconcile(store, &tx, fabric.id, &row, Some((&file.parsed.value, &text)), to)?;
@@ -153,15 +181,21 @@ pub fn apply_commit(store: &Store, repo: &GitRepo, fabric: &FabricRow, to: &str)
                 let outcome = reconcile(store, &tx, fabric.id, &row, None, to)?;
                 counts.count(outcome);
             }
-            counts.deleted += store.remove_desired_at(&tx, fabric.id, &change.path)?;
+            let gone: Vec<(String, String)> = store.resources_at(&tx, fabric.id, &change.path)?;
+            let removed = store.remove_desired_at(&tx, fabric.id, &change.path)?;
+            counts.deleted += removed;
+            if removed > 0 {
+                changed.extend(gone.into_iter().map(|(kind, name)| ChangedResource { kind, name, change: "deleted" }));
+            }
             store.remove_file(&tx, fabric.id, &change.path)?;
         }
     }
+    progress(total, total)?;
     crate::crash::point("apply:before-commit");
     store.set_synced_commit(&tx, fabric.id, to)?;
     super::revalidate::revalidate(store, &tx, fabric.id)?;
     tx.commit().map_err(|e| store.err(e))?;
-    Ok(counts)
+    Ok((counts, changed))
 }
 
 /// The reason hhsync wrote at the top of an unmanaged file, or a generic one.

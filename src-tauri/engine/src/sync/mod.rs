@@ -7,4 +7,4 @@ pub mod merge;
 pub mod reconcile;
 pub mod revalidate;
 
-pub use apply::{apply_commit, ApplyCounts};
+pub use apply::{apply_commit, apply_commit_with, ApplyCounts, ChangedResource};

@@ -1,0 +1,45 @@
+// What to tell a person when a command fails: the backend's error code decides, never its text.
+import { BackendError, type ErrorCode } from './api';
+
+export const ADVICE: Record<ErrorCode, string> = {
+  'not-found': 'It may have been removed in the meantime: refresh and pick it again.',
+  'already-exists': 'That name is taken: choose another one.',
+  'invalid-input': 'Check what you entered (names, URL, YAML) and try again.',
+  'remote-unreachable': 'Check the network or the URL; your drafts are kept.',
+  'auth-failed': 'Check the credentials for this repository (token or SSH agent); your drafts are kept.',
+  rejected: 'The remote refused the push (protected branch?). Pull and try again, or push to a new branch; your drafts are kept.',
+  busy: 'Another operation is running on this fabric: wait for it to finish, then try again.',
+  storage: 'The local database could not be read or written: restart hhsync. The Git repository is not affected.',
+  git: 'A Git operation failed: pull, then try again. Your drafts are kept.',
+  io: 'A file could not be read or written: check free disk space and permissions of the data directory.',
+  cancelled: 'The operation was cancelled before anything was committed; nothing changed.',
+  'keychain-locked': 'Unlock your keyring (the login keychain) and try again.',
+  'keychain-unavailable': 'No keychain service is running: start one (e.g. GNOME Keyring) or use an SSH URL.',
+  'rate-limited': "GitHub's rate limit is reached: wait a few minutes and try again.",
+  internal: 'Something unexpected failed: try again, and if it keeps happening, restart hhsync.',
+};
+
+const TITLES: Partial<Record<ErrorCode, string>> = {
+  'remote-unreachable': 'Remote unreachable',
+  'auth-failed': 'Authentication failed',
+  rejected: 'Push rejected',
+  busy: 'Fabric busy',
+  cancelled: 'Cancelled',
+  'keychain-locked': 'Keychain locked',
+  'keychain-unavailable': 'No keychain',
+  'rate-limited': 'Rate limited',
+};
+
+export interface ErrorAdvice {
+  code: ErrorCode;
+  title: string;
+  message: string;
+  advice: string;
+}
+
+/** Turns any failure into a title, the backend's message and what to do next. */
+export function adviceFor(error: unknown, action?: string): ErrorAdvice {
+  const e = BackendError.from(error);
+  const title = TITLES[e.code] ?? (action ? `${action} failed` : 'Something failed');
+  return { code: e.code, title, message: e.message, advice: ADVICE[e.code] };
+}

@@ -1,0 +1,153 @@
+// The one door to the backend: every Tauri `invoke` and `listen` of the app is here, typed after
+// docs/desktop-api.md. No other file imports @tauri-apps/*; tests mock this module.
+import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
+import type {
+  AppInfo,
+  Code,
+  Conflict,
+  DraftDiff,
+  DraftReport,
+  Fabric,
+  FabricChangedEvent,
+  IngestReport,
+  InitReport,
+  Operation,
+  Overview,
+  ProgressEvent,
+  PullReport,
+  PushReport,
+  Repository,
+  Resolution,
+  ResourceDetail,
+  ResourceSummary,
+  TextCheck,
+  TreeEntry,
+} from './types';
+
+export type * from './types';
+
+/** `internal`: the rejection did not come from hhsync's error mapping (a missing command, a panic). */
+export type ErrorCode = Code | 'internal';
+
+const CODES: ReadonlySet<string> = new Set<Code>([
+  'not-found',
+  'already-exists',
+  'invalid-input',
+  'remote-unreachable',
+  'auth-failed',
+  'rejected',
+  'busy',
+  'storage',
+  'git',
+  'io',
+  'cancelled',
+  'keychain-locked',
+  'keychain-unavailable',
+  'rate-limited',
+]);
+
+/** A failed command, carrying the backend's `code` so the UI decides what to show without matching text. */
+export class BackendError extends Error {
+  readonly code: ErrorCode;
+  readonly command: string;
+
+  constructor(code: ErrorCode, message: string, command = '') {
+    super(message);
+    this.name = 'BackendError';
+    this.code = code;
+    this.command = command;
+  }
+
+  /** Whatever `invoke` rejected with, as a BackendError. */
+  static from(raw: unknown, command = ''): BackendError {
+    if (raw instanceof BackendError) return raw;
+    if (raw && typeof raw === 'object') {
+      const { code, message } = raw as { code?: unknown; message?: unknown };
+      const text = typeof message === 'string' ? message : raw instanceof Error ? raw.message : String(raw);
+      if (typeof code === 'string' && CODES.has(code)) return new BackendError(code as Code, text, command);
+      return new BackendError('internal', text, command);
+    }
+    return new BackendError('internal', String(raw), command);
+  }
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (raw) {
+    throw BackendError.from(raw, command);
+  }
+}
+
+// Workspace and configuration
+
+export const appInfo = () => call<AppInfo>('app_info');
+export const listRepositories = () => call<Repository[]>('list_repositories');
+export const addRepository = (name: string, url: string, branch: string) =>
+  call<Repository>('add_repository', { name, url, branch });
+export const removeRepository = (name: string) => call<null>('remove_repository', { name });
+export const listFabrics = () => call<Fabric[]>('list_fabrics');
+export const addFabric = (name: string, repository: string, directory: string, branch?: string) =>
+  call<Fabric>('add_fabric', { name, repository, directory, branch: branch || undefined });
+export const initFabric = (fabric: string) => call<InitReport>('init_fabric', { fabric });
+export const removeFabric = (name: string) => call<null>('remove_fabric', { name });
+
+// Reading a fabric
+
+export const fabricOverview = (fabric: string) => call<Overview>('fabric_overview', { fabric });
+export const listResources = (fabric: string) => call<ResourceSummary[]>('list_resources', { fabric });
+export const getResource = (fabric: string, kind: string, name: string) =>
+  call<ResourceDetail>('get_resource', { fabric, kind, name });
+export const checkText = (fabric: string, kind: string, name: string, text: string) =>
+  call<TextCheck>('check_text', { fabric, kind, name, text });
+export const kindTemplates = () => call<Record<string, string>>('kind_templates');
+export const fabricTree = (fabric: string) => call<TreeEntry[]>('fabric_tree', { fabric });
+export const fileContent = (fabric: string, path: string) => call<string>('file_content', { fabric, path });
+export const operationLog = (fabric: string) => call<Operation[]>('operation_log', { fabric });
+export const listConflicts = (fabric: string) => call<Conflict[]>('conflicts', { fabric });
+
+// Drafts
+
+export const saveDraft = (fabric: string, kind: string, name: string, text: string) =>
+  call<DraftReport>('save_draft', { fabric, kind, name, text });
+export const deleteResource = (fabric: string, kind: string, name: string) =>
+  call<DraftReport>('delete_resource', { fabric, kind, name });
+/** Without kind and name: every draft of the fabric. */
+export const discardDraft = (fabric: string, kind?: string, name?: string) =>
+  call<{ kind: string; name: string }[]>('discard_draft', { fabric, kind, name });
+export const draftDiffs = (fabric: string) => call<DraftDiff[]>('draft_diffs', { fabric });
+export const resolveConflict = (fabric: string, kind: string, name: string, resolution: Resolution) =>
+  call<DraftReport>('resolve_conflict', { fabric, kind, name, resolution });
+
+// Long operations (report `progress` events while they run)
+
+export const ingestPreview = (fabric: string) => call<IngestReport>('ingest_preview', { fabric });
+export const ingest = (fabric: string) => call<IngestReport>('ingest', { fabric });
+export const pull = (fabric: string) => call<PullReport>('pull', { fabric });
+export interface PushOptions {
+  message?: string;
+  branch?: string;
+  /** "Kind/name" of the drafts to push; all when absent. */
+  only?: string[];
+}
+export const push = (fabric: string, options: PushOptions = {}) =>
+  call<PushReport>('push', {
+    fabric,
+    message: options.message || undefined,
+    branch: options.branch || undefined,
+    only: options.only,
+  });
+export const cancelOperation = () => call<null>('cancel_operation');
+
+// Events
+
+export type Unlisten = () => void;
+
+export async function onProgress(handler: (event: ProgressEvent) => void): Promise<Unlisten> {
+  return listen<ProgressEvent>('progress', (e) => handler(e.payload));
+}
+
+export async function onFabricChanged(handler: (event: FabricChangedEvent) => void): Promise<Unlisten> {
+  return listen<FabricChangedEvent>('fabric-changed', (e) => handler(e.payload));
+}

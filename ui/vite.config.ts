@@ -3,11 +3,13 @@
 // clearing (Tauri's own output stays visible), and a build target WebKitGTK runs.
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { svelteTesting } from '@testing-library/svelte/vite';
 
 const host = process.env.TAURI_DEV_HOST;
 
 export default defineConfig({
-  plugins: [svelte()],
+  // svelteTesting: browser builds of Svelte and automatic cleanup between component tests
+  plugins: [svelte(), ...(process.env.VITEST ? [svelteTesting()] : [])],
   clearScreen: false,
   envPrefix: ['VITE_', 'TAURI_'],
   server: {
@@ -24,11 +26,10 @@ export default defineConfig({
     sourcemap: !!process.env.TAURI_ENV_DEBUG,
     chunkSizeWarningLimit: 2000,
   },
-  resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
   test: {
     environment: 'jsdom',
     include: process.env.HHSYNC_BENCH ? ['bench/**/*.bench.ts'] : ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     setupFiles: ['./src/test/setup.ts'],
-    restoreMocks: true,
+    mockReset: true,
   },
 });

@@ -1,1 +1,73 @@
-fn main(){}
+//! hhsync desktop: the Tauri shell. It owns the window, turns engine progress into events for
+//! the web view, and exposes the engine through thin commands (see commands.rs and
+//! docs/desktop-api.md). Everything else lives in hhsync-engine.
+
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod error;
+
+use std::sync::Arc;
+
+use hhsync_engine::Engine;
+use tauri::{Emitter, Manager};
+
+/// What every command reaches: the engine over the shared data directory.
+pub struct AppState {
+    pub engine: Engine,
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("HHSYNC_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let result = tauri::Builder::default()
+        .setup(|app| {
+            let data_dir = Engine::default_data_dir()?;
+            let handle = app.handle().clone();
+            let sink: hhsync_engine::engine::ProgressSink = Arc::new(move |event| {
+                let _ = handle.emit("progress", event);
+            });
+            let engine = Engine::open(&data_dir)?.with_progress(sink);
+            app.manage(AppState { engine });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::list_repositories,
+            commands::add_repository,
+            commands::remove_repository,
+            commands::list_fabrics,
+            commands::add_fabric,
+            commands::init_fabric,
+            commands::remove_fabric,
+            commands::fabric_overview,
+            commands::list_resources,
+            commands::get_resource,
+            commands::check_text,
+            commands::save_draft,
+            commands::delete_resource,
+            commands::discard_draft,
+            commands::draft_diffs,
+            commands::kind_templates,
+            commands::fabric_tree,
+            commands::file_content,
+            commands::ingest_preview,
+            commands::ingest,
+            commands::pull,
+            commands::push,
+            commands::conflicts,
+            commands::resolve_conflict,
+            commands::operation_log,
+            commands::cancel_operation,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("error: hhsync could not start: {e}");
+        std::process::exit(1);
+    }
+}

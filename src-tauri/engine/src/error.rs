@@ -19,6 +19,20 @@ pub enum Code {
     Storage,
     Git,
     Io,
+    /// The system keychain is locked: unlock it and retry.
+    KeychainLocked,
+    /// No system keychain (Secret Service, macOS Keychain, Windows Credential Manager).
+    KeychainUnavailable,
+    /// The host allows reading but not this change (a read-only token pushing, say).
+    Permission,
+    /// The TLS connection failed (certificate not trusted, not a TLS server).
+    Tls,
+    /// The SSH server's host key is unknown or changed.
+    HostKey,
+    /// GitHub's rate limit: wait until the time it gives.
+    RateLimited,
+    /// GitHub answered with an error not covered by the codes above.
+    GitHub,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,7 +53,7 @@ pub enum Error {
     DirectoryTaken { repository: String, branch: String, directory: String, fabric: String },
     #[error("repository {repository:?} has fabrics ({fabrics}); remove them first")]
     RepositoryInUse { repository: String, fabrics: String },
-    #[error("cannot reach {url}: {message}")]
+    #[error("cannot reach {url}: {message} (offline? drafts and conflict resolution keep working; nothing was lost)")]
     RemoteUnreachable { url: String, message: String },
     #[error("branch {branch:?} does not exist in {url}; push an initial commit or run `hhsync init`")]
     BranchNotFound { url: String, branch: String },
@@ -59,6 +73,26 @@ pub enum Error {
     Io { path: PathBuf, source: std::io::Error },
     #[error("{file}: {message}")]
     File { file: String, message: String },
+    #[error("{url} refused the credentials of repository {repository:?} ({message}): {hint}")]
+    AuthFailed { url: String, repository: String, message: String, hint: String },
+    #[error("{url} asks for credentials and repository {repository:?} has none stored; add a token with `hhsync repo login {repository} --token-stdin` (or use --auth ssh)")]
+    AuthRequired { url: String, repository: String },
+    #[error("no token for repository {repository:?} in the system keychain; store one with `hhsync repo login {repository} --token-stdin`")]
+    CredentialMissing { repository: String },
+    #[error("{url} denied {action} ({message}): the credentials of repository {repository:?} are valid but lack permission (a read-only token?)")]
+    PermissionDenied { url: String, repository: String, action: String, message: String },
+    #[error("TLS failure talking to {url}: {message} (is the certificate trusted, and is this an https server?)")]
+    Tls { url: String, message: String },
+    #[error("the SSH host key of {url} is unknown or has changed ({message}); check it and add it to ~/.ssh/known_hosts (e.g. with ssh-keyscan)")]
+    HostKey { url: String, message: String },
+    #[error("the system keychain is locked: unlock it and retry")]
+    KeychainLocked,
+    #[error("no system keychain is available ({message}); hhsync keeps tokens only in the OS keychain (Secret Service on Linux, e.g. gnome-keyring): start one and retry")]
+    KeychainUnavailable { message: String },
+    #[error("GitHub rate limit reached at {api}{}: {message}", retry_at.as_deref().map(|t| format!(" (resets at {t})")).unwrap_or_default())]
+    RateLimited { api: String, retry_at: Option<String>, message: String },
+    #[error("GitHub {api} answered {status}: {message}")]
+    GitHub { api: String, status: u16, message: String },
 }
 
 impl Error {
@@ -74,6 +108,14 @@ impl Error {
             Self::Git { .. } => Code::Git,
             Self::Storage { .. } => Code::Storage,
             Self::Io { .. } => Code::Io,
+            Self::AuthFailed { .. } | Self::AuthRequired { .. } | Self::CredentialMissing { .. } => Code::AuthFailed,
+            Self::PermissionDenied { .. } => Code::Permission,
+            Self::Tls { .. } => Code::Tls,
+            Self::HostKey { .. } => Code::HostKey,
+            Self::KeychainLocked => Code::KeychainLocked,
+            Self::KeychainUnavailable { .. } => Code::KeychainUnavailable,
+            Self::RateLimited { .. } => Code::RateLimited,
+            Self::GitHub { .. } => Code::GitHub,
         }
     }
 

@@ -8,10 +8,13 @@ pub mod crash;
 pub mod engine;
 pub mod error;
 pub mod git;
+pub mod github;
 pub mod gitops;
 pub mod hedgehog;
+pub mod secrets;
 pub mod store;
 pub mod sync;
+pub mod watch;
 pub mod yaml;
 
 pub use engine::{Engine, Trigger};

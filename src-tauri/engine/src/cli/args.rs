@@ -99,6 +99,15 @@ pub enum Command {
         /// Push drafts that fail validation.
         #[arg(long)]
         allow_invalid: bool,
+        /// Open a GitHub pull request from the branch (implies --branch; prints its URL).
+        #[arg(long)]
+        pr: bool,
+        /// Title of the pull request (default: the commit's summary).
+        #[arg(long, requires = "pr")]
+        title: Option<String>,
+        /// Body of the pull request (default: what changed, listing the resources).
+        #[arg(long, requires = "pr")]
+        body: Option<String>,
     },
     /// Open conflicts (with --history, resolved ones too).
     Conflicts {
@@ -121,7 +130,24 @@ pub enum Command {
     /// Undo what a push or ingest changed, as a new commit.
     Revert { fabric: String, operation: i64 },
     /// Drafts pushed to branches, waiting to be merged.
-    Proposals { fabric: String },
+    Proposals {
+        fabric: String,
+        /// Ask GitHub for the state of their pull requests first (merged: pull; closed: abandon).
+        #[arg(long)]
+        refresh: bool,
+    },
+    /// Watch the remote: pull whenever the fabric's branch moves; runs until interrupted.
+    /// With --json the events are JSON lines on stderr and stdout gets one summary at the end.
+    Watch {
+        fabric: String,
+        /// Seconds between checks of the remote's refs (default: setting watch.interval, else 60).
+        #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(1..=86400))]
+        interval: Option<u64>,
+        /// Also receive GitHub push webhooks on 127.0.0.1:P (0: any free port), signed with the
+        /// repository's webhook secret.
+        #[arg(long, value_name = "P")]
+        webhook_port: Option<u16>,
+    },
     /// Stop waiting on a proposal; its drafts stay drafts.
     Abandon { fabric: String, branch: String },
     /// Show or change settings (author.name, author.email).
@@ -138,16 +164,69 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum RepoCommand {
-    /// Add a repository (a local path or file:// URL; https/ssh with credentials later).
+    /// Add a repository: a local path, file://, https:// (token) or ssh URL.
     Add {
         name: String,
         url: String,
         #[arg(long, default_value = "main")]
         branch: String,
+        /// How to authenticate (default: token when a token is given, ssh with --ssh-key, else none).
+        #[arg(long, value_parser = ["none", "token", "ssh"])]
+        auth: Option<String>,
+        #[command(flatten)]
+        token: TokenSource,
+        /// GitHub API base URL, for GitHub Enterprise (https://HOST/api/v3).
+        #[arg(long, value_name = "URL")]
+        api_url: Option<String>,
+        /// SSH private key file (default: the SSH agent).
+        #[arg(long, value_name = "PATH")]
+        ssh_key: Option<PathBuf>,
     },
     List,
-    /// Forget a repository and its local clone; the remote is untouched.
+    /// Forget a repository, its local clone and its keychain entries; the remote is untouched.
     Remove { name: String },
+    /// Store (or replace) the repository's token in the system keychain.
+    Login {
+        name: String,
+        #[command(flatten)]
+        token: RequiredTokenSource,
+    },
+    /// Remove the repository's token from the system keychain.
+    Logout { name: String },
+    /// Check reachability, authentication and push permission.
+    Check { name: String },
+    /// Store the secret that signs the repository's GitHub webhooks (for `watch --webhook-port`).
+    WebhookSecret {
+        name: String,
+        /// Read the secret from standard input.
+        #[arg(long, conflicts_with = "secret_env", required_unless_present = "secret_env")]
+        secret_stdin: bool,
+        /// Read the secret from this environment variable.
+        #[arg(long, value_name = "VAR")]
+        secret_env: Option<String>,
+    },
+}
+
+/// Where a token comes from: never the command line itself (it would be in the shell history
+/// and the process list).
+#[derive(Debug, clap::Args)]
+pub struct TokenSource {
+    /// Read the token from standard input.
+    #[arg(long, conflicts_with = "token_env")]
+    pub token_stdin: bool,
+    /// Read the token from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    pub token_env: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RequiredTokenSource {
+    /// Read the token from standard input.
+    #[arg(long, conflicts_with = "token_env", required_unless_present = "token_env")]
+    pub token_stdin: bool,
+    /// Read the token from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    pub token_env: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,6 +4,7 @@
 
 mod args;
 mod print;
+mod remote;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -73,7 +74,11 @@ fn run(cli: &Cli) -> Result<Done> {
     let json = cli.json;
     match &cli.command {
         Command::Repo { command } => match command {
-            RepoCommand::Add { name, url, branch } => print::repo(json, &engine.add_repo(name, url, branch)?),
+            command @ (RepoCommand::Add { .. }
+            | RepoCommand::Login { .. }
+            | RepoCommand::Logout { .. }
+            | RepoCommand::Check { .. }
+            | RepoCommand::WebhookSecret { .. }) => remote::repo(&engine, json, command).unwrap_or(Ok(Done::Ok)),
             RepoCommand::List => print::repos(json, &engine.repos()?),
             RepoCommand::Remove { name } => {
                 engine.remove_repo(name)?;
@@ -111,9 +116,9 @@ fn run(cli: &Cli) -> Result<Done> {
         Command::Delete { fabric, resource } => print::draft(json, &engine.delete(fabric, resource)?),
         Command::Discard { fabric, resource, .. } => print::discarded(json, &engine.discard(fabric, resource.as_deref())?),
         Command::Diff { fabric, resource } => print::diff(json, &engine.diff(fabric, resource.as_deref())?),
-        Command::Push { fabric, message, branch, only, allow_invalid } => {
+        Command::Push { fabric, message, branch, only, allow_invalid, pr, title, body } => {
             let request = PushRequest { message: message.clone(), branch: branch.clone(), only: only.clone(), allow_invalid: *allow_invalid };
-            print::push(json, &engine.push(fabric, &request, Trigger::Cli)?)
+            remote::push(&engine, json, fabric, request, *pr, title.as_deref(), body.as_deref())
         }
         Command::Conflicts { fabric, history } => print::conflicts(json, &engine.conflicts(fabric, *history)?),
         Command::Resolve { fabric, resource, take, file, field } => {
@@ -130,7 +135,9 @@ fn run(cli: &Cli) -> Result<Done> {
             print::draft(json, &engine.resolve(fabric, resource, resolution, Trigger::Cli)?)
         }
         Command::Revert { fabric, operation } => print::revert(json, &engine.revert(fabric, *operation, Trigger::Cli)?),
-        Command::Proposals { fabric } => print::proposals(json, &engine.proposals(fabric)?),
+        Command::Proposals { fabric, refresh: false } => print::proposal_views(json, &engine.proposal_views(fabric)?),
+        Command::Proposals { fabric, refresh: true } => print::proposal_views(json, &engine.refresh_pull_requests(fabric, Trigger::Cli)?),
+        Command::Watch { fabric, interval, webhook_port } => remote::watch_command(&engine, json, fabric, *interval, *webhook_port),
         Command::Abandon { fabric, branch } => print::proposals(json, &[engine.abandon(fabric, branch)?]),
         Command::Config { key, value, unset } => {
             match (key, value, unset) {

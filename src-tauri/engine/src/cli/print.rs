@@ -9,28 +9,19 @@ use crate::error::Result;
 use crate::gitops::ingest::Outcome;
 use crate::store::{FabricRow, OperationRow, RepoRow};
 
-fn emit<T: Serialize>(value: &T) {
+pub(super) fn emit<T: Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
         Ok(text) => println!("{text}"),
         Err(e) => eprintln!("error: could not print JSON: {e}"),
     }
 }
 
-fn short(commit: Option<&str>) -> &str {
+pub(super) fn short(commit: Option<&str>) -> &str {
     commit.map(|c| &c[..c.len().min(10)]).unwrap_or("none")
 }
 
 fn done(attention: bool) -> Result<Done> {
     Ok(if attention { Done::Attention } else { Done::Ok })
-}
-
-pub fn repo(json: bool, r: &RepoRow) -> Result<Done> {
-    if json {
-        emit(r);
-    } else {
-        println!("added repository {} ({} branch {})", r.name, r.url, r.branch);
-    }
-    done(false)
 }
 
 pub fn repos(json: bool, rows: &[RepoRow]) -> Result<Done> {
@@ -190,6 +181,9 @@ pub fn status(json: bool, s: &StatusReport) -> Result<Done> {
     } else {
         println!("fabric {} ({} {} /{})", s.fabric, s.repository, s.branch, s.directory);
         println!("synced at {} ({})", short(s.synced_commit.as_deref()), s.synced_at.as_deref().unwrap_or("never"));
+        if s.offline {
+            println!("offline: the remote could not be reached last time; drafts and conflict resolution keep working, push when it is back");
+        }
         if s.remote_commit.is_some() && s.remote_commit != s.synced_commit {
             println!("remote has {} (pull to update)", short(s.remote_commit.as_deref()));
         }
@@ -358,6 +352,26 @@ pub fn proposals(json: bool, list: &[crate::store::ProposalRow]) -> Result<Done>
     } else {
         for p in list {
             println!("{:<10} {:<40} {} ({})", p.state, p.branch, short(Some(&p.commit_id)), p.resources.join(", "));
+        }
+    }
+    done(false)
+}
+
+/// Proposals with their pull requests.
+pub fn proposal_views(json: bool, list: &[crate::engine::ProposalView]) -> Result<Done> {
+    if json {
+        emit(&list);
+    } else if list.is_empty() {
+        println!("no proposals");
+    } else {
+        for v in list {
+            let p = &v.proposal;
+            let pr = match (&p.pr_url, &v.pr_state) {
+                (Some(url), Some(state)) => format!("  PR {state}: {url}"),
+                (Some(url), None) => format!("  PR: {url}"),
+                _ => String::new(),
+            };
+            println!("{:<10} {:<40} {} ({}){pr}", p.state, p.branch, short(Some(&p.commit_id)), p.resources.join(", "));
         }
     }
     done(false)

@@ -155,7 +155,6 @@ impl Engine {
                 "archived": report.archived.len(),
             });
             let after = self.refreshed(&fabric)?.synced_commit;
-            self.progress.report(&fabric.name, "ingest", "Done", 1, 1, false);
             let attention = report.needs_attention();
             Ok((report, after, counts, attention))
         })

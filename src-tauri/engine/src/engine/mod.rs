@@ -2,9 +2,11 @@
 //! starts an operation on a fabric takes the fabric's lock and records the operation; the
 //! functions it calls assume the lock is held.
 
+mod auth;
 mod conflicts;
 mod demo;
 mod drafts;
+mod github;
 mod ingest;
 mod lock;
 mod overview;
@@ -14,10 +16,14 @@ mod push;
 mod query;
 mod revert;
 mod setup;
+mod watch;
 
 use std::path::{Path, PathBuf};
 
+pub use auth::{CheckProblem, RepoCheck};
 pub use conflicts::{ConflictDetail, Resolution};
+pub use github::{ProposalView, PullRequestReport};
+pub use setup::RepoOptions;
 pub use demo::DemoWorkspace;
 pub use drafts::{DraftDiff, DraftReport};
 pub use ingest::IngestReport;
@@ -134,6 +140,7 @@ impl Engine {
     pub const SETTINGS: &'static [(&'static str, &'static str)] = &[
         ("author.name", "name on commits hhsync makes (default: git config user.name)"),
         ("author.email", "email on commits hhsync makes (default: git config user.email)"),
+        ("watch.interval", "seconds between checks of the remote by `hhsync watch` (default 60)"),
     ];
 
     pub fn settings(&self) -> Result<Vec<(String, String)>> {

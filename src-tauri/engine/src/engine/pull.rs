@@ -122,7 +122,11 @@ impl Engine {
         let conn = self.store.connect()?;
         self.progress.reset();
         let id = self.store.start_operation(&conn, fabric.id, kind, trigger.as_str(), fabric.synced_commit.as_deref())?;
-        match work(id) {
+        let outcome = work(id);
+        // Every operation ends with a last progress step, so a progress bar never stays open.
+        let last = if outcome.is_ok() { "Done" } else { "Failed" };
+        self.progress.report(&fabric.name, kind, last, 1, 1, false);
+        match outcome {
             Ok((value, commit_after, counts, attention)) => {
                 let status = if attention { "attention" } else { "succeeded" };
                 self.store.finish_operation(&conn, id, status, commit_after.as_deref(), &counts, None)?;
@@ -146,7 +150,6 @@ impl Engine {
         self.record(&fabric, "pull", trigger, |operation_id| {
             let (tip, counts, changed) = self.sync_to_tip_reporting(&fabric, &repo, "pull")?;
             let tip = tip.ok_or_else(|| Error::BranchNotFound { url: fabric.url.clone(), branch: fabric.branch.clone() })?;
-            self.progress.report(&fabric.name, "pull", "Done", 1, 1, false);
             let up_to_date = fabric.synced_commit.as_deref() == Some(tip.as_str());
             let report = PullReport {
                 fabric: fabric.name.clone(),

@@ -230,7 +230,6 @@ impl Engine {
                 PushOutcome::Pushed => {
                     self.progress.report(&fabric.name, "push", "Updating local state", 0, 1, false);
                     apply_commit(&self.store, repo, &current, &commit)?;
-                    self.progress.report(&fabric.name, "push", "Done", 1, 1, false);
                     crate::crash::point("push:after-apply");
                     self.store.delete_pending_push(&conn, pending)?;
                     report.commit = Some(commit);

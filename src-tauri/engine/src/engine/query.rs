@@ -36,6 +36,9 @@ pub struct StatusReport {
     pub raw_pending: usize,
     pub unmanaged: usize,
     pub last_operation: Option<OperationRow>,
+    /// The last operation that talked to the remote could not reach it (error code
+    /// remote-unreachable). Drafts and conflict resolution keep working meanwhile.
+    pub offline: bool,
 }
 
 /// A file or resource that needs a person's attention.
@@ -119,6 +122,7 @@ impl Engine {
             raw_pending: self.store.raw_files(&conn, fabric.id)?.len(),
             unmanaged: self.store.unmanaged_files(&conn, fabric.id)?.len(),
             last_operation: self.store.operations(&conn, fabric.id, 1)?.into_iter().next(),
+            offline: self.offline(&fabric),
         })
     }
 

@@ -5,11 +5,13 @@
 //! This is the only module that touches git2. It takes and returns the engine's own types
 //! (hex commit ids, paths, bytes) so the rest of the engine stays independent of it.
 
+mod auth;
 mod remote;
 mod tree;
 
 use std::path::Path;
 
+pub use auth::{AuthMethod, AuthSettings, TOKEN_USER};
 pub use remote::PushOutcome;
 pub use tree::{FileWrite, TreeChange, TreeEntry};
 
@@ -90,6 +92,12 @@ impl GitRepo {
         let author = c.author().name().unwrap_or("").to_owned();
         let summary = c.summary().ok().flatten().unwrap_or("").to_owned();
         Ok((author, when, summary))
+    }
+
+    /// The commit's full message.
+    pub fn commit_message(&self, commit: &str) -> Result<String> {
+        let c = self.find_commit(commit)?;
+        Ok(String::from_utf8_lossy(c.message_bytes()).into_owned())
     }
 
     fn find_commit(&self, commit: &str) -> Result<git2::Commit<'_>> {

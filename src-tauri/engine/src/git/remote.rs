@@ -1,7 +1,9 @@
-//! Talking to the remote: fetching one branch and pushing one commit to it. Pushes are never
-//! forced, and the remote's verdict is read per ref (a push can "succeed" while the remote
-//! rejected the ref).
+//! Talking to the remote: fetching one branch, pushing one commit to it, and listing its refs
+//! (ls-remote: cheap, for change detection). Pushes are never forced, and the remote's verdict
+//! is read per ref (a push can "succeed" while the remote rejected the ref). Credentials,
+//! time limits and the naming of failures come from [`super::auth`].
 
+use super::auth::NetOp;
 use super::GitRepo;
 use crate::error::{Error, Result};
 
@@ -13,22 +15,20 @@ pub enum PushOutcome {
     NonFastForward,
 }
 
-fn network_error(url: &str, e: &git2::Error) -> Option<Error> {
-    use git2::ErrorClass::*;
-    matches!(e.class(), Net | Ssl | Ssh | Http | Os | Repository | Odb)
-        .then(|| Error::RemoteUnreachable { url: url.to_owned(), message: e.message().to_owned() })
-}
-
 impl GitRepo {
     /// Fetches `branch` from origin and returns its tip, or `None` when the remote has no such
     /// branch (an empty repository, say).
     pub fn fetch(&self, branch: &str) -> Result<Option<String>> {
         let mut remote = self.repo.find_remote("origin").map_err(|e| Error::git("finding origin", e))?;
         let refspec = format!("+refs/heads/{branch}:refs/remotes/origin/{branch}");
+        let op = NetOp::new(self);
         let mut options = git2::FetchOptions::new();
         options.download_tags(git2::AutotagOption::None);
-        if let Err(e) = remote.fetch(&[&refspec], Some(&mut options), None) {
-            return Err(network_error(&self.url, &e).unwrap_or_else(|| Error::git(format!("fetching {branch} from {}", self.url), e)));
+        options.remote_callbacks(op.callbacks());
+        let result = remote.fetch(&[&refspec], Some(&mut options), None);
+        drop(options);
+        if let Err(e) = result {
+            return Err(op.error(&format!("fetching {branch}"), e));
         }
         self.remote_tip(branch)
     }
@@ -42,6 +42,28 @@ impl GitRepo {
         }
     }
 
+    /// The remote's current tip of `branch` (ls-remote), without fetching anything or touching
+    /// the clone's refs. `None` when the branch does not exist.
+    pub fn ls_remote(&self, branch: &str) -> Result<Option<String>> {
+        let wanted = format!("refs/heads/{branch}");
+        Ok(self.list_remote(git2::Direction::Fetch)?.into_iter().find(|(name, _)| *name == wanted).map(|(_, id)| id))
+    }
+
+    /// Connects for pushing without pushing anything: over HTTP this asks for the
+    /// receive-pack service, which a host refuses to a read-only token.
+    pub fn check_push_access(&self) -> Result<()> {
+        self.list_remote(git2::Direction::Push).map(|_| ())
+    }
+
+    fn list_remote(&self, direction: git2::Direction) -> Result<Vec<(String, String)>> {
+        let mut remote = self.repo.remote_anonymous(&self.url).map_err(|e| Error::git("preparing ls-remote", e))?;
+        let op = NetOp::new(self);
+        let what = if direction == git2::Direction::Push { "connecting for push" } else { "listing refs" };
+        let connection = remote.connect_auth(direction, Some(op.callbacks()), None).map_err(|e| op.error(what, e))?;
+        let heads = connection.list().map_err(|e| op.error(what, e))?;
+        Ok(heads.iter().map(|h| (h.name().to_owned(), h.oid().to_string())).collect())
+    }
+
     /// Pushes `commit` to `branch` on origin, as a fast-forward only.
     pub fn push(&self, commit: &str, branch: &str) -> Result<PushOutcome> {
         let oid = git2::Oid::from_str(commit).map_err(|e| Error::git("commit id", e))?;
@@ -50,12 +72,13 @@ impl GitRepo {
             .reference(&local, oid, true, "hhsync push")
             .map_err(|e| Error::git(format!("preparing push of {branch}"), e))?;
         let mut remote = self.repo.find_remote("origin").map_err(|e| Error::git("finding origin", e))?;
-        let mut rejection: Option<String> = None;
+        let op = NetOp::new(self);
+        let rejection: std::cell::RefCell<Option<String>> = std::cell::RefCell::new(None);
         let result = {
-            let mut callbacks = git2::RemoteCallbacks::new();
+            let mut callbacks = op.callbacks();
             callbacks.push_update_reference(|_refname, status| {
                 if let Some(message) = status {
-                    rejection = Some(message.to_owned());
+                    *rejection.borrow_mut() = Some(message.to_owned());
                 }
                 Ok(())
             });
@@ -67,9 +90,9 @@ impl GitRepo {
             if e.code() == git2::ErrorCode::NotFastForward || e.message().contains("non-fast-forward") {
                 return Ok(PushOutcome::NonFastForward);
             }
-            return Err(network_error(&self.url, &e).unwrap_or_else(|| Error::git(format!("pushing to {branch} of {}", self.url), e)));
+            return Err(op.error(&format!("pushing to {branch}"), e));
         }
-        if let Some(message) = rejection {
+        if let Some(message) = rejection.into_inner() {
             if message.contains("non-fast-forward") || message.contains("fetch first") || message.contains("stale") {
                 return Ok(PushOutcome::NonFastForward);
             }

@@ -143,4 +143,15 @@ CREATE TABLE settings (
     r#"
 ALTER TABLE sync_operations ADD COLUMN error_code TEXT;
 "#,
+    // 5: how a repository authenticates (the token itself is in the OS keychain under the
+    // random credential_id, never here), its GitHub API base URL, and a proposal's pull request
+    // as GitHub last reported it.
+    r#"
+ALTER TABLE repositories ADD COLUMN auth TEXT NOT NULL DEFAULT 'none';
+ALTER TABLE repositories ADD COLUMN credential_id TEXT;
+ALTER TABLE repositories ADD COLUMN api_url TEXT;
+ALTER TABLE repositories ADD COLUMN ssh_key TEXT;
+ALTER TABLE proposals ADD COLUMN pr_state TEXT;
+ALTER TABLE proposals ADD COLUMN pr_checked_at TEXT;
+"#,
 ];

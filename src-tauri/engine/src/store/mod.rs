@@ -5,6 +5,7 @@
 //! and the audit trail of sync operations. Everything here can be rebuilt from Git except
 //! drafts, which is why writes that move a fabric forward happen in one transaction.
 
+mod credentials;
 mod drafts;
 mod fabrics;
 mod migrations;
@@ -17,6 +18,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
+pub use credentials::{ProposalPr, RepoAuthRow};
 pub use drafts::{ConflictRow, DraftRow, NewConflict, ProposalRow};
 pub use fabrics::FabricRow;
 pub use operations::{OperationRow, ReportRow};

@@ -1,0 +1,211 @@
+//! Change detection through the real `hhsync watch`: the poller notices a commit made by
+//! another clone within its interval and pulls it; the webhook receiver accepts a correctly
+//! signed push for the fabric's branch and rejects unsigned, wrongly signed and replayed
+//! (signature of another body) requests, and a push to another branch does nothing.
+
+mod common;
+#[path = "common/keyring.rs"]
+mod keyring;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::Env;
+use hhsync_engine::secrets::Secret;
+use hhsync_engine::watch::webhook::sign;
+use serde_json::Value;
+
+const VLANS: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: VLANNamespace\nmetadata:\n  name: extra\nspec:\n  ranges:\n  - from: 1000\n    to: 1999\n";
+const WEBHOOK_SECRET: &str = "whsec_0123456789abcdefFEDCBA9876543210";
+
+/// A running `hhsync watch`, its output lines collected as they come; interrupted (SIGINT)
+/// and reaped when dropped.
+struct Watch {
+    child: Child,
+    stdout: Arc<Mutex<Vec<String>>>,
+    stderr: Arc<Mutex<Vec<String>>>,
+}
+
+fn collect(pipe: impl std::io::Read + Send + 'static) -> Arc<Mutex<Vec<String>>> {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = lines.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    lines
+}
+
+impl Watch {
+    fn start(env: &Env, args: &[&str]) -> Self {
+        let mut child = env.command(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn watch");
+        let stdout = collect(child.stdout.take().unwrap());
+        let stderr = collect(child.stderr.take().unwrap());
+        Self { child, stdout, stderr }
+    }
+
+    /// Waits (at most 30 s) for a line of stdout or stderr that `pred` accepts.
+    fn wait_line(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let found = {
+                let out = self.stdout.lock().unwrap();
+                let err = self.stderr.lock().unwrap();
+                out.iter().chain(err.iter()).find(|l| pred(l)).cloned()
+            };
+            if let Some(line) = found {
+                return line;
+            }
+            assert!(Instant::now() < deadline, "no {what} within 30 s\nstdout: {:?}\nstderr: {:?}", self.stdout.lock().unwrap(), self.stderr.lock().unwrap());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Interrupts it and returns its stdout.
+    fn stop(mut self) -> String {
+        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGINT) };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self.child.try_wait().unwrap().is_none() {
+            assert!(Instant::now() < deadline, "watch did not stop on SIGINT");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        let out = self.stdout.lock().unwrap().join("\n");
+        out
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits (at most 30 s) until the fabric's synced commit is `commit`.
+fn wait_synced(env: &Env, commit: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let status = env.json(0, &["status", "f"]);
+        if status["synced_commit"] == commit {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the fabric did not reach {commit} within 30 s: {status}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn the_poller_pulls_a_commit_made_by_another_clone() {
+    let env = Env::new();
+    let remote = env.remote_with("remote", &[("README.md", "fabrics\n")]);
+    env.setup_fabric(&remote, "r", "f", "fab");
+    let watch = Watch::start(&env, &["watch", "f", "--interval", "1"]);
+    watch.wait_line("the start line", |l| l.starts_with("watching f"));
+
+    let work = env.other_clone(&remote, "colleague");
+    env.write(&work, "fab/managed/vlannamespaces/extra.yaml", VLANS);
+    env.commit_push(&work, "colleague adds a VLAN namespace");
+    let head = env.head(&remote);
+    wait_synced(&env, &head);
+    watch.wait_line("the pull line", |l| l.starts_with("pulled (poll)") && l.contains("1 added"));
+    let log = env.json(0, &["log", "f", "--limit", "1"]);
+    assert_eq!((log[0]["kind"].as_str(), log[0]["trigger"].as_str()), (Some("pull"), Some("poll")), "{log}");
+    assert_eq!(env.json(0, &["show", "f", "VLANNamespace/extra"])["status"], "synced");
+    let out = watch.stop();
+    assert!(out.contains("stopped watching f") && out.contains("1 pull(s)"), "{out}");
+}
+
+#[test]
+fn the_poller_backs_off_while_the_remote_is_away_and_says_offline() {
+    let env = Env::new();
+    let remote = env.remote_with("remote", &[("README.md", "fabrics\n")]);
+    env.setup_fabric(&remote, "r", "f", "fab");
+    let away = env.path("away.git");
+    std::fs::rename(&remote, &away).unwrap();
+    let watch = Watch::start(&env, &["watch", "f", "--interval", "1"]);
+    let failed = watch.wait_line("a failed check", |l| l.starts_with("check failed"));
+    assert!(failed.contains("cannot reach") && failed.contains("next try in 2 s"), "{failed}");
+    watch.wait_line("a backed-off retry", |l| l.contains("next try in 4 s"));
+    assert_eq!(env.json(0, &["status", "f"])["offline"], true);
+    std::fs::rename(&away, &remote).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while env.json(0, &["status", "f"])["offline"] == true {
+        assert!(Instant::now() < deadline, "status still says offline");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // One `poll` operation per change of connectivity, not one per check.
+    let log = env.json(0, &["log", "f"]);
+    let polls: Vec<&str> = log.as_array().unwrap().iter().filter(|o| o["kind"] == "poll").map(|o| o["status"].as_str().unwrap()).collect();
+    assert_eq!(polls, ["succeeded", "failed"], "{log}");
+    watch.stop();
+}
+
+fn post(port: u16, event: &str, signature: Option<&str>, delivery: &str, body: &str) -> (u16, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut req = agent
+        .post(&format!("http://127.0.0.1:{port}/"))
+        .header("X-GitHub-Event", event)
+        .header("X-GitHub-Delivery", delivery)
+        .header("Content-Type", "application/json");
+    if let Some(sig) = signature {
+        req = req.header("X-Hub-Signature-256", sig);
+    }
+    let mut resp = req.send(body).expect("post to the webhook receiver");
+    let status = resp.status().as_u16();
+    (status, resp.body_mut().read_to_string().unwrap_or_default())
+}
+
+#[test]
+fn webhooks_are_verified_and_a_signed_push_for_the_branch_pulls() {
+    if !keyring::available("webhooks_are_verified_and_a_signed_push_for_the_branch_pulls") {
+        return;
+    }
+    let env = Env::new();
+    let remote = env.remote_with("remote", &[("README.md", "fabrics\n")]);
+    env.setup_fabric(&remote, "r", "f", "fab");
+    // Without a secret the receiver is refused: webhooks are never taken unsigned.
+    let err = env.fail(1, &["watch", "f", "--webhook-port", "0"]);
+    assert!(err.contains("no webhook secret"), "{err}");
+    env.run_with_input(0, &["repo", "webhook-secret", "r", "--secret-stdin"], WEBHOOK_SECRET);
+
+    let watch = Watch::start(&env, &["--json", "watch", "f", "--interval", "3600", "--webhook-port", "0"]);
+    let started: Value = serde_json::from_str(&watch.wait_line("the start event", |l| l.contains("\"started\""))).unwrap();
+    let port = started["webhook_port"].as_u64().unwrap() as u16;
+    let before = env.json(0, &["status", "f"])["synced_commit"].clone();
+
+    let work = env.other_clone(&remote, "colleague");
+    env.write(&work, "fab/managed/vlannamespaces/extra.yaml", VLANS);
+    env.commit_push(&work, "colleague adds a VLAN namespace");
+    let head = env.head(&remote);
+
+    let secret = Secret::new(WEBHOOK_SECRET.to_owned()).unwrap();
+    let push_main = format!(r#"{{"ref":"refs/heads/main","after":"{head}","repository":{{"full_name":"acme/fabric"}}}}"#);
+    let push_other = format!(r#"{{"ref":"refs/heads/feature","after":"{head}"}}"#);
+    let good = sign(&secret, push_main.as_bytes());
+
+    assert_eq!(post(port, "push", None, "d-1", &push_main).0, 401, "unsigned");
+    let wrong = sign(&Secret::new("another secret".into()).unwrap(), push_main.as_bytes());
+    assert_eq!(post(port, "push", Some(&wrong), "d-2", &push_main).0, 401, "wrong secret");
+    assert_eq!(post(port, "push", Some(&good), "d-3", &push_other).0, 401, "replayed with another body");
+    let (status, text) = post(port, "push", Some(&sign(&secret, push_other.as_bytes())), "d-4", &push_other);
+    assert_eq!((status, text.trim()), (200, "ignored: push to refs/heads/feature, not to main"));
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(env.json(0, &["status", "f"])["synced_commit"], before, "nothing pulled for other branches or bad requests");
+
+    assert_eq!(post(port, "push", Some(&good), "d-5", &push_main).0, 202);
+    wait_synced(&env, &head);
+    let log = env.json(0, &["log", "f", "--limit", "1"]);
+    assert_eq!((log[0]["kind"].as_str(), log[0]["trigger"].as_str()), (Some("pull"), Some("webhook")), "{log}");
+    assert_eq!(post(port, "push", Some(&good), "d-5", &push_main).0, 200, "a repeated delivery is ignored");
+
+    let summary: Value = serde_json::from_str(&watch.stop()).expect("one JSON summary on stdout");
+    assert_eq!(
+        (summary["webhooks_accepted"].as_u64(), summary["webhooks_rejected"].as_u64(), summary["webhooks_ignored"].as_u64(), summary["pulls"].as_u64()),
+        (Some(1), Some(3), Some(2), Some(1)),
+        "{summary}"
+    );
+}

@@ -1,0 +1,250 @@
+//! The Tauri commands: each parses its arguments, runs one engine function off the UI thread
+//! and maps the error. Names and shapes are the contract in docs/desktop-api.md.
+
+use std::collections::HashMap;
+
+use hhsync_engine::engine::{
+    ConflictDetail, DraftDiff, DraftReport, IngestReport, Overview, PullReport, PushReport, PushRequest, Resolution,
+    ResourceDetail, ResourceSummary, TextCheck, TreeEntry,
+};
+use hhsync_engine::store::{FabricRow, OperationRow, RepoRow};
+use hhsync_engine::sync::diff::HunkSide;
+use hhsync_engine::sync::merge::Side;
+use hhsync_engine::{Engine, Trigger};
+use serde::Deserialize;
+use tauri::{AppHandle, Emitter, State};
+
+use crate::error::BackendError;
+use crate::AppState;
+
+type Reply<T> = Result<T, BackendError>;
+
+/// Runs engine work on the blocking pool so the window stays responsive.
+async fn run<T: Send + 'static>(state: &State<'_, AppState>, work: impl FnOnce(&Engine) -> hhsync_engine::Result<T> + Send + 'static) -> Reply<T> {
+    let engine = state.engine.clone();
+    tauri::async_runtime::spawn_blocking(move || work(&engine)).await.map_err(BackendError::internal)?.map_err(BackendError::from)
+}
+
+fn changed(app: &AppHandle, fabric: &str, reason: &str) {
+    let _ = app.emit("fabric-changed", serde_json::json!({ "fabric": fabric, "reason": reason }));
+}
+
+fn kind_name(kind: &str, name: &str) -> String {
+    format!("{kind}/{name}")
+}
+
+#[derive(serde::Serialize)]
+pub struct AppInfo {
+    data_dir: String,
+    version: &'static str,
+    demo: Option<serde_json::Value>,
+}
+
+#[tauri::command]
+pub async fn app_info(state: State<'_, AppState>) -> Reply<AppInfo> {
+    run(&state, |e| {
+        // First run: with nothing configured, open the demo workspace.
+        let demo = if e.repos()?.is_empty() {
+            let d = e.ensure_demo()?;
+            Some(serde_json::json!({ "created": d.created, "fabric": d.fabric }))
+        } else {
+            None
+        };
+        Ok(AppInfo { data_dir: e.data_dir().display().to_string(), version: env!("CARGO_PKG_VERSION"), demo })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn list_repositories(state: State<'_, AppState>) -> Reply<Vec<RepoRow>> {
+    run(&state, |e| e.repos()).await
+}
+
+#[tauri::command]
+pub async fn add_repository(state: State<'_, AppState>, name: String, url: String, branch: String) -> Reply<RepoRow> {
+    run(&state, move |e| e.add_repo(&name, &url, &branch)).await
+}
+
+#[tauri::command]
+pub async fn remove_repository(state: State<'_, AppState>, name: String) -> Reply<()> {
+    run(&state, move |e| e.remove_repo(&name)).await
+}
+
+#[tauri::command]
+pub async fn list_fabrics(state: State<'_, AppState>) -> Reply<Vec<FabricRow>> {
+    run(&state, |e| e.fabrics()).await
+}
+
+#[tauri::command]
+pub async fn add_fabric(state: State<'_, AppState>, name: String, repository: String, directory: String, branch: Option<String>) -> Reply<FabricRow> {
+    run(&state, move |e| e.add_fabric(&name, &repository, &directory, branch.as_deref())).await
+}
+
+#[tauri::command]
+pub async fn init_fabric(app: AppHandle, state: State<'_, AppState>, fabric: String) -> Reply<hhsync_engine::engine::InitReport> {
+    let f = fabric.clone();
+    let report = run(&state, move |e| e.init(&f, Trigger::User)).await?;
+    changed(&app, &fabric, "init");
+    Ok(report)
+}
+
+#[tauri::command]
+pub async fn remove_fabric(state: State<'_, AppState>, name: String) -> Reply<()> {
+    run(&state, move |e| e.remove_fabric(&name)).await
+}
+
+#[tauri::command]
+pub async fn fabric_overview(state: State<'_, AppState>, fabric: String) -> Reply<Overview> {
+    run(&state, move |e| e.overview(&fabric)).await
+}
+
+#[tauri::command]
+pub async fn list_resources(state: State<'_, AppState>, fabric: String) -> Reply<Vec<ResourceSummary>> {
+    run(&state, move |e| e.resources(&fabric, None, None)).await
+}
+
+#[tauri::command]
+pub async fn get_resource(state: State<'_, AppState>, fabric: String, kind: String, name: String) -> Reply<ResourceDetail> {
+    run(&state, move |e| e.show(&fabric, &kind_name(&kind, &name))).await
+}
+
+#[tauri::command]
+pub async fn check_text(state: State<'_, AppState>, fabric: String, kind: String, name: String, text: String) -> Reply<TextCheck> {
+    run(&state, move |e| e.check_text(&fabric, &kind_name(&kind, &name), &text)).await
+}
+
+#[tauri::command]
+pub async fn save_draft(app: AppHandle, state: State<'_, AppState>, fabric: String, kind: String, name: String, text: String) -> Reply<DraftReport> {
+    let f = fabric.clone();
+    let report = run(&state, move |e| e.edit(&f, &kind_name(&kind, &name), &text, "the editor")).await?;
+    changed(&app, &fabric, "draft");
+    Ok(report)
+}
+
+#[tauri::command]
+pub async fn delete_resource(app: AppHandle, state: State<'_, AppState>, fabric: String, kind: String, name: String) -> Reply<DraftReport> {
+    let f = fabric.clone();
+    let report = run(&state, move |e| e.delete(&f, &kind_name(&kind, &name))).await?;
+    changed(&app, &fabric, "draft");
+    Ok(report)
+}
+
+#[derive(serde::Serialize)]
+pub struct Discarded {
+    kind: String,
+    name: String,
+}
+
+#[tauri::command]
+pub async fn discard_draft(app: AppHandle, state: State<'_, AppState>, fabric: String, kind: Option<String>, name: Option<String>) -> Reply<Vec<Discarded>> {
+    let f = fabric.clone();
+    let target = kind.zip(name).map(|(k, n)| kind_name(&k, &n));
+    let list = run(&state, move |e| e.discard(&f, target.as_deref())).await?;
+    changed(&app, &fabric, "draft");
+    Ok(list.into_iter().map(|(kind, name)| Discarded { kind, name }).collect())
+}
+
+#[tauri::command]
+pub async fn draft_diffs(state: State<'_, AppState>, fabric: String) -> Reply<Vec<DraftDiff>> {
+    run(&state, move |e| e.diff(&fabric, None)).await
+}
+
+#[tauri::command]
+pub async fn kind_templates() -> Reply<std::collections::BTreeMap<String, String>> {
+    Ok(hhsync_engine::engine::kind_templates())
+}
+
+#[tauri::command]
+pub async fn fabric_tree(state: State<'_, AppState>, fabric: String) -> Reply<Vec<TreeEntry>> {
+    run(&state, move |e| e.tree(&fabric)).await
+}
+
+#[tauri::command]
+pub async fn file_content(state: State<'_, AppState>, fabric: String, path: String) -> Reply<String> {
+    run(&state, move |e| e.file_content(&fabric, &path)).await
+}
+
+#[tauri::command]
+pub async fn ingest_preview(state: State<'_, AppState>, fabric: String) -> Reply<IngestReport> {
+    run(&state, move |e| e.ingest(&fabric, true, Trigger::User)).await
+}
+
+#[tauri::command]
+pub async fn ingest(app: AppHandle, state: State<'_, AppState>, fabric: String) -> Reply<IngestReport> {
+    let f = fabric.clone();
+    let report = run(&state, move |e| e.ingest(&f, false, Trigger::User)).await?;
+    changed(&app, &fabric, "ingest");
+    Ok(report)
+}
+
+#[tauri::command]
+pub async fn pull(app: AppHandle, state: State<'_, AppState>, fabric: String) -> Reply<PullReport> {
+    let f = fabric.clone();
+    let report = run(&state, move |e| e.pull(&f, Trigger::User)).await?;
+    changed(&app, &fabric, "pull");
+    Ok(report)
+}
+
+#[tauri::command]
+pub async fn push(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    fabric: String,
+    message: Option<String>,
+    branch: Option<String>,
+    only: Option<Vec<String>>,
+) -> Reply<PushReport> {
+    let f = fabric.clone();
+    let request = PushRequest { message, branch, only: only.unwrap_or_default(), allow_invalid: false };
+    let report = run(&state, move |e| e.push(&f, &request, Trigger::User)).await?;
+    changed(&app, &fabric, "push");
+    Ok(report)
+}
+
+#[tauri::command]
+pub async fn conflicts(state: State<'_, AppState>, fabric: String) -> Reply<Vec<ConflictDetail>> {
+    run(&state, move |e| e.conflicts(&fabric, false)).await
+}
+
+/// The resolution as the web view sends it.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum ResolutionArg {
+    Take { take: Side },
+    Fields { fields: HashMap<String, Side> },
+    Text { text: String },
+    Hunks { hunks: HashMap<String, HunkSide>, default: HunkSide },
+}
+
+#[tauri::command]
+pub async fn resolve_conflict(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    fabric: String,
+    kind: String,
+    name: String,
+    resolution: ResolutionArg,
+) -> Reply<DraftReport> {
+    let resolution = match resolution {
+        ResolutionArg::Take { take: Side::Ours } => Resolution::Ours,
+        ResolutionArg::Take { take: Side::Theirs } => Resolution::Theirs,
+        ResolutionArg::Fields { fields } => Resolution::Fields(fields.into_iter().collect()),
+        ResolutionArg::Text { text } => Resolution::Text { text, source: "the editor".to_owned() },
+        ResolutionArg::Hunks { hunks, default } => Resolution::Hunks { choices: hunks, default },
+    };
+    let f = fabric.clone();
+    let report = run(&state, move |e| e.resolve(&f, &kind_name(&kind, &name), resolution, Trigger::User)).await?;
+    changed(&app, &fabric, "resolve");
+    Ok(report)
+}
+
+#[tauri::command]
+pub async fn operation_log(state: State<'_, AppState>, fabric: String) -> Reply<Vec<OperationRow>> {
+    run(&state, move |e| e.log(&fabric, 200)).await
+}
+
+#[tauri::command]
+pub async fn cancel_operation(state: State<'_, AppState>) -> Reply<()> {
+    state.engine.cancel();
+    Ok(())
+}

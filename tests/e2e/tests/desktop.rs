@@ -1,0 +1,151 @@
+//! The desktop app as a user drives it: the real binary in a real window (Xvfb), through
+//! tauri-driver and WebKitWebDriver, on a temp HOME with the demo workspace's local bare
+//! repository as the remote. Each step saves a screenshot to tests/e2e/screenshots/.
+
+use std::time::Duration;
+
+use hhsync_e2e::app::App;
+use hhsync_e2e::webdriver::Session;
+use serde_json::json;
+
+const WAIT: Duration = Duration::from_secs(60);
+
+fn text(s: &Session, css: &str) -> String {
+    s.find(css).and_then(|e| s.text(&e)).unwrap_or_default()
+}
+
+fn click(s: &Session, css: &str) {
+    let e = s.wait_for(css, WAIT).unwrap_or_else(|e| panic!("{e}"));
+    s.click(&e).unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// Replaces the editor's whole text the way a paste does: through the DOM, so CodeMirror sees
+/// a user edit (no auto-indent from typed newlines).
+fn set_editor_text(s: &Session, text: &str) {
+    let content = s.wait_for("[data-testid=editor] .cm-content", WAIT).unwrap();
+    s.execute(
+        "const el = arguments[0]; el.focus(); document.execCommand('selectAll', false, null); document.execCommand('insertText', false, arguments[1]); return true;",
+        vec![s.element_arg(&content), json!(text)],
+    )
+    .unwrap();
+}
+
+fn editor_text(s: &Session) -> String {
+    let content = s.wait_for("[data-testid=editor] .cm-content", WAIT).unwrap();
+    s.execute(
+        "return Array.from(arguments[0].querySelectorAll('.cm-line')).map(l => l.textContent).join('\\n');",
+        vec![s.element_arg(&content)],
+    )
+    .unwrap()
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+#[test]
+fn a_network_engineer_ingests_edits_pushes_and_pulls() {
+    let app = App::start().unwrap_or_else(|e| panic!("{e}"));
+    let s = &app.session;
+
+    // First run: the demo workspace opens by itself.
+    eprintln!("step: First run: the demo workspace opens by itself.");
+    s.wait_for("[data-testid=fabric-demo]", WAIT).unwrap();
+    s.wait_for("[data-testid=overview]", WAIT).unwrap();
+    s.wait_until("the raw file waiting", WAIT, || text(s, "[data-testid=raw-pending]").contains("prepop.yaml")).unwrap();
+    app.screenshot("01-first-run-demo").unwrap();
+
+    // Ingest raw/ and see 46 resources.
+    eprintln!("step: Ingest raw/ and see 46 resources.");
+    click(s, "[data-testid=btn-ingest]");
+    if let Ok(confirm) = s.wait_for("[data-testid=btn-ingest-confirm]", Duration::from_secs(3)) {
+        s.click(&confirm).unwrap();
+    }
+    s.wait_until("46 synced resources", WAIT, || text(s, "[data-testid=count-synced]") == "46").unwrap();
+    assert_eq!(text(s, "[data-testid=kind-count-Connection]"), "26");
+    app.screenshot("02-ingested-46-resources").unwrap();
+
+    // Filter the table.
+    eprintln!("step: Filter the table.");
+    click(s, "[data-testid=tab-resources]");
+    s.wait_until("46 rows", WAIT, || text(s, "[data-testid=row-count]").starts_with("46 of 46")).unwrap();
+    let kind = s.find("[data-testid=filter-kind]").unwrap();
+    s.select(&kind, "Switch").unwrap();
+    s.wait_until("7 switches", WAIT, || text(s, "[data-testid=row-count]").starts_with("7 of 46")).unwrap();
+    let search = s.find("[data-testid=search]").unwrap();
+    s.type_text(&search, "spine").unwrap();
+    s.wait_until("2 spines", WAIT, || text(s, "[data-testid=row-count]").starts_with("2 of 46")).unwrap();
+    app.screenshot("03-filtered-table").unwrap();
+    s.clear(&search).unwrap();
+    s.type_text(&search, "leaf-01").unwrap();
+    s.wait_until("leaf-01 row", WAIT, || s.find("[data-testid=row-Switch-leaf-01]").is_ok()).unwrap();
+
+    // Open leaf-01, make an invalid edit, see the inline error; fix it; save.
+    eprintln!("step: Open leaf-01, make an invalid edit, see the inline error; fix it; save.");
+    let row = s.find("[data-testid=row-Switch-leaf-01]").unwrap();
+    s.click(&row).unwrap();
+    if let Ok(open) = s.wait_for("[data-testid=btn-open-resource]", Duration::from_secs(2)) {
+        s.click(&open).unwrap();
+    }
+    s.wait_for("[data-testid=editor] .cm-content", WAIT).unwrap();
+    s.wait_until("the resource text", WAIT, || editor_text(s).contains("name: leaf-01")).unwrap();
+    let original = editor_text(s);
+    set_editor_text(s, &original.replace("role: server-leaf", "role: server-leaf\n  bogusField: 1"));
+    s.wait_until("an inline error", WAIT, || s.find(".cm-lintRange-error").is_ok() || s.find("[data-testid=editor-error]").is_ok()).unwrap();
+    assert!(text(s, "[data-testid=editor-errors]").contains("bogusField"), "{}", text(s, "[data-testid=editor-errors]"));
+    app.screenshot("04-invalid-edit-inline-error").unwrap();
+    set_editor_text(s, &original.replace("VS-01 MCLAG 1", "VS-01 rack 7"));
+    s.wait_until("no errors", WAIT, || s.find("[data-testid=editor-error]").is_err()).unwrap();
+    click(s, "[data-testid=btn-save]");
+    s.wait_until("saved as modified", WAIT, || text(s, "[data-testid=editor-status]") == "modified").unwrap();
+    app.screenshot("05-fixed-and-saved").unwrap();
+
+    // Push, then find the commit in the bare repository.
+    eprintln!("step: Push, then find the commit in the bare repository.");
+    click(s, "[data-testid=tab-overview]");
+    click(s, "[data-testid=btn-push]");
+    s.wait_for("[data-testid=push-dialog], [data-testid=push-message]", WAIT).unwrap();
+    s.wait_until("the change listed", WAIT, || s.find("[data-testid=push-change-Switch-leaf-01]").is_ok()).unwrap();
+    click(s, "[data-testid=btn-push-confirm]");
+    s.wait_for("[data-testid=push-result]", WAIT).unwrap();
+    let result = text(s, "[data-testid=push-result]");
+    let remote = app.demo_remote();
+    let log = app.git(&remote, &["log", "-1", "--format=%h %an %s", "main"]);
+    let short = log.split_whitespace().next().unwrap_or_default().to_owned();
+    assert!(result.contains(&short), "the dialog shows the commit {short}: {result}");
+    assert!(log.contains("E2E Tester") && log.contains("Switch/leaf-01"), "{log}");
+    let file = app.git(&remote, &["show", "main:gitops/hedgehog/fabric-1/managed/switches/leaf-01.yaml"]);
+    assert!(file.contains("VS-01 rack 7"), "{file}");
+    app.screenshot("06-pushed").unwrap();
+    if let Ok(close) = s.find("[data-testid=btn-push-close]") {
+        s.click(&close).unwrap();
+    }
+
+    // Someone else commits a change; pull; see the toast and the new value.
+    eprintln!("step: Someone else commits a change; pull; see the toast and the new value.");
+    let work = app.tmp.path().join("colleague");
+    app.git(app.tmp.path(), &["clone", "-q", remote.to_str().unwrap(), work.to_str().unwrap()]);
+    let path = work.join("gitops/hedgehog/fabric-1/managed/servers/server-03.yaml");
+    let server = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, server.replace("S-03 Unbundled leaf-01", "S-03 moved to rack 9")).unwrap();
+    app.git(&work, &["commit", "-qam", "server-03 moved"]);
+    app.git(&work, &["push", "-q", "origin", "HEAD:main"]);
+    click(s, "[data-testid=btn-pull]");
+    s.wait_until("a toast about the pull", WAIT, || {
+        s.find_all("[data-testid=toast]").unwrap_or_default().iter().any(|t| s.text(t).unwrap_or_default().contains("server-03"))
+    })
+    .unwrap();
+    app.screenshot("07-pulled-toast").unwrap();
+    click(s, "[data-testid=tab-resources]");
+    let search = s.wait_for("[data-testid=search]", WAIT).unwrap();
+    s.clear(&search).unwrap();
+    let kind = s.find("[data-testid=filter-kind]").unwrap();
+    s.select(&kind, "").unwrap();
+    s.type_text(&search, "server-03").unwrap();
+    let row = s.wait_for("[data-testid=row-Server-server-03]", WAIT).unwrap();
+    s.click(&row).unwrap();
+    if let Ok(open) = s.wait_for("[data-testid=btn-open-resource]", Duration::from_secs(2)) {
+        s.click(&open).unwrap();
+    }
+    s.wait_until("the new value", WAIT, || editor_text(s).contains("S-03 moved to rack 9")).unwrap();
+    app.screenshot("08-new-value-after-pull").unwrap();
+}

@@ -1,0 +1,102 @@
+// One fabric's data as the screens show it: overview (always), resources, tree, conflicts and the
+// ingest dry run (once a screen asked for them). A `fabric-changed` event reloads what is loaded;
+// a burst of events collapses into one reload.
+import * as api from '../api';
+import { adviceFor, type ErrorAdvice } from '../advice';
+import { buildRows, NO_FILTER, type Filter, type Row } from '../filter';
+import type { Conflict, IngestReport, Overview, TreeEntry } from '../types';
+
+type Part = 'resources' | 'tree' | 'conflicts' | 'preview';
+
+export class FabricData {
+  readonly name: string;
+  overview = $state.raw<Overview | null>(null);
+  /** Rows of list_resources, built once per answer (raw: 10,000 rows need no deep reactivity). */
+  rows = $state.raw<Row[] | null>(null);
+  tree = $state.raw<TreeEntry[] | null>(null);
+  conflicts = $state.raw<Conflict[] | null>(null);
+  preview = $state.raw<IngestReport | null>(null);
+  /** The resources table's filter, kept while the user visits other screens. */
+  filter = $state<Filter>({ ...NO_FILTER });
+  errors = $state<Partial<Record<'overview' | Part, ErrorAdvice>>>({});
+  loading = $state<Partial<Record<'overview' | Part, boolean>>>({});
+
+  #wanted = new Set<Part>();
+  #refreshing: Promise<void> | null = null;
+  #again = false;
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  async loadOverview(): Promise<void> {
+    await this.#load('overview', () => api.fabricOverview(this.name), (v) => (this.overview = v));
+  }
+
+  async loadResources(): Promise<void> {
+    this.#wanted.add('resources');
+    await this.#load('resources', () => api.listResources(this.name), (v) => (this.rows = buildRows(v)));
+  }
+
+  async loadTree(): Promise<void> {
+    this.#wanted.add('tree');
+    await this.#load('tree', () => api.fabricTree(this.name), (v) => (this.tree = v));
+  }
+
+  async loadConflicts(): Promise<void> {
+    this.#wanted.add('conflicts');
+    await this.#load('conflicts', () => api.listConflicts(this.name), (v) => (this.conflicts = v));
+  }
+
+  async loadPreview(): Promise<void> {
+    this.#wanted.add('preview');
+    await this.#load('preview', () => api.ingestPreview(this.name), (v) => (this.preview = v));
+  }
+
+  /** Loads a part unless it is there already. */
+  ensure(part: Part): Promise<void> {
+    const have = { resources: this.rows, tree: this.tree, conflicts: this.conflicts, preview: this.preview }[part];
+    if (have || this.loading[part]) return Promise.resolve();
+    return this.#loader(part)();
+  }
+
+  /** Reloads the overview and every part a screen has asked for; concurrent calls coalesce. */
+  refresh(): Promise<void> {
+    if (this.#refreshing) {
+      this.#again = true;
+      return this.#refreshing;
+    }
+    this.#refreshing = (async () => {
+      do {
+        this.#again = false;
+        await Promise.all([this.loadOverview(), ...[...this.#wanted].map((p) => this.#loader(p)())]);
+      } while (this.#again);
+    })().finally(() => (this.#refreshing = null));
+    return this.#refreshing;
+  }
+
+  #loader(part: Part): () => Promise<void> {
+    switch (part) {
+      case 'resources':
+        return () => this.loadResources();
+      case 'tree':
+        return () => this.loadTree();
+      case 'conflicts':
+        return () => this.loadConflicts();
+      case 'preview':
+        return () => this.loadPreview();
+    }
+  }
+
+  async #load<T>(part: 'overview' | Part, fetch: () => Promise<T>, set: (value: T) => void): Promise<void> {
+    this.loading[part] = true;
+    try {
+      set(await fetch());
+      delete this.errors[part];
+    } catch (e) {
+      this.errors[part] = adviceFor(e, `Loading ${part}`);
+    } finally {
+      this.loading[part] = false;
+    }
+  }
+}

@@ -1,0 +1,39 @@
+// The backend, mocked at the one API module. Use in a test file as
+//   vi.mock('../lib/api', async (original) => (await import('./api')).mockApi(await original()));
+// then `vi.mocked(api.pull).mockResolvedValue(...)`, and `emitProgress` / `emitFabricChanged` for events.
+import { vi } from 'vitest';
+import type * as Api from '../lib/api';
+import type { FabricChangedEvent, ProgressEvent } from '../lib/types';
+
+const listeners = {
+  progress: new Set<(e: ProgressEvent) => void>(),
+  changed: new Set<(e: FabricChangedEvent) => void>(),
+};
+
+export function mockApi(original: typeof Api): typeof Api {
+  const mocked: Record<string, unknown> = { ...original };
+  for (const [name, value] of Object.entries(original)) {
+    if (typeof value === 'function' && name !== 'BackendError') {
+      mocked[name] = vi.fn(async () => {
+        throw new Error(`api.${name} was called but not mocked in this test`);
+      });
+    }
+  }
+  mocked.onProgress = vi.fn(async (h: (e: ProgressEvent) => void) => {
+    listeners.progress.add(h);
+    return () => listeners.progress.delete(h);
+  });
+  mocked.onFabricChanged = vi.fn(async (h: (e: FabricChangedEvent) => void) => {
+    listeners.changed.add(h);
+    return () => listeners.changed.delete(h);
+  });
+  return mocked as typeof Api;
+}
+
+export function emitProgress(e: ProgressEvent): void {
+  for (const h of listeners.progress) h(e);
+}
+
+export function emitFabricChanged(e: FabricChangedEvent): void {
+  for (const h of listeners.changed) h(e);
+}

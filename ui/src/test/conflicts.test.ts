@@ -1,0 +1,65 @@
+import { render, screen, waitFor } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, expect, test, vi } from 'vitest';
+import * as api from '../lib/api';
+import { app } from '../lib/state/app.svelte';
+import { FabricData } from '../lib/state/fabric.svelte';
+import Conflicts from '../views/conflicts/Conflicts.svelte';
+import { makeConflict, makeOverview } from './fixtures';
+import { resetState } from './reset';
+
+vi.mock('../lib/api', async (original) => (await import('./api')).mockApi(await original()));
+
+const ok = { kind: 'Switch', name: 'leaf-01', status: 'modified' as const, path: null, errors: [], warnings: [] };
+
+beforeEach(() => {
+  resetState();
+  app.data = { demo: new FabricData('demo') };
+  app.selected = 'demo';
+  vi.mocked(api.listConflicts).mockResolvedValue([makeConflict()]);
+  vi.mocked(api.fabricOverview).mockResolvedValue(makeOverview());
+  vi.mocked(api.resolveConflict).mockResolvedValue(ok);
+});
+
+test('lists open conflicts and shows ours and theirs side by side', async () => {
+  render(Conflicts, { data: app.data.demo });
+  expect(await screen.findByTestId('conflict-Switch-leaf-01')).toHaveTextContent('spec.description');
+  const merge = screen.getByTestId('conflict-merge');
+  expect(merge).toHaveTextContent('Ours (your draft)');
+  expect(merge).toHaveTextContent('Theirs (pulled from Git)');
+  expect(merge.querySelectorAll('.cm-editor')).toHaveLength(2);
+});
+
+test('take theirs resolves with { take: theirs }', async () => {
+  const user = userEvent.setup();
+  render(Conflicts, { data: app.data.demo });
+  await user.click(await screen.findByTestId('btn-take-theirs'));
+  expect(api.resolveConflict).toHaveBeenCalledWith('demo', 'Switch', 'leaf-01', { take: 'theirs' });
+});
+
+test('per hunk: each hunk takes ours or theirs', async () => {
+  const user = userEvent.setup();
+  render(Conflicts, { data: app.data.demo });
+  await screen.findByTestId('hunk-h1');
+  await user.click(screen.getByLabelText(/take theirs/));
+  await user.click(screen.getByTestId('btn-resolve-hunks'));
+  expect(api.resolveConflict).toHaveBeenCalledWith('demo', 'Switch', 'leaf-01', { hunks: { h1: 'new' }, default: 'old' });
+});
+
+test('per field and edited text', async () => {
+  const user = userEvent.setup();
+  render(Conflicts, { data: app.data.demo });
+  await user.click(await screen.findByTestId('mode-fields'));
+  await user.click(screen.getByLabelText('spec.description: theirs'));
+  await user.click(screen.getByTestId('btn-resolve-fields'));
+  expect(api.resolveConflict).toHaveBeenLastCalledWith('demo', 'Switch', 'leaf-01', { fields: { 'spec.description': 'theirs' } });
+
+  await user.click(screen.getByTestId('mode-text'));
+  const text = screen.getByTestId('resolve-text');
+  await user.clear(text);
+  await user.type(text, 'spec:{Enter}  description: both');
+  await user.click(screen.getByTestId('btn-resolve-text'));
+  await waitFor(() =>
+    expect(api.resolveConflict).toHaveBeenLastCalledWith('demo', 'Switch', 'leaf-01', { text: 'spec:\n  description: both' }),
+  );
+});

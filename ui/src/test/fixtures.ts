@@ -1,0 +1,117 @@
+// Made-up fabric data for tests and the filter benchmark.
+import type { Conflict, DraftDiff, Overview, PullReport, ResourceSummary, Status } from '../lib/types';
+
+const KINDS = ['Connection', 'Server', 'Switch', 'SwitchGroup', 'VPC', 'VPCAttachment', 'VLANNamespace', 'IPv4Namespace'];
+const STATUS_CYCLE: Status[] = ['synced', 'synced', 'synced', 'synced', 'modified', 'new', 'synced', 'invalid', 'deleted', 'conflict'];
+const PLURAL: Record<string, string> = {
+  Connection: 'connections',
+  Server: 'servers',
+  Switch: 'switches',
+  SwitchGroup: 'switchgroups',
+  VPC: 'vpcs',
+  VPCAttachment: 'vpcattachments',
+  VLANNamespace: 'vlannamespaces',
+  IPv4Namespace: 'ipv4namespaces',
+};
+
+/** `n` resources over 8 kinds; every 10th is invalid with a VLAN error, names like `switch-00042`. */
+export function makeResources(n: number): ResourceSummary[] {
+  const out: ResourceSummary[] = [];
+  for (let i = 0; i < n; i++) {
+    const kind = KINDS[i % KINDS.length];
+    const status = STATUS_CYCLE[i % STATUS_CYCLE.length];
+    const name = `${kind.toLowerCase()}-${String(i).padStart(5, '0')}`;
+    out.push({
+      kind,
+      name,
+      status,
+      path: `managed/${PLURAL[kind]}/${name}.yaml`,
+      errors: status === 'invalid' ? [{ path: 'spec.vlan', line: 7, message: 'VLAN 5000 is outside 1-4094', severity: 'error', rule: 'vlan' }] : [],
+      warnings: i % 97 === 0 ? [{ path: 'spec.redundancy', message: 'MCLAG is deprecated', severity: 'warning', rule: 'mclag' }] : [],
+    });
+  }
+  return out;
+}
+
+export function makeOverview(partial: Partial<Overview> = {}): Overview {
+  return {
+    fabric: {
+      id: 1,
+      name: 'demo',
+      repository_id: 1,
+      repository: 'demo',
+      url: '/data/demo/remote.git',
+      clone_dir: '/data/clones/demo.git',
+      branch: 'main',
+      directory: 'gitops/hedgehog/fabric-1',
+      synced_commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+      synced_at: '2024-11-01T10:00:00Z',
+    },
+    badge: 'in-sync',
+    badge_count: 0,
+    counts: { synced: 46, modified: 0, new: 0, deleted: 0, conflict: 0, invalid: 0 },
+    by_kind: { Connection: 26, Server: 10, Switch: 7, SwitchGroup: 3 },
+    raw_pending: [],
+    unmanaged: [],
+    remote_commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+    last_sync: { when: '2024-11-01T10:00:00Z', commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', author: 'Ada', summary: 'ingest' },
+    last_operation: null,
+    drafts: 0,
+    ...partial,
+  };
+}
+
+export function makeDiffs(): DraftDiff[] {
+  return [
+    { kind: 'Switch', name: 'leaf-01', change: 'modified', path: 'managed/switches/leaf-01.yaml', old_text: 'a\n', new_text: 'b\n', diff: '--- a\n+++ b\n@@ -1 +1 @@\n-a\n+b\n' },
+    { kind: 'VPC', name: 'vpc-1', change: 'created', path: 'managed/vpcs/vpc-1.yaml', old_text: '', new_text: 'x\n', diff: '+x\n' },
+    { kind: 'Server', name: 'server-03', change: 'modified', path: 'managed/servers/server-03.yaml', old_text: 'c\n', new_text: 'd\n', diff: '-c\n+d\n' },
+  ];
+}
+
+export function makePull(partial: Partial<PullReport> = {}): PullReport {
+  return {
+    fabric: 'demo',
+    operation_id: 7,
+    commit_before: '1111111111111111111111111111111111111111',
+    commit_after: '2222222222222222222222222222222222222222',
+    up_to_date: false,
+    counts: { files: 2, added: 1, changed: 1, deleted: 0, unmanaged: 0, drafts_dissolved: 0, auto_merged: 0, conflicts: 0 },
+    changed: [
+      { kind: 'Switch', name: 'leaf-01', change: 'changed' },
+      { kind: 'Server', name: 'server-09', change: 'added' },
+    ],
+    ...partial,
+  };
+}
+
+export function makeConflict(): Conflict {
+  return {
+    id: 3,
+    kind: 'Switch',
+    name: 'leaf-01',
+    type: 'edit-edit',
+    base_text: 'spec:\n  description: base\n',
+    ours_text: 'spec:\n  description: ours\n',
+    theirs_text: 'spec:\n  description: theirs\n',
+    fields: ['spec.description'],
+    detected_at: '2024-11-01T10:00:00Z',
+    resolved_at: null,
+    resolution: null,
+    ours_vs_theirs: [
+      {
+        id: 'h1',
+        old_start: 2,
+        old_lines: 1,
+        new_start: 2,
+        new_lines: 1,
+        lines: [
+          { tag: 'delete', old_line: 2, new_line: null, text: '  description: ours' },
+          { tag: 'insert', old_line: null, new_line: 2, text: '  description: theirs' },
+        ],
+      },
+    ],
+    base_vs_ours: [],
+    base_vs_theirs: [],
+  };
+}

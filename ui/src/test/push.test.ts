@@ -1,0 +1,103 @@
+import { render, screen, waitFor } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, expect, test, vi } from 'vitest';
+import Toasts from '../components/Toasts.svelte';
+import * as api from '../lib/api';
+import { app } from '../lib/state/app.svelte';
+import PushDialog from '../views/push/PushDialog.svelte';
+import { makeDiffs } from './fixtures';
+import { resetState } from './reset';
+
+vi.mock('../lib/api', async (original) => (await import('./api')).mockApi(await original()));
+
+const SHA = '0123456789abcdef0123456789abcdef01234567';
+
+beforeEach(() => {
+  resetState();
+  app.selected = 'demo';
+  vi.mocked(api.draftDiffs).mockResolvedValue(makeDiffs());
+});
+
+test('lists the changes with their diffs and prefills the commit message with a summary', async () => {
+  render(PushDialog, { fabric: 'demo', onclose: () => {} });
+  const message = (await screen.findByTestId('push-message')) as HTMLTextAreaElement;
+  expect(message.value).toBe(
+    'hhsync: 2 modified, 1 created in fabric demo\n\n- modified Server/server-03\n- modified Switch/leaf-01\n- created VPC/vpc-1',
+  );
+  expect(screen.getByTestId('push-change-Switch-leaf-01')).toHaveAttribute('data-change', 'modified');
+  expect(screen.getByLabelText('Diff of Switch/leaf-01')).toHaveTextContent('+b');
+});
+
+test('unticking a change updates the prefilled message, until the user edits it', async () => {
+  const user = userEvent.setup();
+  render(PushDialog, { fabric: 'demo', onclose: () => {} });
+  const message = (await screen.findByTestId('push-message')) as HTMLTextAreaElement;
+  await user.click(screen.getByLabelText('Include VPC/vpc-1'));
+  expect(message.value).toMatch(/^hhsync: 2 modified in fabric demo\n/);
+  await user.clear(message);
+  await user.type(message, 'My own words');
+  await user.click(screen.getByLabelText('Include VPC/vpc-1'));
+  expect(message.value).toBe('My own words');
+});
+
+test('Push sends message, branch and the chosen changes, then shows the commit', async () => {
+  const user = userEvent.setup();
+  vi.mocked(api.push).mockResolvedValue({
+    fabric: 'demo',
+    operation_id: 9,
+    commit: SHA,
+    branch: 'hhsync/vlans',
+    pushed: [
+      { kind: 'Switch', name: 'leaf-01', change: 'modified' },
+      { kind: 'Server', name: 'server-03', change: 'modified' },
+    ],
+    retries: 0,
+    proposal_id: null,
+  });
+  render(PushDialog, { fabric: 'demo', onclose: () => {} });
+  render(Toasts);
+  await screen.findByTestId('push-message');
+  await user.click(screen.getByLabelText('Include VPC/vpc-1'));
+  await user.type(screen.getByTestId('push-branch-input'), 'hhsync/vlans');
+  await user.click(screen.getByTestId('btn-push-confirm'));
+  expect(api.push).toHaveBeenCalledWith('demo', {
+    message: expect.stringMatching(/^hhsync: 2 modified in fabric demo/),
+    branch: 'hhsync/vlans',
+    only: ['Switch/leaf-01', 'Server/server-03'],
+  });
+  const result = await screen.findByTestId('push-result');
+  expect(result).toHaveTextContent(SHA);
+  expect(screen.getByTestId('push-branch')).toHaveTextContent('hhsync/vlans');
+  expect(await screen.findByTestId('toast')).toHaveTextContent('Pushed 2 changes to hhsync/vlans');
+});
+
+test('pushing everything sends no `only`', async () => {
+  const user = userEvent.setup();
+  vi.mocked(api.push).mockResolvedValue({ fabric: 'demo', operation_id: 1, commit: SHA, branch: 'main', pushed: [], retries: 0, proposal_id: null });
+  render(PushDialog, { fabric: 'demo', onclose: () => {} });
+  await screen.findByTestId('push-message');
+  await user.click(screen.getByTestId('btn-push-confirm'));
+  await waitFor(() => expect(api.push).toHaveBeenCalled());
+  expect(vi.mocked(api.push).mock.calls[0][1]).toMatchObject({ branch: undefined, only: undefined });
+});
+
+test('a rejected push keeps the dialog open with advice', async () => {
+  const user = userEvent.setup();
+  vi.mocked(api.push).mockRejectedValue(new api.BackendError('auth-failed', 'authentication required'));
+  render(PushDialog, { fabric: 'demo', onclose: () => {} });
+  await screen.findByTestId('push-message');
+  await user.click(screen.getByTestId('btn-push-confirm'));
+  const error = await screen.findByTestId('push-error');
+  expect(error).toHaveTextContent('authentication required');
+  expect(error).toHaveTextContent('credentials');
+  expect(screen.getByTestId('btn-push-confirm')).toBeEnabled();
+});
+
+test('Escape closes the dialog', async () => {
+  const user = userEvent.setup();
+  const onclose = vi.fn();
+  render(PushDialog, { fabric: 'demo', onclose });
+  await screen.findByTestId('push-message');
+  await user.keyboard('{Escape}');
+  expect(onclose).toHaveBeenCalled();
+});

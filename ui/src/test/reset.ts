@@ -1,0 +1,23 @@
+// Puts the app's singletons back to a fresh state between tests.
+import { app } from '../lib/state/app.svelte';
+import { operations } from '../lib/state/operations.svelte';
+import { toasts } from '../lib/state/toasts.svelte';
+
+export function resetState(): void {
+  app.stop();
+  app.info = null;
+  app.startError = null;
+  app.ready = false;
+  app.repositories = [];
+  app.fabrics = [];
+  app.data = {};
+  app.selected = null;
+  app.view = 'overview';
+  app.editing = null;
+  app.templates = null;
+  app.dialog = null;
+  app.demo = false;
+  app.treeSelection = {};
+  operations.byFabric = {};
+  toasts.clear();
+}

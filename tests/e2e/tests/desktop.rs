@@ -14,8 +14,11 @@ fn text(s: &Session, css: &str) -> String {
     s.find(css).and_then(|e| s.text(&e)).unwrap_or_default()
 }
 
+/// Clicks `css` once it exists and is enabled (a button is disabled while an operation runs).
 fn click(s: &Session, css: &str) {
     let e = s.wait_for(css, WAIT).unwrap_or_else(|e| panic!("{e}"));
+    s.wait_until(&format!("{css} enabled"), WAIT, || s.attribute(&e, "disabled").map(|d| d.is_none()).unwrap_or(false))
+        .unwrap_or_else(|e| panic!("{e}"));
     s.click(&e).unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
@@ -109,7 +112,7 @@ fn a_network_engineer_ingests_edits_pushes_and_pulls() {
     s.wait_for("[data-testid=push-result]", WAIT).unwrap();
     let result = text(s, "[data-testid=push-result]");
     let remote = app.demo_remote();
-    let log = app.git(&remote, &["log", "-1", "--format=%h %an %s", "main"]);
+    let log = app.git(&remote, &["log", "-1", "--format=%h %an %B", "main"]);
     let short = log.split_whitespace().next().unwrap_or_default().to_owned();
     assert!(result.contains(&short), "the dialog shows the commit {short}: {result}");
     assert!(log.contains("E2E Tester") && log.contains("Switch/leaf-01"), "{log}");

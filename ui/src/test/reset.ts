@@ -13,7 +13,7 @@ export function resetState(): void {
   app.data = {};
   app.selected = null;
   app.view = 'overview';
-  app.editing = null;
+  app.clearBuffers();
   app.templates = null;
   app.dialog = null;
   app.demo = false;

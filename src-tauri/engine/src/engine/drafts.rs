@@ -7,23 +7,14 @@ use crate::error::{Error, Result};
 use crate::gitops::resource::{resource_name, same_content};
 use crate::gitops::writeback::{render_draft, RenderedDraft};
 use crate::hedgehog::{classify, Classification, Kind};
-use crate::store::{FabricRow, ResourceStatus, StoredIssue};
+use crate::store::{FabricRow, ResourceStatus};
 use crate::sync::apply::document_issues;
 use crate::sync::revalidate::revalidate;
 use crate::yaml::{parse_document, split_documents, Limits, Parsed};
 
-/// A draft after saving it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct DraftReport {
-    pub kind: String,
-    pub name: String,
-    /// What the resource is now: modified, new, deleted, synced (the edit matched Git, so no
-    /// draft was kept) or invalid.
-    pub status: ResourceStatus,
-    pub path: Option<String>,
-    pub errors: Vec<StoredIssue>,
-    pub warnings: Vec<StoredIssue>,
-}
+/// A resource after saving its draft: its status is modified, new, deleted, synced (the edit
+/// matched Git, so no draft was kept) or invalid.
+pub type DraftReport = super::ResourceSummary;
 
 /// What a push would change for one resource.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

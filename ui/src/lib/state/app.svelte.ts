@@ -6,9 +6,15 @@ import type { AppInfo, FabricChangedEvent, Fabric, Repository } from '../types';
 import { FabricData } from './fabric.svelte';
 import { operations } from './operations.svelte';
 import { ResourceDraft } from './resource.svelte';
+import { toasts } from './toasts.svelte';
 
-export type View = 'overview' | 'resources' | 'tree' | 'editor' | 'conflicts';
+export type View = 'overview' | 'resources' | 'tree' | 'editor' | 'conflicts' | 'history';
 export type DialogName = 'add' | 'push' | 'new-resource';
+
+/** The key of an editor buffer: fabric, kind and name. */
+export function bufferKey(fabric: string, kind: string, name: string): string {
+  return `${fabric}\u0000${kind}/${name}`;
+}
 
 export class AppState {
   info = $state.raw<AppInfo | null>(null);
@@ -19,8 +25,14 @@ export class AppState {
   data = $state<Record<string, FabricData>>({});
   selected = $state<string | null>(null);
   view = $state<View>('overview');
-  /** The resource open in the editor; kept while other screens are shown, so edits survive. */
-  editing = $state.raw<ResourceDraft | null>(null);
+  /**
+   * Editor buffers by `bufferKey`: the resource open in each fabric's editor, and every other one
+   * with unsaved changes (opening another resource or switching fabric keeps them; switching back
+   * restores them). Only closing the editor drops one, and the editor asks first when it is dirty.
+   */
+  buffers = $state.raw<Record<string, ResourceDraft>>({});
+  /** The buffer open in the editor, per fabric. */
+  openBuffer = $state<Record<string, string>>({});
   /** Kind templates for New resource, loaded on first use. */
   templates = $state.raw<Record<string, string> | null>(null);
   dialog = $state<DialogName | null>(null);
@@ -32,6 +44,25 @@ export class AppState {
 
   get current(): FabricData | null {
     return this.selected ? (this.data[this.selected] ?? null) : null;
+  }
+
+  /** The resource open in the selected fabric's editor; kept while other screens are shown. */
+  get editing(): ResourceDraft | null {
+    return this.editorOf(this.selected);
+  }
+
+  editorOf(fabric: string | null | undefined): ResourceDraft | null {
+    const key = fabric ? this.openBuffer[fabric] : undefined;
+    return key ? (this.buffers[key] ?? null) : null;
+  }
+
+  /** Buffers with unsaved changes, of one fabric or of all; oldest opened first. */
+  unsaved(fabric?: string): ResourceDraft[] {
+    return Object.values(this.buffers).filter((d) => d.dirty && (fabric === undefined || d.fabric === fabric));
+  }
+
+  get hasUnsaved(): boolean {
+    return Object.values(this.buffers).some((d) => d.dirty);
   }
 
   /** First thing on start: events, app_info (makes the demo workspace on a first run), the workspace. */
@@ -65,6 +96,10 @@ export class AppState {
     this.fabrics = fabrics;
     const names = new Set(fabrics.map((f) => f.name));
     for (const name of Object.keys(this.data)) if (!names.has(name)) delete this.data[name];
+    if (Object.values(this.buffers).some((d) => !names.has(d.fabric))) {
+      this.buffers = Object.fromEntries(Object.entries(this.buffers).filter(([, d]) => names.has(d.fabric)));
+      for (const name of Object.keys(this.openBuffer)) if (!names.has(name)) delete this.openBuffer[name];
+    }
     for (const f of fabrics) if (!this.data[f.name]) this.data[f.name] = new FabricData(f.name);
     if (this.selected && !names.has(this.selected)) this.selected = null;
     await Promise.all(fabrics.map((f) => this.data[f.name].loadOverview()));
@@ -77,15 +112,15 @@ export class AppState {
       return;
     }
     void d.refresh();
-    const ed = this.editing;
-    if (ed && ed.fabric === e.fabric && e.reason !== 'draft') void ed.reloadIfClean();
+    // buffers with unsaved changes are left alone (reloadIfClean): the user's text wins
+    if (e.reason !== 'draft') for (const b of Object.values(this.buffers)) if (b.fabric === e.fabric) void b.reloadIfClean();
   }
 
+  /** Shows a fabric; its editor (and any unsaved buffer) stays as it was, and comes back with it. */
   select(name: string): void {
     if (this.selected !== name) {
       this.selected = name;
-      this.editing = null;
-      this.view = 'overview';
+      this.view = this.editing?.dirty ? 'editor' : 'overview';
     }
     void this.data[name]?.loadOverview();
   }
@@ -94,16 +129,26 @@ export class AppState {
     this.view = view;
   }
 
-  /** Opens a resource in the editor; with `text`, a new one not saved yet. */
+  /**
+   * Opens a resource in the editor; with `text`, a new one not saved yet. The buffer open before
+   * stays when it has unsaved changes; a buffer of this resource with unsaved changes is reopened
+   * as it was (even over a template: nothing typed is replaced).
+   */
   openResource(kind: string, name: string, text?: string): void {
-    if (!this.selected) return;
-    const same = this.editing && this.editing.kind === kind && this.editing.name === name && this.editing.fabric === this.selected;
-    if (!same || text !== undefined) {
-      const draft = new ResourceDraft(this.selected, kind, name);
+    const fabric = this.selected;
+    if (!fabric) return;
+    const key = bufferKey(fabric, kind, name);
+    let draft: ResourceDraft | undefined = this.buffers[key];
+    if (draft && text !== undefined && draft.dirty) {
+      toasts.show({ tone: 'info', title: `Unsaved changes of ${kind}/${name} kept`, message: 'The editor shows them as you left them.' });
+    } else if (!draft || text !== undefined) {
+      draft = new ResourceDraft(fabric, kind, name);
       if (text !== undefined) draft.startNew(text);
       else void draft.load();
-      this.editing = draft;
     }
+    this.buffers = { ...this.buffers, [key]: draft };
+    this.openBuffer[fabric] = key;
+    this.#prune();
     this.view = 'editor';
   }
 
@@ -112,9 +157,30 @@ export class AppState {
     return this.templates;
   }
 
+  /** Closes the selected fabric's editor and drops its buffer (the editor asks first when it is dirty). */
   closeEditor(): void {
-    this.editing = null;
+    const fabric = this.selected;
+    const key = fabric ? this.openBuffer[fabric] : undefined;
+    if (fabric && key) {
+      delete this.openBuffer[fabric];
+      const rest = { ...this.buffers };
+      delete rest[key];
+      this.buffers = rest;
+    }
     if (this.view === 'editor') this.view = 'resources';
+  }
+
+  /** Forgets every buffer (tests, and nothing else: buffers hold the user's text). */
+  clearBuffers(): void {
+    this.buffers = {};
+    this.openBuffer = {};
+  }
+
+  /** Drops buffers neither open nor holding unsaved changes. */
+  #prune(): void {
+    const open = new Set(Object.values(this.openBuffer));
+    const kept = Object.entries(this.buffers).filter(([k, d]) => open.has(k) || d.dirty || d.busy);
+    if (kept.length !== Object.keys(this.buffers).length) this.buffers = Object.fromEntries(kept);
   }
 
   openFile(path: string): void {

@@ -4,9 +4,9 @@
 import * as api from '../api';
 import { adviceFor, type ErrorAdvice } from '../advice';
 import { buildRows, NO_FILTER, type Filter, type Row } from '../filter';
-import type { Conflict, IngestReport, Overview, TreeEntry } from '../types';
+import type { Conflict, IngestReport, Operation, Overview, TreeEntry } from '../types';
 
-type Part = 'resources' | 'tree' | 'conflicts' | 'preview';
+type Part = 'resources' | 'tree' | 'conflicts' | 'preview' | 'history';
 
 export class FabricData {
   readonly name: string;
@@ -16,6 +16,8 @@ export class FabricData {
   tree = $state.raw<TreeEntry[] | null>(null);
   conflicts = $state.raw<Conflict[] | null>(null);
   preview = $state.raw<IngestReport | null>(null);
+  /** operation_log, newest first. */
+  history = $state.raw<Operation[] | null>(null);
   /** The resources table's filter, kept while the user visits other screens. */
   filter = $state<Filter>({ ...NO_FILTER });
   errors = $state<Partial<Record<'overview' | Part, ErrorAdvice>>>({});
@@ -53,9 +55,14 @@ export class FabricData {
     await this.#load('preview', () => api.ingestPreview(this.name), (v) => (this.preview = v));
   }
 
+  async loadHistory(): Promise<void> {
+    this.#wanted.add('history');
+    await this.#load('history', () => api.operationLog(this.name), (v) => (this.history = newestFirst(v)));
+  }
+
   /** Loads a part unless it is there already. */
   ensure(part: Part): Promise<void> {
-    const have = { resources: this.rows, tree: this.tree, conflicts: this.conflicts, preview: this.preview }[part];
+    const have = { resources: this.rows, tree: this.tree, conflicts: this.conflicts, preview: this.preview, history: this.history }[part];
     if (have || this.loading[part]) return Promise.resolve();
     return this.#loader(part)();
   }
@@ -85,6 +92,8 @@ export class FabricData {
         return () => this.loadConflicts();
       case 'preview':
         return () => this.loadPreview();
+      case 'history':
+        return () => this.loadHistory();
     }
   }
 
@@ -99,4 +108,13 @@ export class FabricData {
       this.loading[part] = false;
     }
   }
+}
+
+/** Operations newest first (the backend sends them so; this keeps it true whatever it sends). */
+export function newestFirst(ops: Operation[]): Operation[] {
+  const time = (o: Operation) => {
+    const t = Date.parse(o.started_at);
+    return Number.isNaN(t) ? -Infinity : t;
+  };
+  return [...ops].sort((a, b) => time(b) - time(a) || b.id - a.id);
 }

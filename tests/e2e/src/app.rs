@@ -91,6 +91,11 @@ impl App {
         let dir = screenshots_dir();
         std::fs::create_dir_all(&dir).map_err(|e| WebDriverError(e.to_string()))?;
         let path = dir.join(format!("{name}.png"));
+        // Let the page paint what the DOM already holds before taking the picture.
+        let _ = self.session.execute_async(
+            "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 150)));",
+            vec![],
+        );
         std::fs::write(&path, self.session.screenshot_png()?).map_err(|e| WebDriverError(e.to_string()))?;
         Ok(path)
     }

@@ -111,6 +111,11 @@ impl Session {
         self.post("/execute/sync", json!({"script": script, "args": args}))
     }
 
+    /// Runs an asynchronous script; it finishes by calling its last argument.
+    pub fn execute_async(&self, script: &str, args: Vec<Value>) -> Result<Value> {
+        self.post("/execute/async", json!({"script": script, "args": args}))
+    }
+
     pub fn screenshot_png(&self) -> Result<Vec<u8>> {
         let v = self.get("/screenshot")?;
         let data = v.as_str().ok_or_else(|| WebDriverError("screenshot: no data".to_owned()))?;

@@ -1,7 +1,9 @@
 // The one door to the backend: every Tauri `invoke` and `listen` of the app is here, typed after
-// docs/desktop-api.md. No other file imports @tauri-apps/*; tests mock this module.
+// docs/desktop-api.md, and the window's close request. No other file imports @tauri-apps/*; tests
+// mock this module.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import { getCurrentWindow } from '@tauri-apps/api/window';
 import type {
   AppInfo,
   Code,
@@ -150,4 +152,32 @@ export async function onProgress(handler: (event: ProgressEvent) => void): Promi
 
 export async function onFabricChanged(handler: (event: FabricChangedEvent) => void): Promise<Unlisten> {
   return listen<FabricChangedEvent>('fabric-changed', (e) => handler(e.payload));
+}
+
+// The window
+
+/** A request to close the window (its close button, Alt+F4, Cmd+Q). */
+export interface CloseRequest {
+  /**
+   * Keeps the window open; call it before the handler returns. Without it the window is destroyed
+   * once the handler is done; with it, `destroyWindow` closes the window later.
+   */
+  preventDefault(): void;
+}
+
+/**
+ * Runs `handler` when the window is asked to close, before it closes. The handler must not throw:
+ * the window would stay open.
+ */
+export async function onCloseRequested(handler: (event: CloseRequest) => void): Promise<Unlisten> {
+  return getCurrentWindow().onCloseRequested((event) => handler(event));
+}
+
+/** Closes the window at once, asking nothing (needs the `core:window:allow-destroy` permission). */
+export async function destroyWindow(): Promise<void> {
+  try {
+    await getCurrentWindow().destroy();
+  } catch (raw) {
+    throw BackendError.from(raw, 'destroy_window');
+  }
 }

@@ -1,13 +1,16 @@
 // The backend, mocked at the one API module. Use in a test file as
 //   vi.mock('../lib/api', async (original) => (await import('./api')).mockApi(await original()));
-// then `vi.mocked(api.pull).mockResolvedValue(...)`, and `emitProgress` / `emitFabricChanged` for events.
+// then `vi.mocked(api.pull).mockResolvedValue(...)`, and `emitProgress` / `emitFabricChanged` for events,
+// `requestWindowClose` for the window's close button (`api.destroyWindow` resolves unless mocked otherwise).
 import { vi } from 'vitest';
 import type * as Api from '../lib/api';
+import type { CloseRequest } from '../lib/api';
 import type { FabricChangedEvent, ProgressEvent } from '../lib/types';
 
 const listeners = {
   progress: new Set<(e: ProgressEvent) => void>(),
   changed: new Set<(e: FabricChangedEvent) => void>(),
+  close: new Set<(e: CloseRequest) => void>(),
 };
 
 export function mockApi(original: typeof Api): typeof Api {
@@ -27,6 +30,11 @@ export function mockApi(original: typeof Api): typeof Api {
     listeners.changed.add(h);
     return () => listeners.changed.delete(h);
   });
+  mocked.onCloseRequested = vi.fn(async (h: (e: CloseRequest) => void) => {
+    listeners.close.add(h);
+    return () => listeners.close.delete(h);
+  });
+  mocked.destroyWindow = vi.fn(async () => {});
   return mocked as typeof Api;
 }
 
@@ -36,4 +44,16 @@ export function emitProgress(e: ProgressEvent): void {
 
 export function emitFabricChanged(e: FabricChangedEvent): void {
   for (const h of listeners.changed) h(e);
+}
+
+/**
+ * The window's close button, as Tauri does it: every close-requested handler runs; the window is
+ * destroyed unless one called preventDefault. Returns whether it goes on closing (`closes`) and
+ * how many handlers ran.
+ */
+export function requestWindowClose(): { closes: boolean; handlers: number } {
+  let prevented = false;
+  const event: CloseRequest = { preventDefault: () => (prevented = true) };
+  for (const h of listeners.close) h(event);
+  return { closes: !prevented, handlers: listeners.close.size };
 }

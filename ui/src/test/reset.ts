@@ -18,6 +18,8 @@ export function resetState(): void {
   app.dialog = null;
   app.demo = false;
   app.treeSelection = {};
+  app.closeRequested = false;
+  app.closing = false;
   operations.byFabric = {};
   toasts.clear();
 }

@@ -39,6 +39,10 @@ export class AppState {
   demo = $state(false);
   /** The file selected in the tree view, per fabric. */
   treeSelection = $state<Record<string, string>>({});
+  /** The window was asked to close while text is unsaved: the close dialog asks what to do. */
+  closeRequested = $state(false);
+  /** The window is being destroyed: nothing asks any more. */
+  closing = $state(false);
 
   #unlisten: api.Unlisten[] = [];
 
@@ -70,6 +74,7 @@ export class AppState {
     try {
       this.#unlisten.push(await api.onProgress((e) => operations.onProgress(e)));
       this.#unlisten.push(await api.onFabricChanged((e) => this.onFabricChanged(e)));
+      this.#unlisten.push(await api.onCloseRequested((e) => this.onCloseRequested(e)));
       this.info = await api.appInfo();
       await this.loadWorkspace();
       const demo = this.info.demo;
@@ -114,6 +119,46 @@ export class AppState {
     void d.refresh();
     // buffers with unsaved changes are left alone (reloadIfClean): the user's text wins
     if (e.reason !== 'draft') for (const b of Object.values(this.buffers)) if (b.fabric === e.fabric) void b.reloadIfClean();
+  }
+
+  /**
+   * The window is asked to close: it closes when no text is unsaved, else it stays open and the
+   * close dialog asks (save all / close without saving / cancel). Never throws (the window would
+   * stay open for good).
+   */
+  onCloseRequested(e: api.CloseRequest): void {
+    if (this.closing || !this.hasUnsaved) return;
+    e.preventDefault();
+    this.closeRequested = true;
+  }
+
+  /** Closes the window now, unsaved text or not. */
+  async closeWindow(): Promise<void> {
+    this.closing = true;
+    try {
+      await api.destroyWindow();
+    } catch (e) {
+      this.closing = false;
+      throw e;
+    }
+  }
+
+  /**
+   * Saves every buffer with unsaved text as its draft, one after the other (as the editor's Save
+   * draft does); returns the ones that failed, with the reason. Those saved stay saved either way.
+   */
+  async saveAll(): Promise<{ draft: ResourceDraft; error: unknown }[]> {
+    const failed: { draft: ResourceDraft; error: unknown }[] = [];
+    for (const draft of this.unsaved()) {
+      try {
+        await draft.save(draft.text);
+        void this.data[draft.fabric]?.refresh();
+      } catch (error) {
+        failed.push({ draft, error });
+      }
+    }
+    this.#prune();
+    return failed;
   }
 
   /** Shows a fabric; its editor (and any unsaved buffer) stays as it was, and comes back with it. */

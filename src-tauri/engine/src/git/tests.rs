@@ -58,3 +58,38 @@ fn unreachable_remote_is_a_clear_error() {
     let err = a.fetch("main").unwrap_err();
     assert_eq!(err.code(), crate::error::Code::RemoteUnreachable, "{err}");
 }
+
+#[test]
+fn a_commit_of_thousands_of_files_is_written_as_one_pack_and_pushes() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = bare_remote(dir.path());
+    let a = GitRepo::open_or_init(&dir.path().join("a.git"), &url).unwrap();
+    let writes: Vec<FileWrite> = (0..1000).map(|i| put(&format!("f/many/{i:04}.yaml"), &format!("n: {i}\n"))).collect();
+    let c1 = a.commit(None, &writes, "many", &author()).unwrap().unwrap();
+    // No loose object per file: the clone holds a pack.
+    let loose = walk_count(&dir.path().join("a.git/objects"), |p| p.components().count() > 0 && !p.to_string_lossy().contains("pack"));
+    assert!(loose < 100, "{loose} loose objects");
+    assert_eq!(a.list_files(&c1, "f/many").unwrap().len(), 1000, "the writing handle's objects are visible");
+    assert_eq!(a.push(&c1, "main").unwrap(), PushOutcome::Pushed);
+    let b = GitRepo::open_or_init(&dir.path().join("b.git"), &url).unwrap();
+    assert_eq!(b.fetch("main").unwrap().as_deref(), Some(c1.as_str()));
+    let entry = b.list_files(&c1, "f/many").unwrap().into_iter().find(|e| e.path == "0999.yaml").unwrap();
+    assert_eq!(b.read_blob(&entry.blob).unwrap(), b"n: 999\n");
+    // A follow-up bulk commit on top works the same way.
+    let more: Vec<FileWrite> = (0..300).map(|i| FileWrite::Delete { path: format!("f/many/{i:04}.yaml") }).collect();
+    let c2 = a.commit(Some(&c1), &more, "fewer", &author()).unwrap().unwrap();
+    assert_eq!(a.list_files(&c2, "f/many").unwrap().len(), 700);
+}
+
+fn walk_count(dir: &Path, keep: impl Fn(&Path) -> bool + Copy) -> usize {
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            n += walk_count(&p, keep);
+        } else if keep(&p) {
+            n += 1;
+        }
+    }
+    n
+}

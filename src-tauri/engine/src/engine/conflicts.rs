@@ -171,7 +171,7 @@ impl Engine {
                 }
             }
             self.store.set_conflict_flag(&tx, row.id, false)?;
-            self.store.resolve_conflict(&tx, conflict.id, resolution.label(), &self.author_name())?;
+            self.store.resolve_conflict(&tx, conflict.id, resolution.label(), &self.author().name)?;
             revalidate(&self.store, &tx, fabric_row.id)?;
             tx.commit().map_err(|e| self.store.err(e))?;
             let counts = serde_json::json!({"resolved": 1, "resolution": resolution.label()});

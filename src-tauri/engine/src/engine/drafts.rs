@@ -4,7 +4,7 @@
 use super::query::parse_kind_name;
 use super::Engine;
 use crate::error::{Error, Result};
-use crate::gitops::resource::{resource_name, same_content};
+use crate::gitops::resource::resource_name;
 use crate::gitops::writeback::{render_draft, RenderedDraft};
 use crate::hedgehog::{classify, Classification, Kind};
 use crate::store::{FabricRow, ResourceStatus};
@@ -29,31 +29,49 @@ pub struct DraftDiff {
     pub diff: String,
 }
 
+/// Why a text is not a resource: the message, and the line when the YAML itself is at fault.
+pub(super) struct TextError {
+    pub message: String,
+    pub line: Option<usize>,
+}
+
+impl From<TextError> for Error {
+    fn from(e: TextError) -> Self {
+        Error::InvalidInput(e.message)
+    }
+}
+
 /// Reads the one document of a text a person gave for `kind`/`name`.
 pub(super) fn parse_resource_text(text: &str, kind: Kind, name: &str, source: &str) -> Result<Parsed> {
+    Ok(read_resource_text(text, kind, name, source)?)
+}
+
+/// [`parse_resource_text`], keeping the line of a YAML error for an editor to mark.
+pub(super) fn read_resource_text(text: &str, kind: Kind, name: &str, source: &str) -> Result<Parsed, TextError> {
+    let fail = |message: String| TextError { message, line: None };
     let mut docs = split_documents(text.as_bytes());
-    let doc = docs.next().ok_or_else(|| Error::InvalidInput(format!("{source}: no YAML document in it")))?;
+    let doc = docs.next().ok_or_else(|| fail(format!("{source}: no YAML document in it")))?;
     if docs.next().is_some() {
-        return Err(Error::InvalidInput(format!("{source}: holds more than one document; give one resource")));
+        return Err(fail(format!("{source}: holds more than one document; give one resource")));
     }
     let parsed = parse_document(doc.bytes, doc.start_line, &Limits::default())
-        .map_err(|e| Error::InvalidInput(format!("{source}: {e}")))?;
+        .map_err(|e| TextError { message: format!("{source}: {e}"), line: e.line() })?;
     match classify(&parsed.value) {
         Classification::Managed { kind: k, .. } if k == kind => {}
         Classification::Managed { kind: k, .. } => {
-            return Err(Error::InvalidInput(format!("{source}: the text is a {k}, not a {kind}")))
+            return Err(fail(format!("{source}: the text is a {k}, not a {kind}")))
         }
-        Classification::Incomplete { reason } => return Err(Error::InvalidInput(format!("{source}: {reason}"))),
+        Classification::Incomplete { reason } => return Err(fail(format!("{source}: {reason}"))),
         Classification::HedgehogUnmanaged { kind: k, api_version } | Classification::NotHedgehog { kind: k, api_version } => {
-            return Err(Error::InvalidInput(format!("{source}: {k} ({api_version}) is not a {kind}")))
+            return Err(fail(format!("{source}: {k} ({api_version}) is not a {kind}")))
         }
     }
     match resource_name(&parsed.value) {
         Some(n) if n == name => Ok(parsed),
-        Some(n) => Err(Error::InvalidInput(format!(
+        Some(n) => Err(fail(format!(
             "{source}: metadata.name is {n:?}, not {name:?}; renaming is a delete plus a create"
         ))),
-        None => Err(Error::InvalidInput(format!("{source}: metadata.name is missing"))),
+        None => Err(fail(format!("{source}: metadata.name is missing"))),
     }
 }
 
@@ -87,8 +105,9 @@ impl Engine {
         let mut conn = self.store.connect()?;
         let tx = conn.transaction().map_err(|e| self.store.err(e))?;
         let row = self.store.draft_row(&tx, fabric.id, kind.name(), name)?;
-        let matches_git = row.as_ref().and_then(|r| r.desired_value.as_ref()).is_some_and(|d| same_content(d, &parsed.value))
-            && row.as_ref().and_then(|r| r.desired_text.as_deref()) == Some(text);
+        // Text identical to Git's is no draft (a reformatted but equal text still is one: its
+        // bytes would change the file).
+        let matches_git = row.as_ref().and_then(|r| r.desired_text.as_deref()) == Some(text);
         match (&row, matches_git) {
             (Some(r), true) => self.store.clear_draft(&tx, r.id)?,
             _ => {
@@ -139,7 +158,7 @@ impl Engine {
         if let (Some((k, n)), true) = (target, chosen.is_empty()) {
             return Err(Error::InvalidInput(format!("{k}/{n} has no draft to discard")));
         }
-        let by = self.author_name();
+        let by = self.author().name;
         for r in &chosen {
             if let Some(c) = self.store.open_conflict(&tx, fabric.id, &r.kind, &r.name)? {
                 self.store.resolve_conflict(&tx, c.id, "discarded", &by)?;

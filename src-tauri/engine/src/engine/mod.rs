@@ -123,17 +123,10 @@ impl Engine {
 
     /// The commit author: environment, else settings `author.name`/`author.email`, else git
     /// configuration (see [`Author::resolve`]).
-    fn author(&self, _repo: &GitRepo) -> Author {
+    fn author(&self) -> Author {
         let conn = self.store.connect().ok();
         let get = |key: &str| conn.as_ref().and_then(|c| self.store.setting(c, key).ok().flatten());
         Author::resolve(get("author.name"), get("author.email"))
-    }
-
-    /// Who resolutions are recorded as.
-    fn author_name(&self) -> String {
-        let conn = self.store.connect().ok();
-        let get = |key: &str| conn.as_ref().and_then(|c| self.store.setting(c, key).ok().flatten());
-        Author::resolve(get("author.name"), get("author.email")).name
     }
 
     /// The settings a user can change, with their meaning.

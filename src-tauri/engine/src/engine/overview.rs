@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use super::drafts::read_resource_text;
+#[cfg(test)]
 use super::drafts::parse_resource_text;
 use super::query::parse_kind_name;
 use super::Engine;
@@ -205,13 +207,9 @@ impl Engine {
     pub fn check_text(&self, fabric: &str, kind_name: &str, text: &str) -> Result<TextCheck> {
         let (kind, name) = parse_kind_name(kind_name)?;
         let row = self.fabric_row(fabric)?;
-        let parsed = match parse_resource_text(text, kind, name, "the text") {
+        let parsed = match read_resource_text(text, kind, name, "the text") {
             Ok(p) => p,
-            Err(Error::InvalidInput(message)) => {
-                let line = message.split("line ").nth(1).and_then(|t| t.split(|c: char| !c.is_ascii_digit()).next()).and_then(|n| n.parse().ok());
-                return Ok(TextCheck { errors: vec![issue("", line, message, "error", "yaml")], warnings: Vec::new() });
-            }
-            Err(e) => return Err(e),
+            Err(e) => return Ok(TextCheck { errors: vec![issue("", e.line, e.message, "error", "yaml")], warnings: Vec::new() }),
         };
         let mut all = document_issues(kind, &parsed);
         let conn = self.store.connect()?;
@@ -265,6 +263,14 @@ pub fn kind_templates() -> BTreeMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_yaml_error_in_a_typed_text_keeps_its_line() {
+        let e = read_resource_text("apiVersion: v1\nkind: Switch\nspec: [1, 2\nx: 1\n", Kind::Switch, "s", "the text").err().unwrap();
+        assert!(e.line.is_some_and(|l| l >= 3), "{:?} {}", e.line, e.message);
+        let e = read_resource_text("a: 1\n---\nb: 2\n", Kind::Switch, "s", "the text").err().unwrap();
+        assert_eq!(e.line, None);
+    }
 
     #[test]
     fn every_kind_has_a_template_that_parses_as_that_kind() {

@@ -81,7 +81,7 @@ impl Engine {
         allow_empty_branch: bool,
         mut plan: impl FnMut(&FabricRow, Option<&str>) -> Result<Planned<T>>,
     ) -> Result<(Option<String>, T)> {
-        let author = self.author(repo);
+        let author = self.author();
         for attempt in 1..=PUSH_ATTEMPTS {
             let (tip, _) = self.sync_to_tip_locked(fabric, repo)?;
             if tip.is_none() && !allow_empty_branch {

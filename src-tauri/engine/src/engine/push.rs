@@ -159,7 +159,7 @@ impl Engine {
     }
 
     fn push_locked(&self, fabric: &FabricRow, repo: &GitRepo, request: &PushRequest, operation_id: i64) -> Result<PushReport> {
-        let author = self.author(repo);
+        let author = self.author();
         let mut report = PushReport {
             fabric: fabric.name.clone(),
             operation_id,

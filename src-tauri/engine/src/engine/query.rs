@@ -1,7 +1,7 @@
 //! Reading a fabric's state without changing it: status, resources, one resource, history,
 //! validation (of a fabric or of a loose file). None of these touch the network.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::Engine;
@@ -319,10 +319,10 @@ pub fn validate_file(path: &Path) -> Result<ValidationReport> {
     docs.retain(|_| *kept.next().unwrap_or(&true));
     let resources: Vec<FabricResource<'_>> =
         docs.iter().map(|(_, _, kind, name, parsed)| FabricResource { kind: *kind, name, document: &parsed.value }).collect();
-    let mut seen: HashMap<(usize, String), ()> = HashMap::new();
+    let mut seen: HashSet<(usize, String)> = HashSet::new();
     for (i, issue) in validate_fabric(&resources) {
         let (index, _, kind, name, parsed) = &docs[i];
-        if seen.insert((i, format!("{}{}", issue.path, issue.message)), ()).is_some() {
+        if !seen.insert((i, format!("{}{}", issue.path, issue.message))) {
             continue;
         }
         let m = ValidationMessage {

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::git::{FileWrite, GitRepo, PushOutcome};
 use crate::gitops::{init, layout};
 use crate::store::{now, FabricRow};
-use crate::sync::{apply_commit, apply_commit_with, ApplyCounts, ChangedResource};
+use crate::sync::{apply_commit_with, ApplyCounts, ChangedResource};
 
 const PUSH_ATTEMPTS: u32 = 3;
 
@@ -99,7 +99,7 @@ impl Engine {
             };
             match repo.push(&commit, &fabric.branch)? {
                 PushOutcome::Pushed => {
-                    apply_commit(&self.store, repo, &current, &commit)?;
+                    self.settle_landed_commit(&current, repo, &commit, None);
                     return Ok((Some(commit), planned.extra));
                 }
                 PushOutcome::NonFastForward => {

@@ -223,20 +223,18 @@ impl Engine {
                 self.store.insert_pending_push(&conn, current.id, &commit, &current.branch)?
             };
             crate::crash::point("push:before-push");
+            // `Pushed` is confirmed: the remote's branch contains the commit.
             let outcome = repo.push(&commit, &current.branch)?;
             crate::crash::point("push:after-push");
-            let conn = self.store.connect()?;
             match outcome {
                 PushOutcome::Pushed => {
                     self.progress.report(&fabric.name, "push", "Updating local state", 0, 1, false);
-                    apply_commit(&self.store, repo, &current, &commit)?;
-                    crate::crash::point("push:after-apply");
-                    self.store.delete_pending_push(&conn, pending)?;
+                    self.settle_landed_commit(&current, repo, &commit, Some(pending));
                     report.commit = Some(commit);
                     return Ok(report);
                 }
                 PushOutcome::NonFastForward => {
-                    self.store.delete_pending_push(&conn, pending)?;
+                    self.store.delete_pending_push(&self.store.connect()?, pending)?;
                     tracing::info!(fabric = %fabric.name, attempt, "remote moved while pushing; pulling and retrying");
                 }
             }
@@ -285,6 +283,23 @@ impl Engine {
 }
 
 impl Engine {
+    /// Brings the store to a commit that is confirmed on the remote: the drafts it carries
+    /// dissolve into desired. The push has happened whatever goes wrong here, so a failure is
+    /// logged, not returned (reporting the push as failed would be false); the pending-push
+    /// record stays and the next pull applies the commit the same way.
+    pub(super) fn settle_landed_commit(&self, fabric: &FabricRow, repo: &GitRepo, commit: &str, pending: Option<i64>) {
+        if let Err(e) = apply_commit(&self.store, repo, fabric, commit) {
+            tracing::warn!(fabric = %fabric.name, commit, error = %e, "pushed, but updating the local state failed; the next pull settles it");
+            return;
+        }
+        crate::crash::point("push:after-apply");
+        if let Some(id) = pending {
+            if let Err(e) = self.store.connect().and_then(|conn| self.store.delete_pending_push(&conn, id)) {
+                tracing::warn!(fabric = %fabric.name, error = %e, "could not clear the pending-push record; the next push clears it");
+            }
+        }
+    }
+
     /// Marks proposals whose commit reached the fabric's branch (or whose drafts all
     /// dissolved into what arrived) as merged. The caller holds the lock.
     pub(super) fn settle_proposals_locked(&self, fabric: &FabricRow, repo: &GitRepo, tip: &str) -> Result<()> {

@@ -293,7 +293,13 @@ impl<'r> NetOp<'r> {
             return Error::RemoteUnreachable { url, message: format!("{what}: the server did not answer in time ({message})") };
         }
         use git2::ErrorClass::*;
-        if matches!(e.class(), Net | Ssh | Http | Os | Repository | Odb) {
+        if matches!(e.class(), Net | Ssh | Http) {
+            return Error::RemoteUnreachable { url, message };
+        }
+        // A local remote (a path) that is not there is unreachable too. Every other local
+        // failure (a ref lock held, a broken object database, a full disk) is what it is, not
+        // "offline": saying so would send the user to check a network that is fine.
+        if e.code() == git2::ErrorCode::NotFound && matches!(e.class(), Repository | Os) {
             return Error::RemoteUnreachable { url, message };
         }
         Error::Git { context: format!("{what} {url}"), message }

@@ -6,6 +6,7 @@
 //! (hex commit ids, paths, bytes) so the rest of the engine stays independent of it.
 
 mod auth;
+mod local;
 mod remote;
 mod tree;
 

@@ -19,6 +19,12 @@ impl GitRepo {
     /// Fetches `branch` from origin and returns its tip, or `None` when the remote has no such
     /// branch (an empty repository, say).
     pub fn fetch(&self, branch: &str) -> Result<Option<String>> {
+        let _refs = self.lock_refs()?;
+        self.fetch_locked(branch)
+    }
+
+    /// [`GitRepo::fetch`] with the refs lock held.
+    fn fetch_locked(&self, branch: &str) -> Result<Option<String>> {
         let mut remote = self.repo.find_remote("origin").map_err(|e| Error::git("finding origin", e))?;
         let refspec = format!("+refs/heads/{branch}:refs/remotes/origin/{branch}");
         let op = NetOp::new(self);
@@ -64,13 +70,60 @@ impl GitRepo {
         Ok(heads.iter().map(|h| (h.name().to_owned(), h.oid().to_string())).collect())
     }
 
-    /// Pushes `commit` to `branch` on origin, as a fast-forward only.
+    /// Pushes `commit` to `branch` on origin, as a fast-forward only, and confirms it landed:
+    /// `Pushed` means the remote's branch now contains the commit (read back after the push),
+    /// whatever the transport said. A push that did not land is `NonFastForward`: pull and
+    /// try again.
     pub fn push(&self, commit: &str, branch: &str) -> Result<PushOutcome> {
         let oid = git2::Oid::from_str(commit).map_err(|e| Error::git("commit id", e))?;
-        let local = format!("refs/hnp/push/{branch}");
+        let _refs = self.lock_refs()?;
+        let outcome = match self.local_remote_path() {
+            Some(path) => self.push_local(&path, commit, branch)?,
+            None => self.push_network(oid, branch)?,
+        };
+        if outcome != PushOutcome::Pushed {
+            return Ok(outcome);
+        }
+        crate::crash::point("push:before-confirm");
+        if !self.remote_contains_locked(commit, branch)? {
+            tracing::warn!(url = %self.url, branch, commit, "the remote said pushed, but its branch does not contain the commit");
+            return Ok(PushOutcome::NonFastForward);
+        }
+        Ok(PushOutcome::Pushed)
+    }
+
+    /// True when the remote's `branch` is `commit` or a descendant of it. Fetches the branch
+    /// when it moved past the commit (to see whether it descends). The refs lock is held.
+    fn remote_contains_locked(&self, commit: &str, branch: &str) -> Result<bool> {
+        let Some(tip) = self.ls_remote(branch)? else { return Ok(false) };
+        if tip != commit {
+            // The branch moved on past our push already (or never took it): fetch to see which.
+            let Some(fetched) = self.fetch_locked(branch)? else { return Ok(false) };
+            return self.is_ancestor(commit, &fetched);
+        }
+        // Our view of the remote branch is now the pushed commit.
+        let oid = git2::Oid::from_str(commit).map_err(|e| Error::git("commit id", e))?;
+        self.repo
+            .reference(&format!("refs/remotes/origin/{branch}"), oid, true, "hhsync push")
+            .map_err(|e| Error::git("updating origin ref", e))?;
+        Ok(true)
+    }
+
+    /// Pushes over the network (HTTP, SSH) from a scratch ref private to this push, and reads
+    /// the remote's verdict for the ref.
+    fn push_network(&self, oid: git2::Oid, branch: &str) -> Result<PushOutcome> {
+        let local = format!("refs/hnp/push/{}-{}", std::process::id(), oid);
         self.repo
             .reference(&local, oid, true, "hhsync push")
             .map_err(|e| Error::git(format!("preparing push of {branch}"), e))?;
+        let outcome = self.push_ref(&local, branch);
+        if let Ok(mut r) = self.repo.find_reference(&local) {
+            let _ = r.delete();
+        }
+        outcome
+    }
+
+    fn push_ref(&self, local: &str, branch: &str) -> Result<PushOutcome> {
         let mut remote = self.repo.find_remote("origin").map_err(|e| Error::git("finding origin", e))?;
         let op = NetOp::new(self);
         let rejection: std::cell::RefCell<Option<String>> = std::cell::RefCell::new(None);
@@ -96,12 +149,12 @@ impl GitRepo {
             if message.contains("non-fast-forward") || message.contains("fetch first") || message.contains("stale") {
                 return Ok(PushOutcome::NonFastForward);
             }
+            // A ref lock the remote could not take: someone else is pushing right now.
+            if message.contains("lock") {
+                return Ok(PushOutcome::NonFastForward);
+            }
             return Err(Error::PushRejected { url: self.url.clone(), branch: branch.to_owned(), message });
         }
-        // Our view of the remote branch is now the pushed commit.
-        self.repo
-            .reference(&format!("refs/remotes/origin/{branch}"), oid, true, "hhsync push")
-            .map_err(|e| Error::git("updating origin ref", e))?;
         Ok(PushOutcome::Pushed)
     }
 }

@@ -48,8 +48,14 @@ impl Store {
     }
 
     /// A new connection with the house settings.
+    ///
+    /// Transactions begin IMMEDIATE: every transaction here writes, and a deferred one that
+    /// upgrades from reading to writing while another connection writes fails at once with
+    /// "database is locked" (SQLite cannot wait there without risking a deadlock), busy timeout
+    /// or not. Taking the write lock up front makes it wait its turn instead.
     pub fn connect(&self) -> Result<Connection> {
-        let conn = Connection::open(&self.path).map_err(|e| self.err(e))?;
+        let mut conn = Connection::open(&self.path).map_err(|e| self.err(e))?;
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         conn.busy_timeout(Duration::from_secs(10)).map_err(|e| self.err(e))?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
             .map_err(|e| self.err(e))?;
@@ -75,6 +81,12 @@ impl Store {
         }
         for (i, sql) in migrations::MIGRATIONS.iter().enumerate().skip(version) {
             let tx = conn.transaction().map_err(|e| self.err(e))?;
+            // Another process may have migrated while this one waited for the write lock.
+            let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| self.err(e))?;
+            if now as usize > i {
+                tx.commit().map_err(|e| self.err(e))?;
+                continue;
+            }
             tx.execute_batch(sql).map_err(|e| self.err(e))?;
             tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(|e| self.err(e))?;
             tx.commit().map_err(|e| self.err(e))?;

@@ -73,9 +73,14 @@ impl Env {
 
     /// An hhsync command (isolated, with `--data-dir`) to adjust and spawn.
     pub fn command(&self, args: &[&str]) -> Command {
+        self.command_in(&self.data_dir(), args)
+    }
+
+    /// [`Env::command`] on another data directory (a second client).
+    pub fn command_in(&self, data_dir: &Path, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_hhsync"));
         self.isolate(&mut cmd);
-        cmd.arg("--data-dir").arg(self.data_dir()).args(args);
+        cmd.arg("--data-dir").arg(data_dir).args(args);
         cmd
     }
 

@@ -1,0 +1,152 @@
+//! Pushing to a remote that is a path on this machine (a plain path or a `file://` URL), and the
+//! lock that serializes a clone's ref updates.
+//!
+//! Why not libgit2's local transport: it checks for a fast-forward and then writes the remote's
+//! ref without comparing it against the value it checked, so two clients pushing at once can
+//! overwrite each other's commit while both are told "pushed". Here the objects are copied into
+//! the remote's object database as one pack, and the branch is moved the way `git
+//! receive-pack` moves it: under the ref's lock file (`refs/heads/<branch>.lock`, the same one
+//! git and libgit2 take), only if it still points where it did when the fast-forward was
+//! checked. The remote's hooks do not run (libgit2's local transport does not run them either).
+//!
+//! Why a lock of our own: every fabric of a repository shares one bare clone, and its
+//! remote-tracking refs and the scratch ref a push is sent from are shared too. A file lock in
+//! the clone (`hhsync-refs.lock`) makes each fetch and each push one step, across threads and
+//! processes.
+
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+use super::remote::PushOutcome;
+use super::GitRepo;
+use crate::error::{Error, Result};
+
+/// Held while a fetch or a push updates the clone's refs; released on drop (and by the OS when
+/// the process dies).
+pub(super) struct RefsLock {
+    _file: File,
+}
+
+impl GitRepo {
+    /// Waits for, then holds, the clone's ref lock. Network operations inside it have their own
+    /// time limits, so waiting without a deadline cannot hang for ever.
+    pub(super) fn lock_refs(&self) -> Result<RefsLock> {
+        let path = self.repo.path().join("hhsync-refs.lock");
+        let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| Error::io(&path, e))?;
+        file.lock().map_err(|e| Error::io(&path, e))?;
+        Ok(RefsLock { _file: file })
+    }
+
+    /// The remote's directory when the remote is on this machine.
+    pub(super) fn local_remote_path(&self) -> Option<PathBuf> {
+        local_path(&self.url)
+    }
+
+    /// Pushes `commit` to `branch` of the local repository at `remote_path`: objects first,
+    /// then a compare-and-swap of the branch. A branch that does not exist yet is created only
+    /// if nobody created it meanwhile.
+    pub(super) fn push_local(&self, remote_path: &Path, commit: &str, branch: &str) -> Result<PushOutcome> {
+        let url = self.url.clone();
+        let unreachable = |e: git2::Error| Error::RemoteUnreachable { url: url.clone(), message: e.message().to_owned() };
+        let remote = git2::Repository::open(remote_path).map_err(unreachable)?;
+        let oid = git2::Oid::from_str(commit).map_err(|e| Error::git("commit id", e))?;
+        let refname = format!("refs/heads/{branch}");
+        let current = match remote.refname_to_id(&refname) {
+            Ok(id) => Some(id),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => None,
+            Err(e) => return Err(Error::git(format!("reading {branch} in {url}"), e)),
+        };
+        self.copy_objects(&remote, oid)?;
+        if let Some(current) = current {
+            if current == oid {
+                return Ok(PushOutcome::Pushed);
+            }
+            let fast_forward = remote.graph_descendant_of(oid, current).map_err(|e| Error::git("comparing commits", e))?;
+            if !fast_forward {
+                return Ok(PushOutcome::NonFastForward);
+            }
+        }
+        let moved = match current {
+            Some(current) => remote.reference_matching(&refname, oid, true, current, "hhsync push"),
+            None => remote.reference(&refname, oid, false, "hhsync push"),
+        };
+        match moved {
+            Ok(_) => Ok(PushOutcome::Pushed),
+            // Someone moved (or created) the branch since we looked, or holds its lock right
+            // now: the same as a remote that moved. The caller pulls and tries again.
+            Err(e) if matches!(e.code(), git2::ErrorCode::Modified | git2::ErrorCode::Exists | git2::ErrorCode::Locked) => {
+                Ok(PushOutcome::NonFastForward)
+            }
+            Err(e) => Err(Error::git(format!("moving {branch} in {url}"), e)),
+        }
+    }
+
+    /// Copies what `remote` lacks of `commit`'s history into it, as one pack.
+    fn copy_objects(&self, remote: &git2::Repository, commit: git2::Oid) -> Result<()> {
+        let remote_odb = remote.odb().map_err(|e| Error::git("opening the remote's objects", e))?;
+        if remote_odb.exists(commit) {
+            return Ok(());
+        }
+        let mut walk = self.repo.revwalk().map_err(|e| Error::git("walking history", e))?;
+        walk.push(commit).map_err(|e| Error::git("walking history", e))?;
+        // What the remote's branches already hold need not be sent again.
+        let heads = remote.references_glob("refs/heads/*").map_err(|e| Error::git("listing the remote's branches", e))?;
+        for target in heads.flatten().filter_map(|r| r.target()) {
+            if self.repo.odb().is_ok_and(|o| o.exists(target)) {
+                walk.hide(target).map_err(|e| Error::git("walking history", e))?;
+            }
+        }
+        let mut builder = self.repo.packbuilder().map_err(|e| Error::git("packing objects", e))?;
+        builder.insert_walk(&mut walk).map_err(|e| Error::git("packing objects", e))?;
+        let mut writer = remote_odb.packwriter().map_err(|e| Error::git("writing the pack", e))?;
+        let mut failed = None;
+        builder
+            .foreach(|chunk| match std::io::Write::write_all(&mut writer, chunk) {
+                Ok(()) => true,
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
+            })
+            .map_err(|e| Error::git("sending objects", e))?;
+        if let Some(e) = failed {
+            return Err(Error::Git { context: format!("writing objects to {}", self.url), message: e.to_string() });
+        }
+        writer.commit().map_err(|e| Error::git("saving the pack in the remote", e))?;
+        Ok(())
+    }
+}
+
+/// The directory a local remote URL names: `file://` URLs (scheme in any case) and paths.
+/// `host:path` (scp-like SSH) and other URLs are not local.
+fn local_path(url: &str) -> Option<PathBuf> {
+    let lower = url.get(..7).map(str::to_ascii_lowercase);
+    if lower.as_deref() == Some("file://") {
+        return Some(PathBuf::from(&url[7..]));
+    }
+    if url.contains("://") {
+        return None;
+    }
+    let path = Path::new(url);
+    // `git@host:repo` is SSH; a path with a colon before its first slash is not a path here.
+    let scp_like = url.find(':').is_some_and(|colon| url.find('/').is_none_or(|slash| colon < slash));
+    if scp_like && !path.is_dir() {
+        return None;
+    }
+    Some(path.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+    use std::path::PathBuf;
+
+    #[test]
+    fn local_urls_are_recognised() {
+        assert_eq!(local_path("/srv/x.git"), Some(PathBuf::from("/srv/x.git")));
+        assert_eq!(local_path("FILE:///srv/x.git"), Some(PathBuf::from("/srv/x.git")));
+        assert_eq!(local_path("git@github.com:acme/x.git"), None);
+        assert_eq!(local_path("https://github.com/acme/x.git"), None);
+        assert_eq!(local_path("ssh://git@host/x.git"), None);
+    }
+}

@@ -211,6 +211,7 @@ pub async fn conflicts(state: State<'_, AppState>, fabric: String) -> Reply<Vec<
 #[serde(untagged)]
 pub enum ResolutionArg {
     Take { take: Side },
+    Whole { whole: Side },
     Fields { fields: HashMap<String, Side> },
     Text { text: String },
     Hunks { hunks: HashMap<String, HunkSide>, default: HunkSide },
@@ -228,6 +229,7 @@ pub async fn resolve_conflict(
     let resolution = match resolution {
         ResolutionArg::Take { take: Side::Ours } => Resolution::Ours,
         ResolutionArg::Take { take: Side::Theirs } => Resolution::Theirs,
+        ResolutionArg::Whole { whole } => Resolution::Whole(whole),
         ResolutionArg::Fields { fields } => Resolution::Fields(fields.into_iter().collect()),
         ResolutionArg::Text { text } => Resolution::Text { text, source: "the editor".to_owned() },
         ResolutionArg::Hunks { hunks, default } => Resolution::Hunks { choices: hunks, default },

@@ -152,3 +152,83 @@ fn a_network_engineer_ingests_edits_pushes_and_pulls() {
     s.wait_until("the new value", WAIT, || editor_text(s).contains("S-03 moved to rack 9")).unwrap();
     app.screenshot("08-new-value-after-pull").unwrap();
 }
+
+/// Issue K: resolving a conflict per hunk with the defaults keeps what only the colleague
+/// changed. Our draft changes leaf-01's description; the colleague changes it too and changes a
+/// port breakout; after the pull, "Resolve with these choices" (untouched) then Push must leave
+/// both our description and the colleague's breakout in the bare repository.
+#[test]
+fn resolving_per_hunk_with_the_defaults_keeps_the_colleagues_other_change() {
+    let app = App::start().unwrap_or_else(|e| panic!("{e}"));
+    let s = &app.session;
+    s.wait_for("[data-testid=overview]", WAIT).unwrap();
+    click(s, "[data-testid=btn-ingest]");
+    if let Ok(confirm) = s.wait_for("[data-testid=btn-ingest-confirm]", Duration::from_secs(3)) {
+        s.click(&confirm).unwrap();
+    }
+    s.wait_until("46 synced resources", WAIT, || text(s, "[data-testid=count-synced]") == "46").unwrap();
+
+    // The colleague gives leaf-01 a breakout; we pull it: that is the base.
+    let remote = app.demo_remote();
+    let work = app.tmp.path().join("colleague");
+    app.git(app.tmp.path(), &["clone", "-q", remote.to_str().unwrap(), work.to_str().unwrap()]);
+    let path = work.join("gitops/hedgehog/fabric-1/managed/switches/leaf-01.yaml");
+    let base = std::fs::read_to_string(&path).unwrap();
+    assert!(base.contains("description: VS-01 MCLAG 1"), "{base}");
+    std::fs::write(&path, base.replace("  role: server-leaf\n", "  role: server-leaf\n  portBreakouts:\n    E1/5: 4x10G\n")).unwrap();
+    app.git(&work, &["commit", "-qam", "leaf-01: breakout on E1/5"]);
+    app.git(&work, &["push", "-q", "origin", "HEAD:main"]);
+    click(s, "[data-testid=btn-pull]");
+    s.wait_until("the breakout pulled", WAIT, || {
+        app.git(&remote, &["rev-parse", "main"]).trim() == app.git(&work, &["rev-parse", "HEAD"]).trim()
+            && s.find_all("[data-testid=toast]").unwrap_or_default().iter().any(|t| s.text(t).unwrap_or_default().contains("leaf-01"))
+    })
+    .unwrap();
+
+    // Our draft: a new description.
+    click(s, "[data-testid=tab-resources]");
+    let search = s.wait_for("[data-testid=search]", WAIT).unwrap();
+    s.type_text(&search, "leaf-01").unwrap();
+    let row = s.wait_for("[data-testid=row-Switch-leaf-01]", WAIT).unwrap();
+    s.click(&row).unwrap();
+    if let Ok(open) = s.wait_for("[data-testid=btn-open-resource]", Duration::from_secs(2)) {
+        s.click(&open).unwrap();
+    }
+    s.wait_until("the breakout in the editor", WAIT, || editor_text(s).contains("E1/5: 4x10G")).unwrap();
+    let ours = editor_text(s).replace("VS-01 MCLAG 1", "VS-01 ours");
+    set_editor_text(s, &ours);
+    click(s, "[data-testid=btn-save]");
+    s.wait_until("saved as modified", WAIT, || text(s, "[data-testid=editor-status]") == "modified").unwrap();
+
+    // The colleague changes the description too, and the breakout.
+    app.git(&work, &["pull", "-q", "--ff-only"]);
+    let theirs = std::fs::read_to_string(&path).unwrap().replace("VS-01 MCLAG 1", "VS-01 theirs").replace("E1/5: 4x10G", "E1/5: 4x25G");
+    std::fs::write(&path, theirs).unwrap();
+    app.git(&work, &["commit", "-qam", "leaf-01: description and 4x25G"]);
+    app.git(&work, &["push", "-q", "origin", "HEAD:main"]);
+    click(s, "[data-testid=tab-overview]");
+    click(s, "[data-testid=btn-pull]");
+    click(s, "[data-testid=tab-conflicts]");
+    let conflict = s.wait_for("[data-testid=conflict-Switch-leaf-01]", WAIT).unwrap();
+    s.click(&conflict).unwrap();
+    s.wait_for("[data-testid=conflict-detail]", WAIT).unwrap();
+    assert_eq!(s.find("[data-testid=mode-fields]").and_then(|e| s.attribute(&e, "aria-selected")).ok().flatten().as_deref(), Some("true"), "per field is the default");
+    click(s, "[data-testid=mode-hunks]");
+    s.wait_until("the upstream-only hunk marked", WAIT, || {
+        s.find_all("[data-testid^=hunk-origin-]").unwrap_or_default().iter().any(|e| s.text(e).unwrap_or_default().contains("only upstream"))
+    })
+    .unwrap();
+    app.screenshot("k1-conflict-per-hunk-defaults").unwrap();
+    click(s, "[data-testid=btn-resolve-hunks]");
+    s.wait_for("[data-testid=conflicts-empty]", WAIT).unwrap();
+
+    click(s, "[data-testid=tab-overview]");
+    click(s, "[data-testid=btn-push]");
+    s.wait_until("the change listed", WAIT, || s.find("[data-testid=push-change-Switch-leaf-01]").is_ok()).unwrap();
+    click(s, "[data-testid=btn-push-confirm]");
+    s.wait_for("[data-testid=push-result]", WAIT).unwrap();
+    let file = app.git(&remote, &["show", "main:gitops/hedgehog/fabric-1/managed/switches/leaf-01.yaml"]);
+    assert!(file.contains("VS-01 ours"), "our description won the conflict:\n{file}");
+    assert!(file.contains("E1/5: 4x25G"), "the colleague's breakout survived:\n{file}");
+    app.screenshot("k2-pushed-both-changes").unwrap();
+}

@@ -218,10 +218,17 @@ export interface Conflict {
   ours_vs_theirs: Hunk[];
   base_vs_ours: Hunk[];
   base_vs_theirs: Hunk[];
+  /** Who changed each hunk of ours_vs_theirs (by id): one side only, or both. */
+  hunk_origins: Record<string, 'ours' | 'theirs' | 'both'>;
+  /** Field paths upstream changed without conflict that replacing with our whole text drops. */
+  whole_ours_drops: string[];
+  /** Field paths our draft changed without conflict that replacing with their whole text drops. */
+  whole_theirs_drops: string[];
 }
 
 export type Resolution =
   | { take: 'ours' | 'theirs' }
+  | { whole: 'ours' | 'theirs' }
   | { fields: Record<string, 'ours' | 'theirs'> }
   | { text: string }
   | { hunks: Record<string, 'old' | 'new'>; default: 'old' | 'new' };

@@ -40,6 +40,7 @@ test('take theirs resolves with { take: theirs }', async () => {
 test('per hunk: each hunk takes ours or theirs', async () => {
   const user = userEvent.setup();
   render(Conflicts, { data: app.data.demo });
+  await user.click(await screen.findByTestId('mode-hunks'));
   await screen.findByTestId('hunk-h1');
   await user.click(screen.getByLabelText(/take theirs/));
   await user.click(screen.getByTestId('btn-resolve-hunks'));
@@ -62,4 +63,59 @@ test('per field and edited text', async () => {
   await waitFor(() =>
     expect(api.resolveConflict).toHaveBeenLastCalledWith('demo', 'Switch', 'leaf-01', { text: 'spec:\n  description: both' }),
   );
+});
+
+test('a field-level conflict opens per field', async () => {
+  render(Conflicts, { data: app.data.demo });
+  expect(await screen.findByTestId('field-spec.description')).toBeInTheDocument();
+  expect(screen.getByTestId('mode-fields')).toHaveAttribute('aria-selected', 'true');
+});
+
+test('per hunk: a hunk only upstream changed is preselected theirs, so the defaults keep it', async () => {
+  const c = makeConflict();
+  c.ours_vs_theirs.push({
+    id: 'h2',
+    old_start: 9,
+    old_lines: 1,
+    new_start: 9,
+    new_lines: 1,
+    lines: [
+      { tag: 'delete', old_line: 9, new_line: null, text: '    E1/5: 4x10G' },
+      { tag: 'insert', old_line: null, new_line: 9, text: '    E1/5: 4x25G' },
+    ],
+  });
+  c.hunk_origins = { h1: 'both', h2: 'theirs' };
+  vi.mocked(api.listConflicts).mockResolvedValue([c]);
+  const user = userEvent.setup();
+  render(Conflicts, { data: app.data.demo });
+  await user.click(await screen.findByTestId('mode-hunks'));
+  expect(screen.getByTestId('hunk-origin-h2')).toHaveTextContent('only upstream changed this');
+  await user.click(screen.getByTestId('btn-resolve-hunks'));
+  expect(api.resolveConflict).toHaveBeenCalledWith('demo', 'Switch', 'leaf-01', { hunks: { h1: 'old', h2: 'new' }, default: 'old' });
+});
+
+test('replacing with a whole side names what it drops first', async () => {
+  const c = makeConflict();
+  c.whole_ours_drops = ['spec.portBreakouts["E1/5"]'];
+  vi.mocked(api.listConflicts).mockResolvedValue([c]);
+  const user = userEvent.setup();
+  render(Conflicts, { data: app.data.demo });
+  await user.click(await screen.findByTestId('btn-whole-ours'));
+  expect(screen.getByTestId('whole-drops')).toHaveTextContent('spec.portBreakouts["E1/5"]');
+  expect(api.resolveConflict).not.toHaveBeenCalled();
+  await user.click(screen.getByTestId('btn-confirm-whole'));
+  expect(api.resolveConflict).toHaveBeenCalledWith('demo', 'Switch', 'leaf-01', { whole: 'ours' });
+});
+
+test('the toast after a resolve opens the resource it was about, even once the conflict is gone', async () => {
+  const user = userEvent.setup();
+  const open = vi.spyOn(app, 'openResource').mockImplementation(() => {});
+  render(Conflicts, { data: app.data.demo });
+  await user.click(await screen.findByTestId('btn-take-ours'));
+  expect(api.resolveConflict).toHaveBeenCalledWith('demo', 'Switch', 'leaf-01', { take: 'ours' });
+  const { toasts } = await import('../lib/state/toasts.svelte');
+  const toast = toasts.items.at(-1);
+  vi.mocked(api.listConflicts).mockResolvedValue([]);
+  toast?.action?.run();
+  expect(open).toHaveBeenCalledWith('Switch', 'leaf-01');
 });

@@ -113,5 +113,8 @@ export function makeConflict(): Conflict {
     ],
     base_vs_ours: [],
     base_vs_theirs: [],
+    hunk_origins: { h1: 'both' },
+    whole_ours_drops: [],
+    whole_theirs_drops: [],
   };
 }

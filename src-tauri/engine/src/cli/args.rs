@@ -115,12 +115,17 @@ pub enum Command {
         #[arg(long)]
         history: bool,
     },
-    /// Resolve a conflict: take a side, choose per field, or give the text.
+    /// Resolve a conflict: take a side for the conflicting fields (changes only one side made
+    /// are kept), replace the whole resource with one side, choose per field, or give the text.
     Resolve {
         fabric: String,
         resource: String,
-        #[arg(long, value_parser = ["ours", "theirs"], conflicts_with_all = ["file", "field"])]
+        #[arg(long, value_parser = ["ours", "theirs"], conflicts_with_all = ["file", "field", "whole"])]
         take: Option<String>,
+        /// The whole resource as one side has it, dropping the other side's changes (named on
+        /// stderr), including those that did not conflict.
+        #[arg(long, value_parser = ["ours", "theirs"], conflicts_with_all = ["file", "field"])]
+        whole: Option<String>,
         #[arg(long, value_name = "PATH", conflicts_with = "field")]
         file: Option<PathBuf>,
         /// FIELD=ours|theirs for each conflicting field, repeatable.

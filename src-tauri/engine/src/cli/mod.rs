@@ -60,6 +60,21 @@ fn parse_field_choice(text: &str) -> Result<(String, Side)> {
     Ok((path.to_owned(), side))
 }
 
+/// Before replacing a resource with one whole side: names on stderr what that drops.
+fn warn_whole_drops(engine: &Engine, fabric: &str, resource: &str, side: Side) -> Result<()> {
+    let (kind, name) = crate::engine::parse_kind_name(resource)?;
+    let conflicts = engine.conflicts(fabric, false)?;
+    let Some(c) = conflicts.iter().find(|c| c.conflict.kind == kind.name() && c.conflict.name == name) else { return Ok(()) };
+    let (drops, whose) = match side {
+        Side::Ours => (&c.whole_ours_drops, "upstream"),
+        Side::Theirs => (&c.whole_theirs_drops, "your"),
+    };
+    if !drops.is_empty() {
+        eprintln!("warning: replacing {resource} with the whole {} version drops {whose} changes to: {}", if side == Side::Ours { "local" } else { "upstream" }, drops.join(", "));
+    }
+    Ok(())
+}
+
 fn run(cli: &Cli) -> Result<Done> {
     // A loose file needs no data directory.
     if let Command::Validate { fabric: None, file: Some(path) } = &cli.command {
@@ -121,7 +136,12 @@ fn run(cli: &Cli) -> Result<Done> {
             remote::push(&engine, json, fabric, request, *pr, title.as_deref(), body.as_deref())
         }
         Command::Conflicts { fabric, history } => print::conflicts(json, &engine.conflicts(fabric, *history)?),
-        Command::Resolve { fabric, resource, take, file, field } => {
+        Command::Resolve { fabric, resource, take, whole, file, field } => {
+            if let Some(side) = whole.as_deref() {
+                let side = if side == "ours" { Side::Ours } else { Side::Theirs };
+                warn_whole_drops(&engine, fabric, resource, side)?;
+                return print::draft(json, &engine.resolve(fabric, resource, Resolution::Whole(side), Trigger::Cli)?);
+            }
             let resolution = match (take.as_deref(), file, field.is_empty()) {
                 (Some("ours"), None, true) => Resolution::Ours,
                 (Some("theirs"), None, true) => Resolution::Theirs,
@@ -130,7 +150,7 @@ fn run(cli: &Cli) -> Result<Done> {
                     source: path.display().to_string(),
                 },
                 (None, None, false) => Resolution::Fields(field.iter().map(|f| parse_field_choice(f)).collect::<Result<_>>()?),
-                _ => return Err(crate::Error::InvalidInput("give one of --take ours|theirs, --file PATH or --field PATH=ours|theirs".to_owned())),
+                _ => return Err(crate::Error::InvalidInput("give one of --take ours|theirs, --whole ours|theirs, --file PATH or --field PATH=ours|theirs".to_owned())),
             };
             print::draft(json, &engine.resolve(fabric, resource, resolution, Trigger::Cli)?)
         }

@@ -13,24 +13,30 @@ use crate::error::{Error, Result};
 use crate::gitops::resource::{render_resource, same_content};
 use crate::store::ConflictRow;
 use crate::sync::apply::issues_of_text;
-use crate::sync::diff::{line_diff, take_hunks, Hunk, HunkSide};
-use crate::sync::merge::{merge3, Side};
+use crate::sync::diff::{hunk_origins, line_diff, take_hunks, Hunk, HunkOrigin, HunkSide};
+use crate::sync::merge::{differing_paths, merge3, Side};
 use crate::sync::revalidate::revalidate;
 use crate::yaml::{parse_document, patch, split_documents, FieldPath, Limits};
 
-/// How to resolve a conflict.
+/// How to resolve a conflict. Taking a side decides the conflicting fields only: what just one
+/// side changed is kept either way, so resolving never silently undoes a colleague's other
+/// change (nor our own). Replacing the whole resource with one side is a separate choice.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Resolution {
-    /// Keep the local draft as it is.
+    /// Ours at every conflicting field; the rest merged.
     Ours,
-    /// Drop the local draft; the upstream version stands.
+    /// Theirs at every conflicting field; the rest merged.
     Theirs,
+    /// The whole resource as one side has it: drops the other side's changes, including those
+    /// that did not conflict ([`ConflictDetail::whole_ours_drops`] names them).
+    Whole(Side),
     /// Merge, taking the given side at each conflicting field.
     Fields(Vec<(String, Side)>),
     /// This text, edited by hand.
     Text { text: String, source: String },
     /// Ours and theirs combined hunk by hunk (ids from `ours_vs_theirs`; `Old` is ours, `New`
-    /// theirs), as a side-by-side view offers.
+    /// theirs), as a side-by-side view offers. A hunk left out takes the side that changed it
+    /// when only one did ([`ConflictDetail::hunk_origins`]), else `default`.
     Hunks { choices: HashMap<String, HunkSide>, default: HunkSide },
 }
 
@@ -39,6 +45,8 @@ impl Resolution {
         match self {
             Self::Ours => "ours",
             Self::Theirs => "theirs",
+            Self::Whole(Side::Ours) => "whole-ours",
+            Self::Whole(Side::Theirs) => "whole-theirs",
             Self::Fields(_) => "fields",
             Self::Text { .. } | Self::Hunks { .. } => "manual",
         }
@@ -53,6 +61,43 @@ pub struct ConflictDetail {
     pub ours_vs_theirs: Vec<Hunk>,
     pub base_vs_ours: Vec<Hunk>,
     pub base_vs_theirs: Vec<Hunk>,
+    /// For each hunk of `ours_vs_theirs`, who changed it: one side only (take that side) or both.
+    pub hunk_origins: HashMap<String, HunkOrigin>,
+    /// Field paths upstream changed without conflict that taking our whole text would undo.
+    pub whole_ours_drops: Vec<String>,
+    /// Field paths we changed without conflict that taking their whole text would drop.
+    pub whole_theirs_drops: Vec<String>,
+}
+
+/// The three-way merge of a conflict with `choose` deciding the conflicting fields, as the
+/// draft it makes: `Some(Some(..))` an edit (theirs' text patched to the merged value, so its
+/// formatting and comments stay), `Some(None)` a delete.
+fn merged_with(conflict: &ConflictRow, choose: &dyn Fn(&FieldPath) -> Option<Side>) -> Option<Option<(String, Value)>> {
+    let base = value_of(conflict.base_text.as_deref());
+    let ours = value_of(conflict.ours_text.as_deref());
+    let theirs = value_of(conflict.theirs_text.as_deref());
+    let merged = merge3(base.as_ref(), ours.as_ref(), theirs.as_ref(), choose);
+    Some(merged.value.map(|v| {
+        let text = match &conflict.theirs_text {
+            Some(t) => patch(t, &v).unwrap_or_else(|_| render_resource(&v)),
+            None => render_resource(&v),
+        };
+        (text, v)
+    }))
+}
+
+/// What replacing the resource with one whole side drops of the other side's changes that
+/// did not conflict: (taking ours drops, taking theirs drops), as field paths.
+fn whole_drops(conflict: &ConflictRow) -> (Vec<String>, Vec<String>) {
+    let ours = value_of(conflict.ours_text.as_deref());
+    let theirs = value_of(conflict.theirs_text.as_deref());
+    let drops = |side: Side, whole: Option<&Value>| -> Vec<String> {
+        match merged_with(conflict, &|_: &FieldPath| Some(side)) {
+            Some(merged) => differing_paths(merged.as_ref().map(|(_, v)| v), whole).iter().map(ToString::to_string).collect(),
+            None => Vec::new(),
+        }
+    };
+    (drops(Side::Ours, ours.as_ref()), drops(Side::Theirs, theirs.as_ref()))
 }
 
 fn value_of(text: Option<&str>) -> Option<Value> {
@@ -74,10 +119,14 @@ impl Engine {
                 let base = c.base_text.clone().unwrap_or_default();
                 let ours = c.ours_text.clone().unwrap_or_default();
                 let theirs = c.theirs_text.clone().unwrap_or_default();
+                let (whole_ours_drops, whole_theirs_drops) = whole_drops(&c);
                 ConflictDetail {
                     ours_vs_theirs: line_diff(&ours, &theirs, 3),
                     base_vs_ours: line_diff(&base, &ours, 3),
                     base_vs_theirs: line_diff(&base, &theirs, 3),
+                    hunk_origins: hunk_origins(&base, &ours, &theirs),
+                    whole_ours_drops,
+                    whole_theirs_drops,
                     conflict: c,
                 }
             })
@@ -101,11 +150,14 @@ impl Engine {
                 name: name.to_owned(),
             })?;
             let theirs_text = conflict.theirs_text.clone();
-            let theirs = value_of(theirs_text.as_deref());
             // The resulting draft: Some(Some(text)) an edit, Some(None) a delete, None no draft.
             let result: Option<Option<(String, Value)>> = match &resolution {
-                Resolution::Theirs => None,
-                Resolution::Ours => match (&conflict.ours_text, value_of(conflict.ours_text.as_deref())) {
+                Resolution::Ours | Resolution::Theirs => {
+                    let side = if resolution == Resolution::Ours { Side::Ours } else { Side::Theirs };
+                    merged_with(&conflict, &|_: &FieldPath| Some(side))
+                }
+                Resolution::Whole(Side::Theirs) => None,
+                Resolution::Whole(Side::Ours) => match (&conflict.ours_text, value_of(conflict.ours_text.as_deref())) {
                     (Some(_), Some(ours)) => {
                         let text = match &theirs_text {
                             Some(t) => patch(t, &ours).unwrap_or_else(|_| render_resource(&ours)),
@@ -132,19 +184,7 @@ impl Engine {
                             missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
                         )));
                     }
-                    let base = value_of(conflict.base_text.as_deref());
-                    let ours = value_of(conflict.ours_text.as_deref());
-                    let merged = merge3(base.as_ref(), ours.as_ref(), theirs.as_ref(), &|p: &FieldPath| chosen.get(&p.to_string()).copied());
-                    match merged.value {
-                        Some(v) => {
-                            let text = match &theirs_text {
-                                Some(t) => patch(t, &v).unwrap_or_else(|_| render_resource(&v)),
-                                None => render_resource(&v),
-                            };
-                            Some(Some((text, v)))
-                        }
-                        None => Some(None),
-                    }
+                    merged_with(&conflict, &|p: &FieldPath| chosen.get(&p.to_string()).copied())
                 }
                 Resolution::Text { text, source } => {
                     let parsed = parse_resource_text(text, kind, name, source)?;
@@ -154,7 +194,18 @@ impl Engine {
                     let (Some(ours), Some(theirs)) = (&conflict.ours_text, &theirs_text) else {
                         return Err(Error::InvalidInput(format!("{kind}/{name}: one side deleted the resource; take ours or theirs instead")));
                     };
-                    let text = take_hunks(ours, theirs, choices, *default);
+                    // A hunk only one side changed takes that side unless the person chose.
+                    let base = conflict.base_text.as_deref().unwrap_or_default();
+                    let mut effective = choices.clone();
+                    for (id, origin) in hunk_origins(base, ours, theirs) {
+                        let side = match origin {
+                            HunkOrigin::Ours => HunkSide::Old,
+                            HunkOrigin::Theirs => HunkSide::New,
+                            HunkOrigin::Both => *default,
+                        };
+                        effective.entry(id).or_insert(side);
+                    }
+                    let text = take_hunks(ours, theirs, &effective, *default);
                     let parsed = parse_resource_text(&text, kind, name, "the combined text")?;
                     Some(Some((text, parsed.value)))
                 }

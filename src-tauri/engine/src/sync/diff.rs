@@ -133,6 +133,63 @@ pub fn take_hunks(old: &str, new: &str, choices: &HashMap<String, HunkSide>, def
     out
 }
 
+/// Which side changed what a hunk of `ours` → `theirs` covers, judged against their `base`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HunkOrigin {
+    /// Only our draft changed these lines: theirs still has the base's.
+    Ours,
+    /// Only upstream changed them: ours still has the base's.
+    Theirs,
+    /// Both changed them: a real choice.
+    Both,
+}
+
+/// The origin of every hunk of [`line_diff`]`(ours, theirs, _)`, by hunk id. A line of ours
+/// that is also in theirs' place only if ours kept it from base means theirs changed there,
+/// and the other way round; a hunk with changes of both kinds is `Both`.
+pub fn hunk_origins(base: &str, ours: &str, theirs: &str) -> HashMap<String, HunkOrigin> {
+    let ours_kept = kept_from(base, ours);
+    let theirs_kept = kept_from(base, theirs);
+    let lines = Lines::new(ours, theirs);
+    let mut origins = HashMap::new();
+    for group in lines.groups() {
+        let (mut by_ours, mut by_theirs) = (false, false);
+        for entry in &lines.entries[group.start..group.end] {
+            match (entry.old, entry.new) {
+                // A line of ours that theirs lacks: theirs removed it if it came from base.
+                (Some(o), None) if ours_kept.get(o).copied().unwrap_or(false) => by_theirs = true,
+                (Some(_), None) => by_ours = true,
+                // A line of theirs that ours lacks: ours removed it if it came from base.
+                (None, Some(t)) if theirs_kept.get(t).copied().unwrap_or(false) => by_ours = true,
+                (None, Some(_)) => by_theirs = true,
+                _ => {}
+            }
+        }
+        let origin = match (by_ours, by_theirs) {
+            (true, false) => HunkOrigin::Ours,
+            (false, true) => HunkOrigin::Theirs,
+            _ => HunkOrigin::Both,
+        };
+        origins.insert(lines.id(&group), origin);
+    }
+    origins
+}
+
+/// For each line of `side`: true when it is a line of `base` left unchanged.
+fn kept_from(base: &str, side: &str) -> Vec<bool> {
+    let diff = TextDiff::from_lines(base, side);
+    let mut kept = vec![false; diff.new_slices().len()];
+    for op in diff.ops() {
+        if op.tag() == DiffTag::Equal {
+            for i in op.new_range() {
+                kept[i] = true;
+            }
+        }
+    }
+    kept
+}
+
 /// One line of the diff: an unchanged line (both indices), a deleted one (old only) or an
 /// inserted one (new only). Indices are 0-based into `Lines::old`/`Lines::new`.
 #[derive(Debug, Clone, Copy)]

@@ -52,6 +52,37 @@ pub fn merge3(
     MergeOutcome { value, conflicts: merger.conflicts }
 }
 
+/// The field paths where `a` and `b` differ: keys added, removed or changed, list items by
+/// position when both lists have the same length (else the whole list). For telling a person
+/// what replacing one version by the other changes.
+pub fn differing_paths(a: Option<&Value>, b: Option<&Value>) -> Vec<FieldPath> {
+    let mut out = Vec::new();
+    collect_differences(&FieldPath::root(), a, b, &mut out);
+    out
+}
+
+fn collect_differences(path: &FieldPath, a: Option<&Value>, b: Option<&Value>, out: &mut Vec<FieldPath>) {
+    if a == b {
+        return;
+    }
+    match (a, b) {
+        (Some(Value::Object(x)), Some(Value::Object(y))) => {
+            for (k, v) in x {
+                collect_differences(&path.key(k), Some(v), y.get(k), out);
+            }
+            for (k, v) in y.iter().filter(|(k, _)| !x.contains_key(*k)) {
+                collect_differences(&path.key(k), None, Some(v), out);
+            }
+        }
+        (Some(Value::Array(x)), Some(Value::Array(y))) if x.len() == y.len() => {
+            for (i, (u, v)) in x.iter().zip(y).enumerate() {
+                collect_differences(&path.index(i), Some(u), Some(v), out);
+            }
+        }
+        _ => out.push(path.clone()),
+    }
+}
+
 struct Merger<'c> {
     choose: &'c dyn Fn(&FieldPath) -> Option<Side>,
     conflicts: Vec<FieldPath>,

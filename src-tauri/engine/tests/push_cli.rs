@@ -123,8 +123,8 @@ fn new_and_deleted_resources_push_in_one_commit_with_the_given_message() {
     let files = f.env.ls(&f.remote, DIR);
     assert!(files.contains(&"managed/vpcs/vpc-1.yaml".to_owned()));
     assert!(!files.contains(&"managed/connections/leaf-01--vpc-loopback.yaml".to_owned()));
-    // A new resource is rendered canonically.
-    assert_eq!(f.file("managed/vpcs/vpc-1.yaml"), "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: vpc-1\nspec:\n  subnets:\n    default:\n      gateway: 10.0.1.1\n      subnet: 10.0.1.0/24\n      vlan: 1001\n");
+    // A new resource is rendered canonically; inside its spec, in the order its author wrote (issue K).
+    assert_eq!(f.file("managed/vpcs/vpc-1.yaml"), "apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: vpc-1\nspec:\n  subnets:\n    default:\n      subnet: 10.0.1.0/24\n      gateway: 10.0.1.1\n      vlan: 1001\n");
     assert_eq!(f.drafts(), 0);
 }
 

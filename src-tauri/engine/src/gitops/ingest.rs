@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::layout::{self, FileRole};
 use super::meta::{append_archive_log, ArchiveEntry};
-use super::resource::{canonical, render_resource, resource_name, same_content};
+use super::resource::{canonical, render_resource_text, resource_name, same_content};
 use crate::error::Result;
 use crate::git::{FileWrite, GitRepo};
 use crate::hedgehog::{classify, validate_document, validate_fabric, Classification, FabricResource, Issue, Kind, Severity};
@@ -88,6 +88,8 @@ struct Candidate {
     kind: Kind,
     name: String,
     value: Value,
+    /// The document's text, rendered into the managed file with its comments.
+    text: String,
 }
 
 struct Keep {
@@ -225,7 +227,7 @@ pub fn plan(ctx: &IngestContext<'_>) -> Result<IngestPlan> {
                             outcome.outcome = Outcome::Managed;
                             outcome.kind = Some(kind.name().to_owned());
                             outcome.reason = (!notes.is_empty()).then(|| notes.join("; "));
-                            candidates.push(Candidate { outcome: outcome_index, kind, name: name.clone(), value });
+                            candidates.push(Candidate { outcome: outcome_index, kind, name: name.clone(), value, text: body.clone() });
                         }
                         (None, _) => keep("metadata.name is missing or not a string".to_owned(), &mut outcome),
                         (Some(_), false) => keep(format!("invalid {kind}: {}", errors.join("; ")), &mut outcome),
@@ -237,7 +239,7 @@ pub fn plan(ctx: &IngestContext<'_>) -> Result<IngestPlan> {
     }
 
     resolve_duplicates(&mut plan, &mut candidates, &mut failed_files);
-    write_managed(ctx, &mut plan, &candidates)?;
+    write_managed(ctx, &mut plan, &candidates, &mut failed_files)?;
     write_unmanaged(ctx, &mut plan, &keeps)?;
     archive(ctx, &mut plan, &files, &failed_files)?;
     Ok(plan)
@@ -282,10 +284,20 @@ fn resolve_duplicates(plan: &mut IngestPlan, candidates: &mut Vec<Candidate>, fa
     });
 }
 
-fn write_managed(ctx: &IngestContext<'_>, plan: &mut IngestPlan, candidates: &[Candidate]) -> Result<()> {
+/// Why the reader that pull and apply use would refuse `bytes` rendered for managed/, if it
+/// would. A document can pass the alias budget and still expand past the size limit for one
+/// document; written anyway, its resource would be unmanaged for everyone after the next pull
+/// (issue K). Such a document is an error and its raw file stays in raw/ to be fixed.
+fn refused_when_read_back(bytes: &[u8], kind: Kind) -> Option<String> {
+    let e = super::resource::read_resource_file(bytes, kind).err()?;
+    Some(format!("the managed file rendered from this document would be refused when read back ({e}); shorten it or use fewer aliases"))
+}
+
+fn write_managed(ctx: &IngestContext<'_>, plan: &mut IngestPlan, candidates: &[Candidate], failed_files: &mut HashSet<String>) -> Result<()> {
     let mut resulting: HashMap<(Kind, String), Value> =
         ctx.fabric.iter().map(|(k, n, v)| ((*k, n.clone()), v.clone())).collect();
     let mut paths: HashMap<(Kind, String), String> = HashMap::new();
+    let mut refused: HashMap<(Kind, String), String> = HashMap::new();
     for c in candidates {
         let existing = (ctx.existing_path)(c.kind, &c.name);
         let path = existing.clone().unwrap_or_else(|| layout::managed_path(c.kind, &c.name));
@@ -300,7 +312,15 @@ fn write_managed(ctx: &IngestContext<'_>, plan: &mut IngestPlan, candidates: &[C
             None => false,
         };
         if !unchanged {
-            plan.writes.push(FileWrite::Put { path: repo_path, bytes: render_resource(&c.value).into_bytes() });
+            let bytes = render_resource_text(&c.text, &c.value).into_bytes();
+            if let Some(reason) = refused_when_read_back(&bytes, c.kind) {
+                let d = &mut plan.documents[c.outcome];
+                (d.outcome, d.reason) = (Outcome::Error, Some(reason.clone()));
+                failed_files.insert(d.file.clone());
+                refused.insert((c.kind, c.name.clone()), reason);
+                continue;
+            }
+            plan.writes.push(FileWrite::Put { path: repo_path, bytes });
         }
         let d = &mut plan.documents[c.outcome];
         d.path = Some(path.clone());
@@ -314,6 +334,10 @@ fn write_managed(ctx: &IngestContext<'_>, plan: &mut IngestPlan, candidates: &[C
     for d in plan.documents.iter_mut().filter(|d| d.outcome == Outcome::Managed && d.path.is_none()) {
         if let (Some(kind), Some(name)) = (d.kind.as_deref().and_then(Kind::from_name), &d.name) {
             d.path = paths.get(&(kind, name.clone())).cloned();
+            if let Some(reason) = refused.get(&(kind, name.clone())) {
+                (d.outcome, d.reason) = (Outcome::Error, Some(reason.clone()));
+                failed_files.insert(d.file.clone());
+            }
         }
     }
     // Fabric-wide rules on the fabric as it will be: references that point nowhere are

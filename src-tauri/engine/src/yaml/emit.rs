@@ -162,7 +162,7 @@ static NUMBER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
 });
 
 /// True when a YAML 1.1 or 1.2 reader would resolve the plain scalar to a non-string.
-fn looks_like_other_type(s: &str) -> bool {
+pub(super) fn looks_like_other_type(s: &str) -> bool {
     const WORDS: &[&str] = &[
         "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n", ".inf", "-.inf", "+.inf", ".nan",
     ];

@@ -6,13 +6,14 @@
 //! compared node by node; each difference becomes the smallest edit: a scalar replaced in
 //! place (keeping its quoting style when it can), a mapping entry inserted or removed as whole
 //! lines, and only where that is not possible (a flow collection, a change of type, a list
-//! reordered) the one subtree re-rendered.
+//! reordered) the one subtree re-rendered. Ingestion uses a variant that also turns flow
+//! collections into block lines ([`patch_block_style`]), so managed files are block style.
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use serde_json::Value;
 
 use super::compose::resolve_scalar;
-use super::emit::{inline, is_plain_safe, render_block, string};
+use super::emit::{inline, is_plain_safe, looks_like_other_type, render_block, string};
 
 /// Why a file could not be patched; the caller then renders the value afresh.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -26,42 +27,71 @@ pub enum PatchError {
 }
 
 #[derive(Debug)]
-enum Kind {
+pub(super) enum Kind {
     Scalar(ScalarStyle),
     Map { flow: bool, entries: Vec<Entry> },
     Seq { flow: bool, items: Vec<Node> },
 }
 
+/// A node of the file with its byte span (`end` is just past its last character).
 #[derive(Debug)]
-struct Node {
-    kind: Kind,
-    start: usize,
-    end: usize,
-    value: Value,
+pub(super) struct Node {
+    pub(super) kind: Kind,
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) value: Value,
 }
 
 #[derive(Debug)]
-struct Entry {
-    key: String,
-    key_start: usize,
-    value: Node,
+pub(super) struct Entry {
+    pub(super) key: String,
+    pub(super) key_start: usize,
+    pub(super) value: Node,
 }
 
 /// Replaces `original` with text holding `new_value`, editing as little as possible.
 pub fn patch(original: &str, new_value: &Value) -> Result<String, PatchError> {
     let root = build(original)?;
+    let edits = edits(original, root.as_ref(), new_value, false);
+    Ok(apply(original, edits))
+}
+
+/// What [`patch_block_style`] did.
+pub(super) enum Patched {
+    /// Nothing needed editing; the tree of the text, for the caller to go on reading.
+    Unchanged(Option<Node>),
+    Changed(String),
+}
+
+/// [`patch`], and in the same pass: each non-empty flow collection (`{mac: x}`, `[a, b]`) in
+/// block context becomes block lines, the way [`super::render`] writes them, and each plain
+/// string that a YAML 1.1 reader (go-yaml v2, PyYAML) would take for a boolean or a number
+/// (`yes`, `1_000`) is quoted, as the renderer does. Comments, quoting and key order elsewhere
+/// stay byte for byte.
+pub(super) fn patch_block_style(original: &str, new_value: &Value) -> Result<Patched, PatchError> {
+    let root = build(original)?;
+    let edits = edits(original, root.as_ref(), new_value, true);
+    Ok(if edits.is_empty() { Patched::Unchanged(root) } else { Patched::Changed(apply(original, edits)) })
+}
+
+fn edits(original: &str, root: Option<&Node>, new_value: &Value, block: bool) -> Vec<Edit> {
     let mut edits: Vec<Edit> = Vec::new();
-    let mut p = Patcher { text: original, edits: &mut edits };
-    match &root {
+    let mut p = Patcher { text: original, edits: &mut edits, block };
+    match root {
         Some(node) => p.node(node, new_value, Slot::Root),
         None => p.edits.push(Edit { start: original.len(), end: original.len(), text: render_block(new_value, 0) }),
     }
+    edits
+}
+
+/// Applies edits that do not overlap.
+fn apply(original: &str, mut edits: Vec<Edit>) -> String {
     edits.sort_by_key(|e| std::cmp::Reverse(e.start));
     let mut out = original.to_owned();
     for e in edits {
         out.replace_range(e.start..e.end, &e.text);
     }
-    Ok(out)
+    out
 }
 
 struct Edit {
@@ -85,24 +115,32 @@ enum Slot {
 struct Patcher<'a> {
     text: &'a str,
     edits: &'a mut Vec<Edit>,
+    /// Also rewrite flow collections and ambiguous plain strings (see [`patch_block_style`]).
+    block: bool,
 }
 
-fn line_start(text: &str, at: usize) -> usize {
+pub(super) fn line_start(text: &str, at: usize) -> usize {
     text[..at].rfind('\n').map_or(0, |i| i + 1)
 }
 
 /// The index just past the end of the line holding `at` (after its newline).
-fn line_end(text: &str, at: usize) -> usize {
+pub(super) fn line_end(text: &str, at: usize) -> usize {
     text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
 }
 
-fn column(text: &str, at: usize) -> usize {
+pub(super) fn column(text: &str, at: usize) -> usize {
     at - line_start(text, at)
 }
 
 impl Patcher<'_> {
     fn node(&mut self, node: &Node, new: &Value, slot: Slot) {
+        if self.block && !matches!(slot, Slot::Flow) && is_flow(node) {
+            return self.rerender(node, new, slot);
+        }
         if node.value == *new {
+            if self.block {
+                self.blockify(node, slot);
+            }
             return;
         }
         if node.start == node.end {
@@ -163,13 +201,46 @@ impl Patcher<'_> {
         }
     }
 
+    /// The block-style part of [`patch_block_style`], for a node whose value stays.
+    fn blockify(&mut self, node: &Node, slot: Slot) {
+        match &node.kind {
+            _ if !matches!(slot, Slot::Flow) && is_flow(node) => self.rerender(node, &node.value, slot),
+            Kind::Map { flow: false, entries } => {
+                let key_column = column(self.text, node.start);
+                for e in entries {
+                    let colon_end = self.colon_end(e);
+                    self.blockify(&e.value, Slot::MapValue { key_column, colon_end });
+                }
+            }
+            Kind::Seq { flow: false, items } => {
+                let dash_column = items.first().map_or(0, |i| column(self.text, self.dash_of(i)));
+                for item in items {
+                    self.blockify(item, Slot::SeqItem { dash_column });
+                }
+            }
+            Kind::Scalar(ScalarStyle::Plain) => {
+                if let Value::String(s) = &node.value {
+                    if looks_like_other_type(s) {
+                        self.edits.push(Edit { start: node.start, end: node.end, text: string(s) });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The index just past the `:` that ends an entry's key.
+    fn colon_end(&self, e: &Entry) -> usize {
+        self.text[e.key_start..].find(':').map_or(e.value.start, |i| e.key_start + i + 1)
+    }
+
     fn map(&mut self, node: &Node, entries: &[Entry], new: &serde_json::Map<String, Value>) {
         let key_column = column(self.text, node.start);
         let mut last_kept_end: Option<usize> = None;
         for e in entries {
             match new.get(&e.key) {
                 Some(v) => {
-                    let colon_end = self.text[e.key_start..].find(':').map_or(e.value.start, |i| e.key_start + i + 1);
+                    let colon_end = self.colon_end(e);
                     self.node(&e.value, v, Slot::MapValue { key_column, colon_end });
                     last_kept_end = Some(e.value.end.max(colon_end));
                 }
@@ -203,6 +274,9 @@ impl Patcher<'_> {
         }
         // Items appended at the end.
         if new.len() > items.len() && items.iter().zip(new).all(|(i, v)| i.value == *v) {
+            for (item, v) in items.iter().zip(new) {
+                self.node(item, v, Slot::SeqItem { dash_column });
+            }
             let last = items.last().map_or(node.end, |i| i.end);
             let at = line_end(self.text, last.saturating_sub(1));
             let mut text = render_block(&Value::Array(new[items.len()..].to_vec()), dash_column);
@@ -223,8 +297,10 @@ impl Patcher<'_> {
                 }
             }
             if j == new.len() {
-                for (i, item) in items.iter().enumerate().filter(|(i, _)| !keep.contains(i)) {
-                    let _ = i;
+                for (&i, v) in keep.iter().zip(new) {
+                    self.node(&items[i], v, Slot::SeqItem { dash_column });
+                }
+                for (_, item) in items.iter().enumerate().filter(|(i, _)| !keep.contains(i)) {
                     let start = line_start(self.text, self.dash_of(item));
                     let end = line_end(self.text, item.end.saturating_sub(1).max(item.start));
                     self.edits.push(Edit { start, end, text: String::new() });
@@ -238,6 +314,15 @@ impl Patcher<'_> {
     /// The position of the `-` that introduces a block sequence item.
     fn dash_of(&self, item: &Node) -> usize {
         self.text[..item.start].rfind('-').unwrap_or(item.start)
+    }
+}
+
+/// A non-empty flow collection.
+fn is_flow(node: &Node) -> bool {
+    match &node.kind {
+        Kind::Map { flow, entries } => *flow && !entries.is_empty(),
+        Kind::Seq { flow, items } => *flow && !items.is_empty(),
+        Kind::Scalar(_) => false,
     }
 }
 
@@ -282,8 +367,35 @@ fn scalar_text(style: ScalarStyle, v: &Value) -> String {
     }
 }
 
+/// Just past the `}` or `]` that closes a flow collection whose last content ends at `from`.
+/// The parser's span of the closing bracket (ending at `parser_end`) runs on over the blanks and
+/// the comment after it, which must not be replaced with the collection.
+fn flow_end(text: &str, from: usize, parser_end: usize) -> usize {
+    let mut in_comment = false;
+    let close = text.get(from..parser_end).and_then(|tail| {
+        tail.char_indices().find_map(|(i, c)| match c {
+            '\n' => {
+                in_comment = false;
+                None
+            }
+            _ if in_comment => None,
+            '#' => {
+                in_comment = true;
+                None
+            }
+            '}' | ']' => Some(from + i + 1),
+            _ => None,
+        })
+    });
+    // Only ever trim blanks and a comment off the parser's span.
+    match close {
+        Some(at) if text[at..parser_end].trim_start().is_empty() || text[at..parser_end].trim_start().starts_with('#') => at,
+        _ => parser_end,
+    }
+}
+
 /// Builds the node tree of the one document in `text`, with byte spans.
-fn build(text: &str) -> Result<Option<Node>, PatchError> {
+pub(super) fn build(text: &str) -> Result<Option<Node>, PatchError> {
     // The parser counts characters; convert to byte offsets.
     let bytes_at: Option<Vec<usize>> = (!text.is_ascii()).then(|| {
         let mut v: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
@@ -335,12 +447,16 @@ fn build(text: &str) -> Result<Option<Node>, PatchError> {
             }
             Event::MappingEnd | Event::SequenceEnd => match stack.pop() {
                 Some(Open::Map { flow, start: s, entries, .. }) => {
-                    let e = if flow { end } else { entries.iter().map(|e| e.value.end).max().unwrap_or(s) };
+                    let e = if flow {
+                        flow_end(text, entries.last().map_or(s + 1, |e| e.value.end.max(e.key_start)), end)
+                    } else {
+                        entries.iter().map(|e| e.value.end).max().unwrap_or(s)
+                    };
                     let value = Value::Object(entries.iter().map(|e| (e.key.clone(), e.value.value.clone())).collect());
                     Some(Node { kind: Kind::Map { flow, entries }, start: s, end: e, value })
                 }
                 Some(Open::Seq { flow, start: s, items }) => {
-                    let e = if flow { end } else { items.iter().map(|i| i.end).max().unwrap_or(s) };
+                    let e = if flow { flow_end(text, items.last().map_or(s + 1, |i| i.end), end) } else { items.iter().map(|i| i.end).max().unwrap_or(s) };
                     let value = Value::Array(items.iter().map(|i| i.value.clone()).collect());
                     Some(Node { kind: Kind::Seq { flow, items }, start: s, end: e, value })
                 }

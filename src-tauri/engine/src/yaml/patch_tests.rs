@@ -107,3 +107,12 @@ fn block_scalars_are_replaced_whole() {
     let out = patched(text, |v| v["a"] = json!("new text"));
     assert_eq!(out, "a: new text\nb: 1\n");
 }
+
+#[test]
+fn a_comment_after_a_flow_collection_stays_when_the_collection_is_rewritten() {
+    let out = patched("m: {a: 1}   # flow } here\nx: [1]  # list\n", |v| {
+        v["m"] = json!({"a": 1, "b": 2});
+        v["x"] = json!("one");
+    });
+    assert_eq!(out, "m:\n  a: 1\n  b: 2   # flow } here\nx: one  # list\n");
+}

@@ -2,8 +2,10 @@
 //!
 //! Scalars resolve by the YAML 1.2 core schema (what Kubernetes tooling expects). Duplicate keys
 //! are an error rather than "last one wins", because a silently dropped field is lost work.
-//! Aliases are expanded with a budget, so a billion-laughs document fails fast with a clear
-//! message instead of eating the machine.
+//! Aliases are expanded with two budgets, so a billion-laughs document fails fast with a clear
+//! message instead of eating the machine: one on nodes (many aliases of small collections) and
+//! one on the bytes expansion adds (few aliases of one long string, which are few nodes but
+//! each a full copy of the string in memory and in any file rendered from the value).
 
 use std::collections::HashMap;
 
@@ -13,21 +15,57 @@ use serde_json::{Map, Number, Value};
 use super::FieldPath;
 
 /// Bounds on what one document may cost to read.
+///
+/// The alias byte budget of a document is `alias_bytes_per_document_byte` times its size,
+/// raised to `min_alias_bytes` for small documents (so a short file may still reuse a block a
+/// few times) and capped at `max_alias_bytes`. With the defaults: 4x the document, at least
+/// 64 KiB, at most 8 MiB. Expansion is measured as the bytes of every scalar and key copied,
+/// plus `NODE_BYTES` (8) per node copied, which roughly tracks both the memory the copy
+/// takes and the size of a file rendered from it.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Largest document, in bytes.
     pub max_document_bytes: usize,
     /// Most nodes a document may expand to, aliases included.
     pub max_nodes: usize,
+    /// Alias byte budget per byte of the document.
+    pub alias_bytes_per_document_byte: usize,
+    /// The alias byte budget of a small document.
+    pub min_alias_bytes: usize,
+    /// The alias byte budget of any document, however large.
+    pub max_alias_bytes: usize,
     /// Deepest nesting of mappings and sequences.
     pub max_depth: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_document_bytes: 4 * 1024 * 1024, max_nodes: 200_000, max_depth: 64 }
+        Self {
+            max_document_bytes: 4 * 1024 * 1024,
+            max_nodes: 200_000,
+            alias_bytes_per_document_byte: 4,
+            min_alias_bytes: 64 * 1024,
+            max_alias_bytes: 8 * 1024 * 1024,
+            max_depth: 64,
+        }
     }
 }
+
+impl Limits {
+    /// How many bytes alias expansion may add to a document of `document_bytes` bytes.
+    pub fn alias_budget(&self, document_bytes: usize) -> usize {
+        document_bytes
+            .saturating_mul(self.alias_bytes_per_document_byte)
+            .max(self.min_alias_bytes)
+            .min(self.max_alias_bytes)
+    }
+}
+
+/// What one node costs in the alias byte budget besides its text: about what a line of
+/// rendered YAML adds around a value (indent, `- ` or `: `, newline). It makes copies of empty
+/// values cost something, yet stays small next to a node's in-memory size so that documents
+/// that reuse a block of short fields a few times are not refused for it.
+const NODE_BYTES: usize = 8;
 
 /// Why a document could not be read. Lines are 1-based lines of the file the document is in.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -42,6 +80,8 @@ pub enum YamlError {
     DuplicateKey { path: FieldPath, line: usize, first_line: usize },
     #[error("line {line}: aliases expand to more than {limit} nodes (an alias bomb?); refusing to read further")]
     AliasBomb { line: usize, limit: usize },
+    #[error("line {line}: aliases expand to more than {limit} bytes, the most a {size}-byte document may add through aliases (an alias bomb?); refusing to read further")]
+    AliasTooLarge { line: usize, limit: usize, size: usize },
     #[error("line {line}: nested more than {limit} levels deep")]
     TooDeep { line: usize, limit: usize },
     #[error("line {line}: alias refers to an anchor that is not defined before it")]
@@ -71,6 +111,7 @@ impl YamlError {
             | Self::Syntax { line, .. }
             | Self::DuplicateKey { line, .. }
             | Self::AliasBomb { line, .. }
+            | Self::AliasTooLarge { line, .. }
             | Self::TooDeep { line, .. }
             | Self::UnknownAnchor { line }
             | Self::ComplexKey { line, .. }
@@ -112,28 +153,64 @@ pub fn parse_document(bytes: &[u8], first_line: usize, limits: &Limits) -> Resul
         let line = first_line + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
         YamlError::NotUtf8 { line, byte: bytes[offset] }
     })?;
-    Composer::new(first_line, limits).run(text)
+    Composer::new(first_line, limits, bytes.len()).run(text)
+}
+
+/// What the composition has produced so far, or what one anchored node expands to.
+#[derive(Debug, Clone, Copy, Default)]
+struct Cost {
+    nodes: usize,
+    bytes: usize,
+}
+
+impl Cost {
+    /// One node with `text` bytes of scalar or key text.
+    fn node(text: usize) -> Self {
+        Self { nodes: 1, bytes: text + NODE_BYTES }
+    }
+
+    fn since(self, before: Cost) -> Self {
+        Self { nodes: self.nodes - before.nodes, bytes: self.bytes - before.bytes }
+    }
 }
 
 enum Frame {
-    Seq { items: Vec<Value>, path: FieldPath, anchor: usize, nodes_before: usize },
-    Map { map: Map<String, Value>, key: Option<(String, usize)>, path: FieldPath, anchor: usize, nodes_before: usize, lines: HashMap<String, usize> },
+    Seq { items: Vec<Value>, path: FieldPath, anchor: usize, before: Cost },
+    Map { map: Map<String, Value>, key: Option<(String, usize)>, path: FieldPath, anchor: usize, before: Cost, lines: HashMap<String, usize> },
 }
 
 struct Composer<'l> {
     first_line: usize,
     limits: &'l Limits,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, (Value, usize)>,
+    /// Each anchor's value and what one copy of it costs.
+    anchors: HashMap<usize, (Value, Cost)>,
     positions: HashMap<FieldPath, usize>,
-    nodes: usize,
+    /// Everything composed so far, copies made by aliases included.
+    produced: Cost,
+    /// Bytes added by aliases so far, and the most they may add for this document.
+    alias_bytes: usize,
+    alias_budget: usize,
+    document_bytes: usize,
     root: Option<Value>,
     documents: usize,
 }
 
 impl<'l> Composer<'l> {
-    fn new(first_line: usize, limits: &'l Limits) -> Self {
-        Self { first_line, limits, stack: Vec::new(), anchors: HashMap::new(), positions: HashMap::new(), nodes: 0, root: None, documents: 0 }
+    fn new(first_line: usize, limits: &'l Limits, document_bytes: usize) -> Self {
+        Self {
+            first_line,
+            limits,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            positions: HashMap::new(),
+            produced: Cost::default(),
+            alias_bytes: 0,
+            alias_budget: limits.alias_budget(document_bytes),
+            document_bytes,
+            root: None,
+            documents: 0,
+        }
     }
 
     fn line(&self, span: &Span) -> usize {
@@ -162,12 +239,22 @@ impl<'l> Composer<'l> {
         }
     }
 
-    fn count(&mut self, n: usize, span: &Span) -> Result<(), YamlError> {
-        self.nodes += n;
-        if self.nodes > self.limits.max_nodes {
+    fn count(&mut self, cost: Cost, span: &Span) -> Result<(), YamlError> {
+        self.produced.nodes += cost.nodes;
+        self.produced.bytes += cost.bytes;
+        if self.produced.nodes > self.limits.max_nodes {
             return Err(YamlError::AliasBomb { line: self.line(span), limit: self.limits.max_nodes });
         }
         Ok(())
+    }
+
+    /// Charges one copy of an anchored node to the budgets, before the copy is made.
+    fn count_alias(&mut self, cost: Cost, span: &Span) -> Result<(), YamlError> {
+        self.alias_bytes = self.alias_bytes.saturating_add(cost.bytes);
+        if self.alias_bytes > self.alias_budget {
+            return Err(YamlError::AliasTooLarge { line: self.line(span), limit: self.alias_budget, size: self.document_bytes });
+        }
+        self.count(cost, span)
     }
 
     fn event(&mut self, event: Event<'_>, span: &Span) -> Result<(), YamlError> {
@@ -179,7 +266,7 @@ impl<'l> Composer<'l> {
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
-                self.count(1, span)?;
+                self.count(Cost::node(text.len()), span)?;
                 let (path, is_key) = self.next_path();
                 if is_key {
                     return self.set_key(text.into_owned(), span);
@@ -188,7 +275,7 @@ impl<'l> Composer<'l> {
                 let value = resolve_scalar(&text, style, tag_suffix.as_deref())
                     .ok_or_else(|| YamlError::NotFinite { path: path.clone(), line: self.line(span), text: text.to_string() })?;
                 if anchor > 0 {
-                    self.anchors.insert(anchor, (value.clone(), 1));
+                    self.anchors.insert(anchor, (value.clone(), Cost::node(text.len())));
                 }
                 let line = self.line(span);
                 self.positions.entry(path).or_insert(line);
@@ -197,8 +284,10 @@ impl<'l> Composer<'l> {
             Event::Alias(anchor) => {
                 let (path, is_key) = self.next_path();
                 let line = self.line(span);
-                let (value, size) = self.anchors.get(&anchor).cloned().ok_or(YamlError::UnknownAnchor { line })?;
-                self.count(size, span)?;
+                let cost = self.anchors.get(&anchor).ok_or(YamlError::UnknownAnchor { line })?.1;
+                // Charged before cloning, so a refused copy never takes memory.
+                self.count_alias(cost, span)?;
+                let value = self.anchors[&anchor].0.clone();
                 if is_key {
                     return match value {
                         Value::String(s) => self.set_key(s, span),
@@ -210,7 +299,8 @@ impl<'l> Composer<'l> {
                 self.push_value(value, span)?;
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
-                self.count(1, span)?;
+                let before = self.produced;
+                self.count(Cost::node(0), span)?;
                 let (path, is_key) = self.next_path();
                 let line = self.line(span);
                 if is_key {
@@ -220,21 +310,20 @@ impl<'l> Composer<'l> {
                     return Err(YamlError::TooDeep { line, limit: self.limits.max_depth });
                 }
                 self.positions.entry(path.clone()).or_insert(line);
-                let nodes_before = self.nodes - 1;
                 self.stack.push(if matches!(event, Event::SequenceStart(..)) {
-                    Frame::Seq { items: Vec::new(), path, anchor, nodes_before }
+                    Frame::Seq { items: Vec::new(), path, anchor, before }
                 } else {
-                    Frame::Map { map: Map::new(), key: None, path, anchor, nodes_before, lines: HashMap::new() }
+                    Frame::Map { map: Map::new(), key: None, path, anchor, before, lines: HashMap::new() }
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (value, anchor, nodes_before) = match self.stack.pop() {
-                    Some(Frame::Seq { items, anchor, nodes_before, .. }) => (Value::Array(items), anchor, nodes_before),
-                    Some(Frame::Map { map, anchor, nodes_before, .. }) => (Value::Object(map), anchor, nodes_before),
+                let (value, anchor, before) = match self.stack.pop() {
+                    Some(Frame::Seq { items, anchor, before, .. }) => (Value::Array(items), anchor, before),
+                    Some(Frame::Map { map, anchor, before, .. }) => (Value::Object(map), anchor, before),
                     None => return Ok(()),
                 };
                 if anchor > 0 {
-                    self.anchors.insert(anchor, (value.clone(), self.nodes - nodes_before));
+                    self.anchors.insert(anchor, (value.clone(), self.produced.since(before)));
                 }
                 self.push_value(value, span)?;
             }

@@ -42,14 +42,107 @@ fn duplicate_keys_are_errors_with_path_and_lines() {
     assert!(err.to_string().contains("spec.boot.mac"), "{err}");
 }
 
-#[test]
-fn alias_bomb_is_stopped() {
+fn billion_laughs() -> String {
     let mut doc = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..12 {
         doc.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n", p = i - 1));
     }
-    let err = parse(&doc).unwrap_err();
+    doc
+}
+
+#[test]
+fn alias_bomb_is_stopped() {
+    let err = parse(&billion_laughs()).unwrap_err();
+    assert!(matches!(err, YamlError::AliasBomb { .. } | YamlError::AliasTooLarge { .. }), "{err}");
+    assert!(err.to_string().contains("alias"), "{err}");
+}
+
+#[test]
+fn node_limit_holds_without_the_byte_budget() {
+    // The byte budget stops the bomb above first; the node limit still stops it on its own.
+    let limits = Limits { min_alias_bytes: usize::MAX, max_alias_bytes: usize::MAX, ..Limits::default() };
+    let err = parse_document(billion_laughs().as_bytes(), 1, &limits).unwrap_err();
     assert!(matches!(err, YamlError::AliasBomb { .. }), "{err}");
+}
+
+/// A document holding a `len`-byte string once, under `s`, and aliasing it `n` times in `l`.
+fn long_string_aliased(len: usize, n: usize) -> String {
+    let mut doc = format!("s: &s {}\nl:\n", "x".repeat(len));
+    doc.push_str(&"- *s\n".repeat(n));
+    doc
+}
+
+#[test]
+fn alias_budget_is_four_times_the_document_between_64_kib_and_8_mib() {
+    let limits = Limits::default();
+    assert_eq!(limits.alias_budget(0), 64 * 1024);
+    assert_eq!(limits.alias_budget(10_000), 64 * 1024);
+    assert_eq!(limits.alias_budget(1024 * 1024), 4 * 1024 * 1024);
+    assert_eq!(limits.alias_budget(2 * 1024 * 1024), 8 * 1024 * 1024);
+    assert_eq!(limits.alias_budget(4 * 1024 * 1024), 8 * 1024 * 1024);
+    assert_eq!(limits.alias_budget(usize::MAX), 8 * 1024 * 1024);
+}
+
+#[test]
+fn aliases_of_one_long_string_are_counted_by_their_bytes() {
+    // Regression (issue K): 100 aliases of a 1 MB string were 101 nodes, so the node limit let
+    // them through and the document took 119 MB to read. Now the budget is 4x the document,
+    // so the fifth copy (aliases start on line 3) is one too many.
+    let len = 1024 * 1024;
+    let doc = long_string_aliased(len, 100);
+    let limit = Limits::default().alias_budget(doc.len());
+    assert_eq!(limit, 4 * doc.len());
+    assert_eq!(limit / (len + NODE_BYTES), 4);
+    let err = parse(&doc).unwrap_err();
+    assert_eq!(err, YamlError::AliasTooLarge { line: 7, limit, size: doc.len() });
+    assert_eq!(err.line(), Some(7));
+    let message = err.to_string();
+    assert!(message.starts_with(&format!("line 7: aliases expand to more than {limit} bytes")), "{message}");
+}
+
+#[test]
+fn a_few_aliases_of_a_long_string_within_the_budget_read() {
+    let doc = long_string_aliased(100_000, 3);
+    let p = parse(&doc).unwrap();
+    let items = p.value["l"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert!(items.iter().all(|v| v.as_str().map(str::len) == Some(100_000)));
+}
+
+#[test]
+fn the_budget_is_capped_however_large_the_document() {
+    // 4x this document would allow 4 copies; the cap allows fewer.
+    let limits = Limits { max_alias_bytes: 250_000, ..Limits::default() };
+    let err = parse_document(long_string_aliased(100_000, 3).as_bytes(), 1, &limits).unwrap_err();
+    assert!(matches!(err, YamlError::AliasTooLarge { line: 5, limit: 250_000, .. }), "{err}");
+    assert!(parse_document(long_string_aliased(100_000, 2).as_bytes(), 1, &limits).is_ok());
+}
+
+#[test]
+fn nested_aliases_count_the_bytes_they_copy() {
+    // Each alias of `a` copies two 10 KB strings and each alias of `b` four: few nodes, many
+    // bytes. The 64 KiB budget runs out at the first alias of `b`.
+    let s = "y".repeat(10_000);
+    let doc = format!("s: &s {s}\na: &a [*s, *s]\nb: &b [*a, *a]\nc: [*b, *b, *b, *b]\n");
+    let err = parse(&doc).unwrap_err();
+    assert!(matches!(err, YamlError::AliasTooLarge { line: 4, .. }), "{err}");
+}
+
+#[test]
+fn keys_count_in_the_budget() {
+    let key = "k".repeat(30_000);
+    let doc = format!("m: &m {{{key}: 1}}\nl: [*m, *m, *m, *m, *m, *m, *m, *m, *m, *m]\n");
+    assert!(matches!(parse(&doc).unwrap_err(), YamlError::AliasTooLarge { line: 2, .. }));
+}
+
+#[test]
+fn small_documents_may_reuse_a_block_many_times() {
+    let mut doc = String::from("base: &b {vlan: 10, mtu: 9000, subnet: 10.0.1.0/24, gateway: 10.0.1.1}\n");
+    for i in 0..50 {
+        doc.push_str(&format!("v{i}: *b\n"));
+    }
+    let p = parse(&doc).unwrap();
+    assert_eq!(p.value["v49"], json!({"vlan": 10, "mtu": 9000, "subnet": "10.0.1.0/24", "gateway": "10.0.1.1"}));
 }
 
 #[test]

@@ -129,6 +129,18 @@ fn new_and_deleted_resources_push_in_one_commit_with_the_given_message() {
 }
 
 #[test]
+fn a_new_resource_keeps_the_comments_its_author_typed() {
+    let f = Fabric::new();
+    let vpc = "# Tenant A's VPC\nkind: VPC\napiVersion: vpc.githedgehog.com/v1beta1\nmetadata:\n  name: vpc-2\nspec:\n  subnets:\n    default:\n      subnet: 10.0.2.0/24 # rack 2\n      gateway: 10.0.2.1\n      vlan: 1002\n";
+    f.env.run_with_input(0, &["edit", "f", "VPC/vpc-2"], vpc);
+    f.env.run(0, &["push", "f"]);
+    assert_eq!(
+        f.file("managed/vpcs/vpc-2.yaml"),
+        "# Tenant A's VPC\napiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: vpc-2\nspec:\n  subnets:\n    default:\n      subnet: 10.0.2.0/24 # rack 2\n      gateway: 10.0.2.1\n      vlan: 1002\n"
+    );
+}
+
+#[test]
 fn invalid_drafts_block_the_push_unless_allowed() {
     let f = Fabric::new();
     let text = f.env.json(0, &["show", "f", "Switch/leaf-01"])["text"].as_str().unwrap().replace("role: server-leaf", "role: not-a-role");

@@ -1,9 +1,10 @@
-//! Turning a draft into the file change a push commits. A new resource renders canonically; an
+//! Turning a draft into the file change a push commits. A new resource keeps its typed text
+//! (volatile fields dropped, top level in canonical order, comments kept); an
 //! edit to an existing file changes only the lines the edit must change (see
 //! [`crate::yaml::patch`]), so a one-field change is a one-line diff and comments survive.
 
 use super::layout;
-use super::resource::render_resource;
+use super::resource::{render_resource, render_resource_text};
 use crate::hedgehog::Kind;
 use crate::store::DraftRow;
 use crate::yaml::patch;
@@ -70,7 +71,14 @@ pub fn render_draft(kind: Kind, row: &DraftRow) -> Option<RenderedDraft> {
             };
             (Change::Modified, path.clone(), text)
         }
-        _ => (Change::Created, layout::managed_path(kind, &row.name), render_resource(value)),
+        // A new resource keeps what its author typed (comments, order) the way ingest does.
+        _ => {
+            let text = match &row.draft_text {
+                Some(typed) => render_resource_text(typed, value),
+                None => render_resource(value),
+            };
+            (Change::Created, layout::managed_path(kind, &row.name), text)
+        }
     };
     Some(RenderedDraft { kind, name: row.name.clone(), change, path, old_text, new_text: Some(new_text) })
 }

@@ -296,6 +296,11 @@ impl<'r> NetOp<'r> {
         if matches!(e.class(), Net | Ssh | Http) {
             return Error::RemoteUnreachable { url, message };
         }
+        // libgit2 files socket failures (refused, no route, unknown host) under Os too.
+        let network = ["connect", "refused", "resolve", "host", "network", "socket", "unreachable"];
+        if e.class() == Os && e.code() != git2::ErrorCode::Locked && network.iter().any(|w| lower.contains(w)) {
+            return Error::RemoteUnreachable { url, message };
+        }
         // A local remote (a path) that is not there is unreachable too. Every other local
         // failure (a ref lock held, a broken object database, a full disk) is what it is, not
         // "offline": saying so would send the user to check a network that is fine.

@@ -19,12 +19,8 @@ pub struct AppState {
 }
 
 fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("HHSYNC_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // HHSYNC_LOG, with the HTTP libraries' byte dumps (tokens) kept out: shared with the CLI.
+    hhsync_engine::logging::init();
     let result = tauri::Builder::default()
         .setup(|app| {
             let data_dir = Engine::default_data_dir()?;

@@ -11,6 +11,7 @@ pub mod git;
 pub mod github;
 pub mod gitops;
 pub mod hedgehog;
+pub mod logging;
 pub mod secrets;
 pub mod store;
 pub mod sync;

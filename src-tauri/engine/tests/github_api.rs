@@ -113,6 +113,37 @@ fn rate_limits_are_waited_out_within_the_budget_and_reported_beyond_it() {
     fake.assert_all_match_the_description();
 }
 
+#[test]
+fn trace_logs_never_show_the_token() {
+    // Regression (issue K): with HHSYNC_LOG=trace, ureq-proto's hex dump of each request showed
+    // `authorization: Bearer <token>`, split over rows of 16 bytes.
+    if !keyring::available("trace_logs_never_show_the_token") {
+        return;
+    }
+    let env = Env::new();
+    env.remote_with("srv/acme/fabric", &[("README.md", "fabrics\n")]);
+    let git = GitHttpServer::start(&env.path("srv"), &[("x-access-token", PUSH, "rw")]);
+    let fake = FakeGitHub::start("acme", "fabric", PUSH, READ);
+    env.run_with_input(0, &["repo", "add", "r", &git.url("acme/fabric.git"), "--token-stdin", "--api-url", &fake.url()], PUSH);
+    // Plain trace, and directives that name the hex dump's own target.
+    for spec in ["trace", "ureq_proto::util=trace,ureq=trace,rustls=trace,trace"] {
+        let before = fake.exchanges().len();
+        let out = env.command(&["repo", "check", "r"]).env("HHSYNC_LOG", spec).output().expect("run hhsync");
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "HHSYNC_LOG={spec}\nstdout: {stdout}\nstderr: {stderr}");
+        // The token went to the (fake) GitHub API through ureq while logging at trace...
+        let sent = &fake.exchanges()[before..];
+        assert!(sent.iter().any(|e| e.authorization.as_deref() == Some(format!("Bearer {PUSH}").as_str())), "{sent:?}");
+        // (at trace nothing else of hhsync's logs below debug: ureq's debug lines, headers
+        // redacted, show that the client's logging was on)
+        assert!(stderr.lines().any(|l| l.contains("DEBUG") && l.contains("ureq")), "HHSYNC_LOG={spec}: {stderr}");
+        // ...and shows nowhere: no byte dump of the HTTP client or TLS at all, no token.
+        let dumps: Vec<&str> = stderr.lines().filter(|l| l.contains("TRACE") && (l.contains("ureq") || l.contains("rustls"))).collect();
+        assert!(dumps.is_empty(), "HHSYNC_LOG={spec}: wire traces logged:\n{}", dumps.join("\n"));
+        assert!(!stdout.contains(PUSH) && !stderr.contains(PUSH), "HHSYNC_LOG={spec}: the token is in the output");
+    }
+}
+
 const VLANS: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: VLANNamespace\nmetadata:\n  name: extra\nspec:\n  ranges:\n  - from: 1000\n    to: 1999\n";
 
 #[test]

@@ -30,12 +30,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("HHSYNC_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    crate::logging::init();
     match run(&cli) {
         Ok(Done::Ok) => ExitCode::SUCCESS,
         Ok(Done::Attention) => ExitCode::from(3),

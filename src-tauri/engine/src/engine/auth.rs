@@ -6,7 +6,7 @@
 use super::Engine;
 use crate::error::{Code, Error, Result};
 use crate::git::{AuthMethod, AuthSettings, GitRepo};
-use crate::github::{default_api_url, is_loopback_url, parse_git_url, GitHub, RepoRef};
+use crate::github::{default_api_url, may_carry_token, parse_git_url, redacted, GitHub, RepoRef};
 use crate::secrets::{new_credential_id, Keychain, Secret, SecretKind};
 use crate::store::RepoAuthRow;
 
@@ -76,9 +76,12 @@ impl Engine {
         if row.auth == AuthMethod::Ssh {
             return Err(Error::InvalidInput(format!("repository {repo} uses SSH keys, not a token")));
         }
-        let http = row.url.starts_with("https://") || (row.url.starts_with("http://") && is_loopback_url(&row.url));
-        if !http {
-            return Err(Error::InvalidInput(format!("repository {repo} is not an https:// repository ({}); tokens are for HTTPS", row.url)));
+        // Judged on the parsed URL: any scheme case, and the host the request would really go to.
+        if !may_carry_token(&row.url) {
+            return Err(Error::InvalidInput(format!(
+                "repository {repo} is not an https:// repository ({}); tokens are for HTTPS",
+                redacted(&row.url)
+            )));
         }
         let id = match &row.credential_id {
             Some(id) => id.clone(),

@@ -6,20 +6,64 @@ use std::path::{Path, PathBuf};
 use super::{check_name, Engine};
 use crate::error::{Error, Result};
 use crate::git::{AuthMethod, AuthSettings, GitRepo};
+use crate::github::{checked_api_url, is_loopback, parse_url, redacted};
 use crate::secrets::{new_credential_id, Keychain, Secret, SecretKind};
 use crate::gitops::layout::normalize_directory;
 use crate::store::{FabricRow, RepoRow};
 
-/// A remote given as a local path becomes an absolute path, so it means the same thing from
-/// any working directory. URLs (`file://`, `https://`, `ssh://`, `user@host:path`) stay as given.
-fn normalize_url(url: &str) -> Result<String> {
+/// What kind of remote a repository URL names; it decides which authentication fits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Remote {
+    /// `https://`, or `http://` with `loopback` telling whether it stays on this machine.
+    Http { https: bool, loopback: bool },
+    /// `ssh://` or scp-like `user@host:path`.
+    Ssh,
+    /// A local path, `file://`, `git://` and other schemes: no token, no key.
+    Other,
+}
+
+/// The repository URL as it is stored, and its kind. A local path becomes absolute, so it means
+/// the same thing from any working directory. A URL with a scheme is kept in its parsed form
+/// (lower-case scheme; for http(s) the host too), so libgit2 reads the host judged here, not one
+/// hidden behind `?@` or `\`. Refused, without repeating the secret: any URL holding a
+/// password (every scheme, and scp-like `user:secret@host:path`), an http(s) URL with a user
+/// name (`https://TOKEN@host` is a token too), and a URL with a scheme that does not parse.
+/// Credentials would otherwise sit in plain text in the database, the clone's config and logs.
+fn normalize_url(url: &str) -> Result<(String, Remote)> {
     let url = url.trim();
     if url.is_empty() {
         return Err(Error::InvalidInput("the repository URL is empty".to_owned()));
     }
-    let is_url = url.contains("://") || (url.contains('@') && url.contains(':'));
-    if is_url {
-        return Ok(url.to_owned());
+    let credentials = || {
+        Error::InvalidInput(format!(
+            "the URL {} holds a user name or token; give the URL without it and the token with --token-stdin or --token-env (it goes to the system keychain)",
+            redacted(url)
+        ))
+    };
+    if url.contains("://") {
+        let parsed = parse_url(url).ok_or_else(|| {
+            let why = url::Url::parse(url).err().map(|e| e.to_string()).unwrap_or_default();
+            Error::InvalidInput(format!("the repository URL {} is not a valid URL ({why})", redacted(url)))
+        })?;
+        let http = matches!(parsed.scheme(), "http" | "https");
+        if parsed.password().is_some() || (http && !parsed.username().is_empty()) {
+            return Err(credentials());
+        }
+        let remote = match parsed.scheme() {
+            "https" => Remote::Http { https: true, loopback: is_loopback(&parsed) },
+            "http" => Remote::Http { https: false, loopback: is_loopback(&parsed) },
+            "ssh" => Remote::Ssh,
+            _ => Remote::Other,
+        };
+        return Ok((parsed.as_str().to_owned(), remote));
+    }
+    if url.contains('@') && url.contains(':') {
+        // scp-like `user@host:path`; a `:` in the part before the `@` is a password.
+        let user = url.split('@').next().unwrap_or("");
+        if user.contains(':') && !user.contains('/') {
+            return Err(credentials());
+        }
+        return Ok((url.to_owned(), Remote::Ssh));
     }
     let path = Path::new(url);
     let absolute = if path.is_absolute() {
@@ -27,7 +71,7 @@ fn normalize_url(url: &str) -> Result<String> {
     } else {
         std::env::current_dir().map_err(|e| Error::io(".", e))?.join(path)
     };
-    Ok(absolute.canonicalize().unwrap_or(absolute).to_string_lossy().into_owned())
+    Ok((absolute.canonicalize().unwrap_or(absolute).to_string_lossy().into_owned(), Remote::Other))
 }
 
 /// How to add a repository: its branch and how it authenticates.
@@ -49,26 +93,8 @@ impl Default for RepoOptions {
     }
 }
 
-/// True for `https://user:secret@host/...` and `https://token@host/...`: a URL carrying a
-/// credential, which would end up in plain text in the database and the clone's config.
-fn has_userinfo(url: &str) -> bool {
-    let Some((scheme, rest)) = url.split_once("://") else { return false };
-    let authority = rest.split('/').next().unwrap_or("");
-    matches!(scheme, "http" | "https") && authority.contains('@')
-}
-
-fn is_ssh_url(url: &str) -> bool {
-    url.starts_with("ssh://") || (!url.contains("://") && url.contains('@') && url.contains(':'))
-}
-
-/// Checks the options against the URL; the messages never repeat a URL that holds a secret.
-fn check_auth(url: &str, options: &RepoOptions) -> Result<()> {
-    if has_userinfo(url) {
-        return Err(Error::InvalidInput(
-            "the URL holds a user name or token; give the URL without it and the token with --token-stdin or --token-env (it goes to the system keychain)".to_owned(),
-        ));
-    }
-    let http = url.starts_with("https://") || url.starts_with("http://");
+/// Checks the options against the kind of URL (which holds no credentials by now).
+fn check_auth(url: &str, remote: Remote, options: &RepoOptions) -> Result<()> {
     match options.auth {
         AuthMethod::None => {
             if options.token.is_some() {
@@ -76,18 +102,19 @@ fn check_auth(url: &str, options: &RepoOptions) -> Result<()> {
             }
         }
         AuthMethod::Token => {
-            if !http {
-                return Err(Error::InvalidInput(format!("--auth token needs an https:// URL, not {url}")));
-            }
-            if url.starts_with("http://") && !crate::github::is_loopback_url(url) {
-                return Err(Error::InvalidInput(format!("refusing to send a token over plain HTTP to {url}; use https://")));
+            match remote {
+                Remote::Http { https: true, .. } | Remote::Http { loopback: true, .. } => {}
+                Remote::Http { .. } => {
+                    return Err(Error::InvalidInput(format!("refusing to send a token over plain HTTP to {url}; use https://")));
+                }
+                Remote::Ssh | Remote::Other => return Err(Error::InvalidInput(format!("--auth token needs an https:// URL, not {url}"))),
             }
             if options.token.is_none() {
                 return Err(Error::InvalidInput("--auth token needs the token: --token-stdin or --token-env VAR".to_owned()));
             }
         }
         AuthMethod::Ssh => {
-            if !is_ssh_url(url) {
+            if remote != Remote::Ssh {
                 return Err(Error::InvalidInput(format!("--auth ssh needs an ssh URL (ssh://git@host/owner/repo or git@host:owner/repo), not {url}")));
             }
             if options.token.is_some() {
@@ -116,11 +143,8 @@ impl Engine {
         if branch.trim().is_empty() || branch.contains("..") || branch.starts_with('-') || branch.contains(' ') {
             return Err(Error::InvalidInput(format!("branch name {branch:?} is not valid")));
         }
-        if has_userinfo(url) {
-            check_auth(url, &options)?;
-        }
-        let url = normalize_url(url)?;
-        check_auth(&url, &options)?;
+        let (url, remote) = normalize_url(url)?;
+        check_auth(&url, remote, &options)?;
         let ssh_key = match &options.ssh_key {
             Some(key) => {
                 let absolute = key.canonicalize().map_err(|e| Error::io(key, e))?;
@@ -128,10 +152,12 @@ impl Engine {
             }
             None => None,
         };
-        let api_url = options.api_url.as_deref().map(|u| u.trim().trim_end_matches('/').to_owned()).filter(|u| !u.is_empty());
-        if let Some(api) = &api_url {
-            crate::github::GitHub::new(api, None)?;
-        }
+        // Checked now, with whether a token will go there, so a bad one is refused before
+        // anything is stored or sent.
+        let api_url = match options.api_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            Some(api) => Some(checked_api_url(api, options.auth == AuthMethod::Token)?),
+            None => None,
+        };
         let conn = self.store.connect()?;
         if self.store.find_repo(&conn, name)?.is_some() {
             return Err(Error::RepositoryExists(name.to_owned()));
@@ -242,5 +268,61 @@ impl Engine {
         let _lock = self.lock(&fabric)?;
         let conn = self.store.connect()?;
         self.store.delete_fabric(&conn, fabric.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "ghs_S3cretT0ken";
+
+    #[test]
+    fn credentials_in_urls_are_refused_in_any_scheme_case_without_repeating_them() {
+        // Regression (issue K): `HTTP://user:TOKEN@…` was accepted and stored.
+        for url in [
+            format!("HTTP://user:{TOKEN}@127.0.0.1:1/x.git"),
+            format!("HTTPS://user:{TOKEN}@host/x.git"),
+            format!("Https://{TOKEN}@host/x.git"),
+            format!("ssh://git:{TOKEN}@host/x.git"),
+            format!("SSH://git:{TOKEN}@host/x.git"),
+            format!("git://u:{TOKEN}@host/x.git"),
+            format!("file://u:{TOKEN}@localhost/srv/x.git"),
+            format!("ftp://u:{TOKEN}@host/x.git"),
+            format!("git:{TOKEN}@host:x.git"),
+        ] {
+            let err = normalize_url(&url).unwrap_err();
+            assert_eq!(err.code(), crate::Code::InvalidInput, "{url}: {err}");
+            assert!(!err.to_string().contains(TOKEN), "{url}: {err}");
+        }
+    }
+
+    #[test]
+    fn urls_are_kept_in_their_parsed_form_with_their_kind() {
+        let http = |https, loopback| Remote::Http { https, loopback };
+        let cases = [
+            ("HTTPS://GitHub.com/acme/fabric.git", "https://github.com/acme/fabric.git", http(true, false)),
+            ("http://127.0.0.1:8080/acme/fabric.git", "http://127.0.0.1:8080/acme/fabric.git", http(false, true)),
+            ("http://192.0.2.2:18094?@localhost/x.git", "http://192.0.2.2:18094/?@localhost/x.git", http(false, false)),
+            ("ssh://git@ghe.example:2222/acme/fabric", "ssh://git@ghe.example:2222/acme/fabric", Remote::Ssh),
+            ("git@github.com:acme/fabric.git", "git@github.com:acme/fabric.git", Remote::Ssh),
+            ("file:///srv/git/fabric.git", "file:///srv/git/fabric.git", Remote::Other),
+        ];
+        for (given, stored, kind) in cases {
+            assert_eq!(normalize_url(given).unwrap(), (stored.to_owned(), kind), "{given}");
+        }
+        let (path, kind) = normalize_url("/srv/git/fabric.git").unwrap();
+        assert_eq!((path.as_str(), kind), ("/srv/git/fabric.git", Remote::Other));
+    }
+
+    #[test]
+    fn a_token_goes_only_over_https_or_to_this_machine() {
+        let token = RepoOptions { auth: AuthMethod::Token, token: Some(Secret::new(TOKEN.to_owned()).unwrap()), ..RepoOptions::default() };
+        let check = |url: &str| normalize_url(url).and_then(|(url, remote)| check_auth(&url, remote, &token));
+        assert!(check("HTTPS://github.com/acme/fabric.git").is_ok());
+        assert!(check("HTTP://localhost:8080/acme/fabric.git").is_ok());
+        let plain = check("http://192.0.2.2:18094?@localhost/x.git").unwrap_err();
+        assert!(plain.to_string().contains("plain HTTP"), "{plain}");
+        assert!(check("git@github.com:acme/fabric.git").is_err() && check("/srv/git/x.git").is_err());
     }
 }

@@ -139,17 +139,38 @@ fn rate_limit(status: u16, headers: &ureq::http::HeaderMap, message: &str, attem
     Limit::None
 }
 
+/// The API base URL as the client will use it, or why it cannot be used. Judged on the parsed
+/// URL (any scheme case; the host the request would really go to), and returned in its parsed
+/// form, so the HTTP client reads the same host: `http://EVIL?@localhost` is EVIL, refused
+/// with a token. A query, fragment or user name makes no sense in a base URL and is refused;
+/// the messages never repeat a password.
+pub(crate) fn checked_api_url(api: &str, with_token: bool) -> Result<String> {
+    let text = api.trim();
+    let must = |why: &str| Error::InvalidInput(format!("GitHub API URL {}: {why}", super::redacted(text)));
+    let parsed = super::parse_url(text).ok_or_else(|| must("not an https:// URL"))?;
+    if !matches!(parsed.scheme(), "https" | "http") {
+        return Err(must("must start with https://"));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(must("must not hold a user name or token; the token goes to the keychain"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(must("must not have a query (?) or fragment (#)"));
+    }
+    if with_token && parsed.scheme() == "http" && !super::is_loopback(&parsed) {
+        return Err(Error::InvalidInput(format!(
+            "refusing to send a token to {} over plain HTTP; use https://",
+            parsed.as_str().trim_end_matches('/')
+        )));
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
+
 impl GitHub {
     /// A client for `api` (e.g. `https://api.github.com`). A token is only ever sent over
     /// HTTPS, or plain HTTP to this machine (tests, local proxies).
     pub fn new(api: &str, token: Option<Secret>) -> Result<Self> {
-        let api = api.trim().trim_end_matches('/').to_owned();
-        if !(api.starts_with("https://") || api.starts_with("http://")) {
-            return Err(Error::InvalidInput(format!("GitHub API URL {api:?} must start with https://")));
-        }
-        if token.is_some() && api.starts_with("http://") && !super::is_loopback_url(&api) {
-            return Err(Error::InvalidInput(format!("refusing to send a token to {api} over plain HTTP; use https://")));
-        }
+        let api = checked_api_url(api, token.is_some())?;
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(15)))
@@ -301,5 +322,21 @@ mod tests {
         let err = GitHub::new("http://example.com/api", Some(token.clone())).unwrap_err();
         assert!(err.to_string().contains("plain HTTP"), "{err}");
         assert!(GitHub::new("http://127.0.0.1:1", Some(token)).is_ok());
+    }
+
+    #[test]
+    fn the_api_url_is_judged_on_its_parsed_host() {
+        // Regression (issue K): `?@localhost` sent the token in clear to 192.0.2.2.
+        let token = || Some(Secret::new("ghs_t0ken".to_owned()).unwrap());
+        for api in ["http://192.0.2.2:18094?@localhost", "http://192.0.2.2:18094#@localhost", "HTTP://192.0.2.2:18094/"] {
+            let err = GitHub::new(api, token()).unwrap_err();
+            assert!(err.to_string().contains("192.0.2.2"), "{api}: {err}");
+        }
+        assert!(GitHub::new("http://192.0.2.2:18094?@localhost", None).is_err(), "a query is no base URL");
+        let err = GitHub::new("https://x:ghs_secret@ghe.example/api/v3", None).unwrap_err();
+        assert!(!err.to_string().contains("ghs_secret"), "{err}");
+        assert_eq!(GitHub::new("HTTPS://GHE.example/api/v3/", token()).unwrap().api(), "https://ghe.example/api/v3");
+        assert_eq!(GitHub::new(" http://localhost:8080 ", token()).unwrap().api(), "http://localhost:8080");
+        assert!(GitHub::new("ftp://ghe.example/api", None).is_err() && GitHub::new("ghe.example/api", None).is_err());
     }
 }

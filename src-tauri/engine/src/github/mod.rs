@@ -11,23 +11,70 @@
 
 mod client;
 
+pub(crate) use client::checked_api_url;
 pub use client::{GitHub, RetryPolicy};
 
-/// The host (without port or user) of an http(s) or ssh URL, lower-case.
-pub(crate) fn url_host(url: &str) -> Option<String> {
-    let rest = url.split_once("://").map(|(_, r)| r)?;
-    let authority = rest.split('/').next().unwrap_or("");
-    let host = authority.rsplit('@').next().unwrap_or(authority);
-    let host = match host.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or(v6),
-        None => host.split(':').next().unwrap_or(host),
-    };
-    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+/// A URL with a scheme (`https://`, `ssh://`, `file://`…) parsed as WHATWG says, so that what
+/// hhsync judges (scheme, credentials, host) is what the HTTP client will act on: text
+/// matching is fooled by `http://EVIL?@localhost` (the host is EVIL) and by `HTTPS://` (a
+/// scheme is case-insensitive). `None` for local paths and scp-like `user@host:path`.
+pub(crate) fn parse_url(url: &str) -> Option<url::Url> {
+    url.trim().contains("://").then(|| url::Url::parse(url.trim()).ok()).flatten()
 }
 
-/// True for URLs to this machine (where plain HTTP carries no risk to a token).
-pub(crate) fn is_loopback_url(url: &str) -> bool {
-    url_host(url).is_some_and(|h| h == "localhost" || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()))
+/// The host (without port or user) of a URL with a scheme, lower-case; IPv6 without brackets.
+pub(crate) fn url_host(url: &str) -> Option<String> {
+    let host = match parse_url(url)?.host()? {
+        url::Host::Domain(d) => d.to_ascii_lowercase(),
+        url::Host::Ipv4(ip) => ip.to_string(),
+        url::Host::Ipv6(ip) => ip.to_string(),
+    };
+    (!host.is_empty()).then_some(host)
+}
+
+/// True for a parsed URL to this machine (where plain HTTP carries no risk to a token):
+/// `localhost`, 127.0.0.0/8, `::1`. Judged on the parsed host, never on the text.
+pub(crate) fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+        None => false,
+    }
+}
+
+/// True when a token may be sent to `url`: HTTPS, or plain HTTP to this machine (tests, local
+/// proxies). Any scheme case; anything that does not parse is refused.
+pub(crate) fn may_carry_token(url: &str) -> bool {
+    parse_url(url).is_some_and(|u| u.scheme() == "https" || (u.scheme() == "http" && is_loopback(&u)))
+}
+
+/// A URL fit for messages and logs: a password, and with http(s) a user name (a token given as
+/// `https://TOKEN@host`), become `***`. A URL with a scheme that does not parse is shown as its
+/// scheme only, since where its credentials end cannot be told; an scp-like `user:secret@host:path`
+/// loses the secret.
+pub(crate) fn redacted(url: &str) -> String {
+    let text = url.trim();
+    if let Some(mut parsed) = parse_url(text) {
+        if parsed.password().is_some() {
+            let _ = parsed.set_password(Some("***"));
+        }
+        if matches!(parsed.scheme(), "http" | "https") && !parsed.username().is_empty() {
+            let _ = parsed.set_username("***");
+        }
+        if parsed.password().is_none_or(|p| p == "***") {
+            return parsed.to_string();
+        }
+    }
+    if let Some((scheme, _)) = text.split_once("://") {
+        return format!("{scheme}://…");
+    }
+    match text.split_once('@') {
+        Some((user, rest)) if user.contains(':') && !user.contains('/') => {
+            format!("{}:***@{rest}", user.split(':').next().unwrap_or(""))
+        }
+        _ => text.to_owned(),
+    }
 }
 
 /// A repository on GitHub: `owner/name`.
@@ -44,21 +91,26 @@ impl std::fmt::Display for RepoRef {
 }
 
 /// Host and repository of a Git URL: `https://HOST/OWNER/NAME(.git)`, `ssh://git@HOST/OWNER/NAME`,
-/// `git@HOST:OWNER/NAME.git`. `None` for local paths and URLs without two path segments.
+/// `git@HOST:OWNER/NAME.git`. `None` for local paths and URLs without two path segments. The
+/// host keeps a port given in the URL (`ghe.example:2222`).
 pub fn parse_git_url(url: &str) -> Option<(String, RepoRef)> {
-    let (host, path) = if let Some((scheme, rest)) = url.split_once("://") {
-        if !matches!(scheme, "https" | "http" | "ssh" | "git") {
+    let (host, path) = if url.contains("://") {
+        let parsed = parse_url(url)?;
+        if !matches!(parsed.scheme(), "https" | "http" | "ssh" | "git") {
             return None;
         }
-        let (authority, path) = rest.split_once('/')?;
-        let host = authority.rsplit('@').next()?;
-        (host.to_owned(), path)
+        let host = url_host(url)?;
+        let host = match parsed.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host,
+        };
+        (host, parsed.path().to_owned())
     } else {
         let (user_host, path) = url.split_once(':')?;
         if user_host.contains('/') || !user_host.contains('@') {
             return None;
         }
-        (user_host.rsplit('@').next()?.to_owned(), path)
+        (user_host.rsplit('@').next()?.to_owned(), path.to_owned())
     };
     let mut parts = path.trim_matches('/').rsplitn(3, '/');
     let name = parts.next()?.trim_end_matches(".git");
@@ -131,6 +183,11 @@ pub struct NewPullRequest {
 mod tests {
     use super::*;
 
+    /// True for URLs to this machine; false for anything that does not parse.
+    fn is_loopback_url(url: &str) -> bool {
+        parse_url(url).is_some_and(|u| is_loopback(&u))
+    }
+
     #[test]
     fn parses_the_url_forms() {
         let r = |o: &str, n: &str| RepoRef { owner: o.into(), name: n.into() };
@@ -146,5 +203,42 @@ mod tests {
         assert!(is_loopback_url("http://127.0.0.1:8080/api") && is_loopback_url("http://localhost/x") && is_loopback_url("http://[::1]:9/x"));
         assert!(!is_loopback_url("http://example.com/api") && !is_loopback_url("http://127.0.0.1.evil.example/api"));
         assert_eq!(url_host("https://x-access-token@GitHub.com:443/a/b").as_deref(), Some("github.com"));
+        assert_eq!(parse_git_url("HTTPS://GitHub.com/acme/fabric.git"), Some(("github.com".into(), r("acme", "fabric"))), "any scheme case");
+    }
+
+    #[test]
+    fn a_host_hidden_behind_a_query_or_fragment_is_not_loopback() {
+        // Regression (issue K): `?@localhost` and `#@localhost` made 192.0.2.2 look local.
+        for url in [
+            "http://192.0.2.2:18094?@localhost",
+            "http://192.0.2.2:18094#@localhost",
+            "http://192.0.2.2:18094/?@localhost/",
+            "http://192.0.2.2:18094\\@localhost",
+            "http://localhost.evil.example/",
+            "http://127.0.0.1@192.0.2.2/",
+            "http://localhost:80@192.0.2.2/",
+            "not a url localhost",
+        ] {
+            assert!(!is_loopback_url(url), "{url}");
+            assert!(!may_carry_token(url), "{url}");
+        }
+        assert_eq!(url_host("http://192.0.2.2:18094?@localhost").as_deref(), Some("192.0.2.2"));
+        assert_eq!(url_host("http://192.0.2.2:18094#@localhost").as_deref(), Some("192.0.2.2"));
+        for url in ["http://LOCALHOST:1/x", "HTTP://127.0.0.1:1/", "http://127.1/", "http://[::1]/", "http://user@localhost/"] {
+            assert!(is_loopback_url(url), "{url}");
+        }
+        assert!(may_carry_token("HTTPS://github.com/a/b") && may_carry_token("Http://127.0.0.1:1/a"));
+        assert!(!may_carry_token("http://github.com/a/b") && !may_carry_token("ssh://git@github.com/a/b") && !may_carry_token("/srv/git/x"));
+    }
+
+    #[test]
+    fn redacted_urls_keep_no_secret() {
+        assert_eq!(redacted("HTTP://user:ghs_T0K@host/x.git"), "http://***:***@host/x.git");
+        assert_eq!(redacted("https://ghs_T0K@host/x.git"), "https://***@host/x.git");
+        assert_eq!(redacted("ssh://git:ghs_T0K@host/x.git"), "ssh://git:***@host/x.git");
+        assert_eq!(redacted("file://u:ghs_T0K@host/x"), "file://…");
+        assert_eq!(redacted("git:ghs_T0K@host:x.git"), "git:***@host:x.git");
+        assert_eq!(redacted("git@host:acme/x.git"), "git@host:acme/x.git");
+        assert_eq!(redacted("/srv/git/x.git"), "/srv/git/x.git");
     }
 }

@@ -1,14 +1,17 @@
 //! Change detection through the real `hhsync watch`: the poller notices a commit made by
 //! another clone within its interval and pulls it; the webhook receiver accepts a correctly
 //! signed push for the fabric's branch and rejects unsigned, wrongly signed and replayed
-//! (signature of another body) requests, and a push to another branch does nothing.
+//! (signature of another body, or the same delivery under a new id) requests, a push to another
+//! branch does nothing, and a client trickling its request neither delays other deliveries nor
+//! keeps `watch` from stopping.
 
 mod common;
 #[path = "common/keyring.rs"]
 mod keyring;
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -72,6 +75,23 @@ impl Watch {
             assert!(Instant::now() < deadline, "watch did not stop on SIGINT");
             std::thread::sleep(Duration::from_millis(50));
         }
+        std::thread::sleep(Duration::from_millis(100));
+        let out = self.stdout.lock().unwrap().join("\n");
+        out
+    }
+
+    /// Sends SIGTERM, expects it to exit successfully within `within`, and returns its stdout.
+    fn terminate(mut self, within: Duration) -> String {
+        let sent = Instant::now();
+        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(sent.elapsed() < within, "watch did not stop within {within:?} of SIGTERM\nstderr: {:?}", self.stderr.lock().unwrap());
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(status.success(), "{status}\nstderr: {:?}", self.stderr.lock().unwrap());
         std::thread::sleep(Duration::from_millis(100));
         let out = self.stdout.lock().unwrap().join("\n");
         out
@@ -145,7 +165,9 @@ fn the_poller_backs_off_while_the_remote_is_away_and_says_offline() {
 }
 
 fn post(port: u16, event: &str, signature: Option<&str>, delivery: &str, body: &str) -> (u16, String) {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    // GitHub gives up on a delivery after 10 s; so does this.
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(10))).build().into();
     let mut req = agent
         .post(&format!("http://127.0.0.1:{port}/"))
         .header("X-GitHub-Event", event)
@@ -208,4 +230,118 @@ fn webhooks_are_verified_and_a_signed_push_for_the_branch_pulls() {
         (Some(1), Some(3), Some(2), Some(1)),
         "{summary}"
     );
+}
+
+/// A watch with a webhook receiver and a secret; its port.
+fn watch_with_webhooks(env: &Env) -> (Watch, u16) {
+    env.run_with_input(0, &["repo", "webhook-secret", "r", "--secret-stdin"], WEBHOOK_SECRET);
+    let watch = Watch::start(env, &["--json", "watch", "f", "--interval", "3600", "--webhook-port", "0"]);
+    let started: Value = serde_json::from_str(&watch.wait_line("the start event", |l| l.contains("\"started\""))).unwrap();
+    let port = started["webhook_port"].as_u64().unwrap() as u16;
+    (watch, port)
+}
+
+fn signed_push(head: &str) -> (String, String) {
+    let body = format!(r#"{{"ref":"refs/heads/main","after":"{head}","repository":{{"full_name":"acme/fabric"}}}}"#);
+    let signature = sign(&Secret::new(WEBHOOK_SECRET.to_owned()).unwrap(), body.as_bytes());
+    (body, signature)
+}
+
+#[test]
+fn a_replayed_delivery_under_a_new_id_pulls_nothing() {
+    // Regression (issue K): the signature does not cover X-GitHub-Delivery, so a captured
+    // delivery sent again under a new id was accepted and pulled.
+    if !keyring::available("a_replayed_delivery_under_a_new_id_pulls_nothing") {
+        return;
+    }
+    let env = Env::new();
+    let remote = env.remote_with("remote", &[("README.md", "fabrics\n")]);
+    env.setup_fabric(&remote, "r", "f", "fab");
+    let (watch, port) = watch_with_webhooks(&env);
+    let work = env.other_clone(&remote, "colleague");
+    env.write(&work, "fab/managed/vlannamespaces/extra.yaml", VLANS);
+    env.commit_push(&work, "colleague adds a VLAN namespace");
+    let first = env.head(&remote);
+    let (body, signature) = signed_push(&first);
+    assert_eq!(post(port, "push", Some(&signature), "d-1", &body).0, 202);
+    wait_synced(&env, &first);
+
+    // Another commit lands, with no webhook for it: only a new pull would bring it.
+    env.write(&work, "notes.txt", "later\n");
+    env.commit_push(&work, "colleague, later");
+    let (status, text) = post(port, "push", Some(&signature), "d-2", &body);
+    assert_eq!((status, text.contains("replayed")), (409, true), "{text}");
+    let (status, text) = post(port, "push", Some(&signature), "d-1", &body);
+    assert_eq!(status, 200, "GitHub's own redelivery (same id) is ignored: {text}");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(env.json(0, &["status", "f"])["synced_commit"], first.as_str(), "the replay pulled nothing");
+    let log = env.json(0, &["log", "f"]);
+    let webhook_pulls = log.as_array().unwrap().iter().filter(|o| o["kind"] == "pull" && o["trigger"] == "webhook").count();
+    assert_eq!(webhook_pulls, 1, "{log}");
+
+    let summary: Value = serde_json::from_str(&watch.stop()).expect("one JSON summary on stdout");
+    assert_eq!(
+        (summary["webhooks_accepted"].as_u64(), summary["webhooks_rejected"].as_u64(), summary["webhooks_ignored"].as_u64(), summary["pulls"].as_u64()),
+        (Some(1), Some(1), Some(1), Some(1)),
+        "{summary}"
+    );
+}
+
+/// A client that announces a 100,000-byte body and sends one byte a second (or, with
+/// `head_only`, its headers a byte a second), for at most 40 s or until `done` is set.
+fn trickle(port: u16, head_only: bool, done: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect the slow client");
+    let head = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-GitHub-Event: push\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
+    let (sent, rest) = if head_only { ("P", &head[1..]) } else { (head, "{\"ref\":\"refs/heads/main\"") };
+    stream.write_all(sent.as_bytes()).expect("the slow client's first bytes");
+    std::thread::spawn(move || {
+        for byte in rest.bytes().take(40) {
+            for _ in 0..10 {
+                if done.load(Ordering::SeqCst) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            if stream.write_all(&[byte]).is_err() {
+                return;
+            }
+        }
+    })
+}
+
+#[test]
+fn a_slow_client_neither_delays_a_signed_delivery_nor_keeps_watch_from_stopping() {
+    // Regression (issue K): one client sending `Content-Length: 100000` and then a byte a
+    // second held the only receiving thread: valid deliveries waited past GitHub's 10 s, and
+    // SIGTERM waited for that client.
+    if !keyring::available("a_slow_client_neither_delays_a_signed_delivery_nor_keeps_watch_from_stopping") {
+        return;
+    }
+    let env = Env::new();
+    let remote = env.remote_with("remote", &[("README.md", "fabrics\n")]);
+    env.setup_fabric(&remote, "r", "f", "fab");
+    let (watch, port) = watch_with_webhooks(&env);
+    let done = Arc::new(AtomicBool::new(false));
+    let mut slow = vec![trickle(port, false, done.clone()), trickle(port, true, done.clone())];
+    std::thread::sleep(Duration::from_millis(300));
+
+    let work = env.other_clone(&remote, "colleague");
+    env.write(&work, "fab/managed/vlannamespaces/extra.yaml", VLANS);
+    env.commit_push(&work, "colleague adds a VLAN namespace");
+    let head = env.head(&remote);
+    let (body, signature) = signed_push(&head);
+    let sent = Instant::now();
+    assert_eq!(post(port, "push", Some(&signature), "d-1", &body).0, 202);
+    assert!(sent.elapsed() < Duration::from_secs(3), "answered after {:?}", sent.elapsed());
+    wait_synced(&env, &head);
+
+    // A fresh slow client (its 10 s allowance barely begun) is connected when SIGTERM comes.
+    slow.push(trickle(port, false, done.clone()));
+    std::thread::sleep(Duration::from_millis(300));
+    let summary: Value = serde_json::from_str(&watch.terminate(Duration::from_secs(3))).expect("one JSON summary on stdout");
+    assert_eq!((summary["webhooks_accepted"].as_u64(), summary["pulls"].as_u64()), (Some(1), Some(1)), "{summary}");
+    done.store(true, Ordering::SeqCst);
+    for client in slow {
+        client.join().unwrap();
+    }
 }

@@ -1,17 +1,27 @@
 //! The local webhook receiver: GitHub `push` events (fed e.g. by `gh webhook forward`) on
 //! 127.0.0.1 only. Every request must carry `X-Hub-Signature-256`, the HMAC-SHA256 of its exact
 //! body under the repository's webhook secret (kept in the keychain), compared in constant
-//! time; unsigned or wrongly signed requests (a captured signature replayed with another body,
-//! say) are rejected and logged, a delivery id seen before is ignored, and a push to another
-//! branch does nothing. Accepted pushes to the fabric's branch are handed to the watcher.
+//! time; unsigned or wrongly signed requests (a captured signature sent with another body, say)
+//! are rejected and logged. The signature does not cover `X-GitHub-Delivery`, so a captured
+//! delivery could be sent again under a new id: recent payloads are remembered and a repeat is
+//! refused (409), while GitHub's own redelivery (same id) is ignored. A push to another branch
+//! does nothing. Accepted pushes to the fabric's branch are handed to the watcher.
+//!
+//! The HTTP side is a small HTTP/1.1 server of our own on `std::net`, one request per
+//! connection, because what it must guarantee needs socket timeouts, which tiny_http does not
+//! expose: each request is read in its own thread (at most [`MAX_CONNECTIONS`] at once, beyond
+//! that 503), whole within [`REQUEST_DEADLINE`] or answered 408, in short reads that notice a
+//! stop. So a client trickling its body one byte a second neither delays other deliveries nor
+//! keeps `watch` from exiting.
 
 use std::collections::VecDeque;
-use std::io::Read;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -21,8 +31,20 @@ use crate::secrets::Secret;
 
 /// GitHub caps webhook payloads at 25 MB.
 const MAX_BODY: usize = 25 * 1024 * 1024;
-/// Delivery ids remembered to ignore repeats.
+/// Deliveries (ids and payload signatures) remembered to refuse repeats.
 const REMEMBERED: usize = 1000;
+/// A whole request (head and body) must arrive within this; GitHub gives up after 10 s too.
+pub const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
+/// Requests read at once; GitHub sends one delivery at a time, so more is someone else.
+pub const MAX_CONNECTIONS: usize = 16;
+/// Largest request line plus headers; and, separately, chunk-size lines plus trailers.
+const MAX_HEAD: usize = 64 * 1024;
+const MAX_CHUNK_LINES: usize = 1024 * 1024;
+/// How often a blocked read, and the accept loop, look at the stop flag.
+const TICK: Duration = Duration::from_millis(100);
+const ACCEPT_POLL: Duration = Duration::from_millis(25);
+/// An answer is a few hundred bytes; a client that will not take it is dropped.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// What the receiver did with one request.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -30,31 +52,26 @@ const REMEMBERED: usize = 1000;
 pub enum Delivery {
     /// A signed push to the fabric's branch: pull.
     Accepted { after: Option<String> },
-    /// Signed, but nothing to do (a ping, another branch, another event, a repeat).
+    /// Signed, but nothing to do (a ping, another branch, another event, a redelivery).
     Ignored { reason: String },
-    /// Refused: not signed, wrong signature, malformed.
+    /// Refused: not signed, wrong signature, replayed, malformed, too slow.
     Rejected { reason: String },
-}
-
-impl Delivery {
-    fn status(&self) -> u16 {
-        match self {
-            Self::Accepted { .. } => 202,
-            Self::Ignored { .. } => 200,
-            Self::Rejected { reason } if reason.starts_with("unsigned") || reason.starts_with("wrong signature") => 401,
-            Self::Rejected { .. } => 400,
-        }
-    }
 }
 
 /// Checks `X-Hub-Signature-256: sha256=HEX` against the HMAC-SHA256 of `body`, in constant time.
 pub fn verify_signature(secret: &Secret, body: &[u8], header: Option<&str>) -> Result<(), String> {
+    signed_digest(secret, body, header).map(|_| ())
+}
+
+/// The verified signature: the body's HMAC, which names the payload for spotting replays.
+fn signed_digest(secret: &Secret, body: &[u8], header: Option<&str>) -> Result<[u8; 32], String> {
     let header = header.map(str::trim).filter(|h| !h.is_empty()).ok_or_else(|| "unsigned request (no X-Hub-Signature-256)".to_owned())?;
     let hex = header.strip_prefix("sha256=").ok_or_else(|| "wrong signature format (expected sha256=HEX)".to_owned())?;
     let expected = decode_hex(hex).ok_or_else(|| "wrong signature format (not 64 hex digits)".to_owned())?;
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose().as_bytes()).map_err(|_| "unusable webhook secret".to_owned())?;
     mac.update(body);
-    mac.verify_slice(&expected).map_err(|_| "wrong signature (not made with this repository's webhook secret for this body)".to_owned())
+    mac.verify_slice(&expected).map_err(|_| "wrong signature (not made with this repository's webhook secret for this body)".to_owned())?;
+    Ok(expected)
 }
 
 /// The signature header value GitHub would send for `body`.
@@ -68,18 +85,28 @@ pub fn sign(secret: &Secret, body: &[u8]) -> String {
     format!("sha256={}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 
-fn decode_hex(hex: &str) -> Option<Vec<u8>> {
+fn decode_hex(hex: &str) -> Option<[u8; 32]> {
     if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
-    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok()).collect()
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
 }
 
-/// Decides about one request; pure, for the receiver and for tests.
+/// A delivery already received.
+struct Seen {
+    id: Option<String>,
+    digest: [u8; 32],
+}
+
+/// Decides about one request; pure but for the memory of recent deliveries.
 pub struct Gate {
     secret: Secret,
     branch: String,
-    seen: Mutex<VecDeque<String>>,
+    seen: Mutex<VecDeque<Seen>>,
 }
 
 impl Gate {
@@ -88,43 +115,65 @@ impl Gate {
     }
 
     pub fn decide(&self, event: Option<&str>, signature: Option<&str>, delivery: Option<&str>, body: &[u8]) -> Delivery {
-        if let Err(reason) = verify_signature(&self.secret, body, signature) {
-            return Delivery::Rejected { reason };
+        self.judge(event, signature, delivery, body).0
+    }
+
+    /// The decision and the HTTP status that says it.
+    fn judge(&self, event: Option<&str>, signature: Option<&str>, delivery: Option<&str>, body: &[u8]) -> (Delivery, u16) {
+        let digest = match signed_digest(&self.secret, body, signature) {
+            Ok(digest) => digest,
+            Err(reason) => return (Delivery::Rejected { reason }, 401),
+        };
+        if let Some(repeat) = self.remember(delivery, digest) {
+            return repeat;
         }
-        if let Some(id) = delivery.filter(|d| !d.is_empty()) {
-            let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-            if seen.iter().any(|s| s == id) {
-                return Delivery::Ignored { reason: format!("delivery {id} was already received") };
-            }
-            seen.push_back(id.to_owned());
-            if seen.len() > REMEMBERED {
-                seen.pop_front();
-            }
-        }
+        let ignored = |reason: String| (Delivery::Ignored { reason }, 200);
+        let rejected = |reason: String| (Delivery::Rejected { reason }, 400);
         match event {
-            Some("ping") => return Delivery::Ignored { reason: "ping".to_owned() },
+            Some("ping") => return ignored("ping".to_owned()),
             Some("push") => {}
-            Some(other) => return Delivery::Ignored { reason: format!("{other} events are not used") },
-            None => return Delivery::Rejected { reason: "no X-GitHub-Event header".to_owned() },
+            Some(other) => return ignored(format!("{other} events are not used")),
+            None => return rejected("no X-GitHub-Event header".to_owned()),
         }
         let payload: serde_json::Value = match serde_json::from_slice(body) {
             Ok(v) => v,
-            Err(e) => return Delivery::Rejected { reason: format!("the push payload is not JSON: {e}") },
+            Err(e) => return rejected(format!("the push payload is not JSON: {e}")),
         };
         let Some(git_ref) = payload.get("ref").and_then(|r| r.as_str()) else {
-            return Delivery::Rejected { reason: "the push payload has no ref".to_owned() };
+            return rejected("the push payload has no ref".to_owned());
         };
         if git_ref != format!("refs/heads/{}", self.branch) {
-            return Delivery::Ignored { reason: format!("push to {git_ref}, not to {}", self.branch) };
+            return ignored(format!("push to {git_ref}, not to {}", self.branch));
         }
         let after = payload.get("after").and_then(|a| a.as_str()).map(str::to_owned);
-        Delivery::Accepted { after }
+        (Delivery::Accepted { after }, 202)
+    }
+
+    /// Notes a signed delivery, or answers a repeat: the same id is GitHub redelivering
+    /// (ignored); the same payload under another id is a replay (refused).
+    fn remember(&self, delivery: Option<&str>, digest: [u8; 32]) -> Option<(Delivery, u16)> {
+        let id = delivery.map(str::trim).filter(|d| !d.is_empty());
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(id) = id {
+            if seen.iter().any(|s| s.id.as_deref() == Some(id)) {
+                return Some((Delivery::Ignored { reason: format!("delivery {id} was already received") }, 200));
+            }
+        }
+        if let Some(first) = seen.iter().find(|s| s.digest == digest) {
+            let first = first.id.as_deref().map(|d| format!("as delivery {d}")).unwrap_or_else(|| "without a delivery id".to_owned());
+            let reason = format!("replayed delivery: the same signed payload was already received ({first})");
+            return Some((Delivery::Rejected { reason }, 409));
+        }
+        seen.push_back(Seen { id: id.map(str::to_owned), digest });
+        if seen.len() > REMEMBERED {
+            seen.pop_front();
+        }
+        None
     }
 }
 
-/// The running receiver; stops when dropped.
+/// The running receiver; stops when dropped, without waiting for slow clients.
 pub struct WebhookServer {
-    server: Arc<tiny_http::Server>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
     port: u16,
@@ -133,20 +182,23 @@ pub struct WebhookServer {
 impl WebhookServer {
     /// Listens on 127.0.0.1:`port` (0: any free port) and sends every decision to `events`.
     pub fn start(port: u16, gate: Gate, events: Sender<Delivery>) -> Result<Self> {
-        let server = tiny_http::Server::http(("127.0.0.1", port))
-            .map_err(|e| Error::InvalidInput(format!("cannot listen for webhooks on 127.0.0.1:{port}: {e}")))?;
-        let port = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(port);
-        let server = Arc::new(server);
+        Self::start_with(port, gate, events, REQUEST_DEADLINE)
+    }
+
+    fn start_with(port: u16, gate: Gate, events: Sender<Delivery>, deadline: Duration) -> Result<Self> {
+        let cannot = |e: std::io::Error| Error::InvalidInput(format!("cannot listen for webhooks on 127.0.0.1:{port}: {e}"));
+        let listener = TcpListener::bind(("127.0.0.1", port)).map_err(cannot)?;
+        // Polled, so the loop sees the stop flag; a blocking accept would need waking.
+        listener.set_nonblocking(true).map_err(cannot)?;
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
         let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let (server, stop) = (server.clone(), stop.clone());
-            std::thread::Builder::new()
-                .name("webhook".to_owned())
-                .spawn(move || serve(&server, &gate, &stop, &events))
-                .map_err(|e| Error::InvalidInput(format!("cannot start the webhook receiver: {e}")))?
-        };
+        let receiver = Receiver { gate: Arc::new(gate), events, stop: stop.clone(), active: Arc::new(AtomicUsize::new(0)), deadline };
+        let thread = std::thread::Builder::new()
+            .name("webhook".to_owned())
+            .spawn(move || receiver.accept_loop(&listener))
+            .map_err(|e| Error::InvalidInput(format!("cannot start the webhook receiver: {e}")))?;
         tracing::info!(port, "listening for GitHub webhooks on 127.0.0.1");
-        Ok(Self { server, stop, thread: Some(thread), port })
+        Ok(Self { stop, thread: Some(thread), port })
     }
 
     pub fn port(&self) -> u16 {
@@ -155,55 +207,305 @@ impl WebhookServer {
 }
 
 impl Drop for WebhookServer {
+    /// Stops accepting at once; requests being read see the flag within a tick and close.
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        self.server.unblock();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
     }
 }
 
-fn serve(server: &tiny_http::Server, gate: &Gate, stop: &AtomicBool, events: &Sender<Delivery>) {
-    while !stop.load(Ordering::SeqCst) {
-        let mut request = match server.recv_timeout(Duration::from_millis(250)) {
-            Ok(Some(r)) => r,
-            Ok(None) => continue,
-            Err(e) => {
-                tracing::warn!(error = %e, "webhook receiver: cannot accept a request");
-                continue;
+/// What every request thread shares.
+#[derive(Clone)]
+struct Receiver {
+    gate: Arc<Gate>,
+    events: Sender<Delivery>,
+    stop: Arc<AtomicBool>,
+    active: Arc<AtomicUsize>,
+    deadline: Duration,
+}
+
+/// One of the [`MAX_CONNECTIONS`] places; freed when its thread ends (or never starts).
+struct Slot(Arc<AtomicUsize>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Receiver {
+    fn accept_loop(&self, listener: &TcpListener) {
+        while !self.stop.load(Ordering::SeqCst) {
+            match listener.accept() {
+                Ok((stream, from)) => self.dispatch(stream, from),
+                Err(e) if e.kind() == ErrorKind::WouldBlock => std::thread::sleep(ACCEPT_POLL),
+                Err(e) => {
+                    // Out of descriptors, say: wait rather than spin.
+                    tracing::warn!(error = %e, "webhook receiver: cannot accept a connection");
+                    std::thread::sleep(ACCEPT_POLL);
+                }
             }
-        };
-        let header = |name: &str| {
-            request.headers().iter().find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name)).map(|h| h.value.as_str().to_owned())
-        };
-        let (event, signature, delivery_id) = (header("X-GitHub-Event"), header("X-Hub-Signature-256"), header("X-GitHub-Delivery"));
-        let decision = if *request.method() != tiny_http::Method::Post {
-            Delivery::Rejected { reason: format!("{} requests are not accepted; GitHub sends POST", request.method()) }
-        } else if request.body_length().is_some_and(|n| n > MAX_BODY) {
-            Delivery::Rejected { reason: "payload larger than 25 MB".to_owned() }
-        } else {
-            let mut body = Vec::new();
-            match request.as_reader().take(MAX_BODY as u64 + 1).read_to_end(&mut body) {
-                Ok(_) if body.len() > MAX_BODY => Delivery::Rejected { reason: "payload larger than 25 MB".to_owned() },
-                Ok(_) => gate.decide(event.as_deref(), signature.as_deref(), delivery_id.as_deref(), &body),
-                Err(e) => Delivery::Rejected { reason: format!("cannot read the request: {e}") },
-            }
-        };
-        let from = request.remote_addr().map(|a| a.to_string()).unwrap_or_default();
-        match &decision {
-            Delivery::Rejected { reason } => tracing::warn!(%from, event = event.as_deref().unwrap_or("-"), reason, "webhook rejected"),
-            Delivery::Ignored { reason } => tracing::info!(event = event.as_deref().unwrap_or("-"), reason, "webhook ignored"),
-            Delivery::Accepted { after } => tracing::info!(after = after.as_deref().unwrap_or("-"), "webhook push accepted"),
         }
-        let text = match &decision {
-            Delivery::Accepted { .. } => "accepted\n".to_owned(),
-            Delivery::Ignored { reason } => format!("ignored: {reason}\n"),
-            Delivery::Rejected { reason } => format!("rejected: {reason}\n"),
+    }
+
+    /// Reads the request in a thread of its own, within the bound on how many run at once.
+    fn dispatch(&self, stream: TcpStream, from: SocketAddr) {
+        // Some systems hand out accepted sockets non-blocking like their listener.
+        let _ = stream.set_nonblocking(false);
+        let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+        if self.active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            self.active.fetch_sub(1, Ordering::SeqCst);
+            tracing::warn!(%from, "webhook receiver busy: {MAX_CONNECTIONS} requests being read; refused one");
+            answer(&stream, 503, "busy: too many requests at once\n");
+            return;
+        }
+        let slot = Slot(self.active.clone());
+        let receiver = self.clone();
+        let spawned = std::thread::Builder::new().name("webhook-request".to_owned()).spawn(move || {
+            let _slot = slot;
+            receiver.handle(&stream, from);
+        });
+        if let Err(e) = spawned {
+            tracing::warn!(%from, error = %e, "webhook receiver: cannot start a thread for a request");
+        }
+    }
+
+    fn handle(&self, stream: &TcpStream, from: SocketAddr) {
+        let deadline = Instant::now() + self.deadline;
+        let (decision, status, event) = match Incoming::new(stream, deadline, &self.stop).read_request() {
+            Ok(request) => {
+                let event = request.header("X-GitHub-Event").map(str::to_owned);
+                let (decision, status) = if request.method != "POST" {
+                    (Delivery::Rejected { reason: format!("{} requests are not accepted; GitHub sends POST", request.method) }, 405)
+                } else {
+                    let (event, signature) = (request.header("X-GitHub-Event"), request.header("X-Hub-Signature-256"));
+                    self.gate.judge(event, signature, request.header("X-GitHub-Delivery"), &request.body)
+                };
+                (decision, status, event)
+            }
+            // Shutting down, or the client went away: nobody to answer.
+            Err(Unreadable::Stopped | Unreadable::Gone) => return,
+            Err(Unreadable::Answer(status, reason)) => (Delivery::Rejected { reason }, status, None),
         };
-        let status = decision.status();
-        let _ = events.send(decision);
-        let _ = request.respond(tiny_http::Response::from_string(text).with_status_code(status));
+        let event = event.as_deref().unwrap_or("-");
+        let text = match &decision {
+            Delivery::Accepted { after } => {
+                tracing::info!(after = after.as_deref().unwrap_or("-"), "webhook push accepted");
+                "accepted\n".to_owned()
+            }
+            Delivery::Ignored { reason } => {
+                tracing::info!(event, reason, "webhook ignored");
+                format!("ignored: {reason}\n")
+            }
+            Delivery::Rejected { reason } => {
+                tracing::warn!(%from, event, status, reason, "webhook rejected");
+                format!("rejected: {reason}\n")
+            }
+        };
+        let _ = self.events.send(decision);
+        answer(stream, status, &text);
+    }
+}
+
+/// Writes the whole answer and closes our side; one request per connection.
+fn answer(mut stream: &TcpStream, status: u16, text: &str) {
+    let reason = match status {
+        200 => "OK",
+        202 => "Accepted",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        413 => "Payload Too Large",
+        431 => "Request Header Fields Too Large",
+        501 => "Not Implemented",
+        503 => "Service Unavailable",
+        _ => "",
+    };
+    let head = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        text.len()
+    );
+    let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(text.as_bytes())).and_then(|()| stream.flush());
+    let _ = stream.shutdown(Shutdown::Write);
+}
+
+/// A request as read: method, headers, body.
+struct Request {
+    method: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Request {
+    /// The first header of that name (names compare without regard to case).
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why a request could not be read.
+enum Unreadable {
+    /// The receiver is stopping.
+    Stopped,
+    /// The client closed the connection or broke it.
+    Gone,
+    /// Answer with this status and reason.
+    Answer(u16, String),
+}
+
+/// Socket reads against the request's deadline, in slices of at most a [`TICK`], so neither a
+/// silent nor a trickling client holds its thread past the deadline or a stop.
+struct DeadlineReader<'a> {
+    stream: &'a TcpStream,
+    deadline: Instant,
+    stop: &'a AtomicBool,
+}
+
+impl Read for DeadlineReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            if self.stop.load(Ordering::SeqCst) {
+                return Err(ErrorKind::ConnectionAborted.into());
+            }
+            let left = self.deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(ErrorKind::TimedOut.into());
+            }
+            self.stream.set_read_timeout(Some(left.min(TICK)))?;
+            let mut stream = self.stream;
+            match stream.read(buf) {
+                // The slice ran out (Unix says WouldBlock, Windows TimedOut): look again.
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted) => continue,
+                other => return other,
+            }
+        }
+    }
+}
+
+/// Reading one HTTP/1.1 request.
+struct Incoming<'a> {
+    reader: BufReader<DeadlineReader<'a>>,
+    stop: &'a AtomicBool,
+    limit: Duration,
+}
+
+impl<'a> Incoming<'a> {
+    fn new(stream: &'a TcpStream, deadline: Instant, stop: &'a AtomicBool) -> Self {
+        let limit = deadline.saturating_duration_since(Instant::now());
+        Self { reader: BufReader::new(DeadlineReader { stream, deadline, stop }), stop, limit }
+    }
+
+    fn failure(&self, e: std::io::Error) -> Unreadable {
+        if self.stop.load(Ordering::SeqCst) {
+            Unreadable::Stopped
+        } else if e.kind() == ErrorKind::TimedOut {
+            Unreadable::Answer(408, format!("the request did not arrive whole within {} s", self.limit.as_secs_f32()))
+        } else {
+            Unreadable::Gone
+        }
+    }
+
+    /// One line without its CRLF, counted against `budget`.
+    fn line(&mut self, budget: &mut usize, too_long: &str) -> Result<String, Unreadable> {
+        let mut line = Vec::new();
+        let read = (&mut self.reader).take(*budget as u64 + 1).read_until(b'\n', &mut line);
+        let n = read.map_err(|e| self.failure(e))?;
+        if n > *budget {
+            return Err(Unreadable::Answer(431, too_long.to_owned()));
+        }
+        *budget -= n;
+        if !line.ends_with(b"\n") {
+            return Err(Unreadable::Gone);
+        }
+        line.pop();
+        if line.ends_with(b"\r") {
+            line.pop();
+        }
+        String::from_utf8(line).map_err(|_| Unreadable::Answer(400, "a request line or header is not UTF-8".to_owned()))
+    }
+
+    fn read_request(mut self) -> Result<Request, Unreadable> {
+        let bad = |reason: &str| Unreadable::Answer(400, reason.to_owned());
+        let mut budget = MAX_HEAD;
+        let too_long = "request headers larger than 64 KB";
+        let request_line = self.line(&mut budget, too_long)?;
+        let mut parts = request_line.split(' ');
+        let method = parts.next().unwrap_or("").to_owned();
+        if method.is_empty() || !parts.nth(1).is_some_and(|v| v.starts_with("HTTP/1.")) {
+            return Err(bad("not an HTTP/1.x request"));
+        }
+        let mut headers = Vec::new();
+        loop {
+            let line = self.line(&mut budget, too_long)?;
+            if line.is_empty() {
+                break;
+            }
+            let (name, value) = line.split_once(':').ok_or_else(|| bad("a header without a colon"))?;
+            headers.push((name.trim().to_owned(), value.trim().to_owned()));
+        }
+        let mut request = Request { method, headers, body: Vec::new() };
+        if request.method != "POST" {
+            return Ok(request);
+        }
+        let chunked = match request.header("Transfer-Encoding") {
+            Some(te) if te.eq_ignore_ascii_case("chunked") => true,
+            Some(te) => return Err(Unreadable::Answer(501, format!("transfer encoding {te:?} is not supported"))),
+            None => false,
+        };
+        let lengths: Vec<&str> = request.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case("Content-Length")).map(|(_, v)| v.as_str()).collect();
+        let length = match lengths.first() {
+            _ if chunked => None,
+            None => Some(0),
+            Some(first) if lengths.iter().all(|l| l == first) => Some(first.parse::<usize>().map_err(|_| bad("Content-Length is not a number"))?),
+            Some(_) => return Err(bad("conflicting Content-Length headers")),
+        };
+        let too_large = || Unreadable::Answer(413, "payload larger than 25 MB".to_owned());
+        if length.is_some_and(|n| n > MAX_BODY) {
+            return Err(too_large());
+        }
+        if request.header("Expect").is_some_and(|e| e.eq_ignore_ascii_case("100-continue")) {
+            let mut stream = self.reader.get_ref().stream;
+            stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").map_err(|_| Unreadable::Gone)?;
+        }
+        request.body = match length {
+            Some(n) => self.exactly(Vec::with_capacity(n.min(1 << 20)), n)?,
+            None => {
+                let mut body = Vec::new();
+                let mut budget = MAX_CHUNK_LINES;
+                loop {
+                    let size_line = self.line(&mut budget, "too many chunks")?;
+                    let size = size_line.split(';').next().map(str::trim).and_then(|s| usize::from_str_radix(s, 16).ok());
+                    let size = size.ok_or_else(|| bad("a malformed chunk size"))?;
+                    if size == 0 {
+                        while !self.line(&mut budget, "trailers too large")?.is_empty() {}
+                        break body;
+                    }
+                    if body.len() + size > MAX_BODY {
+                        return Err(too_large());
+                    }
+                    body = self.exactly(body, size)?;
+                    if !self.line(&mut budget, "too many chunks")?.is_empty() {
+                        return Err(bad("a chunk longer than its size"));
+                    }
+                }
+            }
+        };
+        Ok(request)
+    }
+
+    /// Appends exactly `n` more bytes to `buf`.
+    fn exactly(&mut self, mut buf: Vec<u8>, n: usize) -> Result<Vec<u8>, Unreadable> {
+        let start = buf.len();
+        let read = (&mut self.reader).take(n as u64).read_to_end(&mut buf);
+        read.map_err(|e| self.failure(e))?;
+        if buf.len() - start < n {
+            return Err(Unreadable::Gone);
+        }
+        Ok(buf)
     }
 }
 
@@ -241,5 +543,56 @@ mod tests {
         let feature = br#"{"ref":"refs/heads/feature","after":"abc"}"#;
         assert!(matches!(gate.decide(Some("push"), Some(&sign(&secret, feature)), Some("d6"), feature), Delivery::Ignored { .. }));
         assert!(matches!(gate.decide(Some("ping"), Some(&sign(&secret, b"{}")), Some("d7"), b"{}"), Delivery::Ignored { .. }));
+        // Regression (issue K): the same signed payload under a new delivery id was accepted.
+        let (replay, status) = gate.judge(Some("push"), Some(&good), Some("d8"), body);
+        assert!(matches!(&replay, Delivery::Rejected { reason } if reason.contains("replayed") && reason.contains("d1")), "{replay:?}");
+        assert_eq!(status, 409);
+    }
+
+    /// Sends `raw` on a new connection and returns the answer (read for at most 5 s).
+    fn exchange(port: u16, raw: &[u8]) -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        stream.write_all(raw).unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    }
+
+    #[test]
+    fn a_trickling_client_is_cut_off_at_the_deadline_and_holds_up_nobody() {
+        let (gate, secret) = gate();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let server = WebhookServer::start_with(0, gate, tx, Duration::from_secs(3)).unwrap();
+        let port = server.port();
+        let mut slow = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        slow.write_all(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{").unwrap();
+
+        let body = br#"{"ref":"refs/heads/main","after":"abc"}"#;
+        let head = format!("POST / HTTP/1.1\r\nX-GitHub-Event: push\r\nX-Hub-Signature-256: {}\r\n", sign(&secret, body));
+        let started = Instant::now();
+        let fixed = exchange(port, &[format!("{head}X-GitHub-Delivery: a\r\nContent-Length: {}\r\n\r\n", body.len()).as_bytes(), body].concat());
+        assert!(fixed.starts_with("HTTP/1.1 202 "), "{fixed}");
+        assert!(started.elapsed() < Duration::from_millis(1500), "answered while the slow client trickles");
+        // Chunked, with Expect: 100-continue (curl's way); the same payload again is a replay.
+        let chunked = [format!("{head}X-GitHub-Delivery: b\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n").as_bytes(), b"5\r\n", &body[..5], b"\r\n", format!("{:x}\r\n", body.len() - 5).as_bytes(), &body[5..], b"\r\n0\r\n\r\n"].concat();
+        let replay = exchange(port, &chunked);
+        assert!(replay.starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 409 ") && replay.contains("replayed"), "{replay}");
+
+        slow.set_read_timeout(Some(Duration::from_secs(8))).unwrap();
+        let mut cut = String::new();
+        let _ = slow.read_to_string(&mut cut);
+        assert!(cut.starts_with("HTTP/1.1 408 "), "{cut}");
+        let outcomes: Vec<Delivery> = rx.try_iter().collect();
+        assert!(matches!(outcomes.as_slice(), [Delivery::Accepted { .. }, Delivery::Rejected { .. }, Delivery::Rejected { reason }] if reason.contains("within")), "{outcomes:?}");
+
+        // Stopping does not wait for a client in the middle of a request.
+        let mut stuck = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stuck.write_all(b"POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\n").unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        let stopping = Instant::now();
+        drop(server);
+        assert!(stopping.elapsed() < Duration::from_secs(1), "took {:?}", stopping.elapsed());
+        assert!(TcpStream::connect(("127.0.0.1", port)).is_err(), "no longer listening");
     }
 }

@@ -1,5 +1,10 @@
 //! Reading trees and blobs, diffing two commits below a directory, and writing a commit from
 //! a list of file changes applied to its parent's tree.
+//!
+//! Only regular files have content hhsync reads. A tree may also hold submodules (gitlinks:
+//! the id of a commit in another repository, absent from this one) and symbolic links (whose
+//! blob is a path, not a document); those are never handed out as blobs to read, but named
+//! for what they are so the caller can report them as stray.
 
 use git2::{ObjectType, Oid, TreeWalkMode, TreeWalkResult};
 
@@ -13,13 +18,28 @@ pub struct TreeEntry {
     pub blob: String,
 }
 
-/// A file that differs between two commits, relative to the directory diffed. `None` on one
-/// side means added or deleted.
+/// A path that differs between two commits, relative to the directory diffed. A blob is given
+/// only for a regular file: `None` on one side means there was no regular file there (added,
+/// deleted, or something else stands there).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeChange {
     pub path: String,
     pub old_blob: Option<String>,
     pub new_blob: Option<String>,
+    /// What the path holds after the change when that is not a regular file ("a submodule
+    /// (gitlink)", "a symbolic link"); `new_blob` is then `None`, as there is nothing to read.
+    pub not_a_file: Option<&'static str>,
+}
+
+/// What a tree entry of `mode` is, when it is not a regular file whose blob hhsync may read.
+fn not_a_file(mode: i32) -> Option<&'static str> {
+    use git2::FileMode;
+    match mode {
+        m if m == i32::from(FileMode::Blob) || m == i32::from(FileMode::BlobExecutable) => None,
+        m if m == i32::from(FileMode::Commit) => Some("a submodule (gitlink)"),
+        m if m == i32::from(FileMode::Link) => Some("a symbolic link"),
+        _ => Some("not a regular file"),
+    }
 }
 
 /// One change to make in a commit; paths are relative to the repository root.
@@ -60,15 +80,29 @@ impl GitRepo {
         }
     }
 
-    /// Every file below `dir` at `commit`, sorted by path.
+    /// Every regular file below `dir` at `commit`, sorted by path. Submodules and symbolic
+    /// links are left out (see [`GitRepo::entries_as_added`]).
     pub fn list_files(&self, commit: &str, dir: &str) -> Result<Vec<TreeEntry>> {
+        Ok(self
+            .entries_as_added(commit, dir)?
+            .into_iter()
+            .filter_map(|c| c.new_blob.map(|blob| TreeEntry { path: c.path, blob }))
+            .collect())
+    }
+
+    /// Every entry below `dir` at `commit` other than folders, as if added (what a first sync
+    /// reads), sorted by path: regular files with their blobs, the rest marked as not files.
+    pub fn entries_as_added(&self, commit: &str, dir: &str) -> Result<Vec<TreeChange>> {
         let Some(tree) = self.subtree(commit, dir)? else { return Ok(Vec::new()) };
         let mut out = Vec::new();
         tree.walk(TreeWalkMode::PreOrder, |parent, entry| {
-            if entry.kind() == Some(ObjectType::Blob) {
-                if let Ok(name) = entry.name() {
-                    out.push(TreeEntry { path: format!("{parent}{name}"), blob: entry.id().to_string() });
-                }
+            if entry.kind() == Some(ObjectType::Tree) {
+                return TreeWalkResult::Ok;
+            }
+            if let Ok(name) = entry.name() {
+                let other = not_a_file(entry.filemode());
+                let new_blob = other.is_none().then(|| entry.id().to_string());
+                out.push(TreeChange { path: format!("{parent}{name}"), old_blob: None, new_blob, not_a_file: other });
             }
             TreeWalkResult::Ok
         })
@@ -86,12 +120,27 @@ impl GitRepo {
             .repo
             .diff_tree_to_tree(old_tree.as_ref(), new_tree.as_ref(), None)
             .map_err(|e| Error::git(format!("diffing {dir}"), e))?;
-        let mut out = Vec::new();
+        let mut out: Vec<TreeChange> = Vec::new();
         for delta in diff.deltas() {
-            let side = |f: git2::DiffFile<'_>| (!f.id().is_zero()).then(|| f.id().to_string());
-            let path = delta.new_file().path().or_else(|| delta.old_file().path());
+            let exists = |f: &git2::DiffFile<'_>| !f.id().is_zero();
+            let file_blob = |f: git2::DiffFile<'_>| (exists(&f) && not_a_file(f.mode().into()).is_none()).then(|| f.id().to_string());
+            let new = delta.new_file();
+            let other = if exists(&new) { not_a_file(new.mode().into()) } else { None };
+            let path = new.path().or_else(|| delta.old_file().path());
             let Some(path) = path.and_then(|p| p.to_str()) else { continue };
-            out.push(TreeChange { path: path.to_owned(), old_blob: side(delta.old_file()), new_blob: side(delta.new_file()) });
+            let change = TreeChange { path: path.to_owned(), old_blob: file_blob(delta.old_file()), new_blob: file_blob(new), not_a_file: other };
+            // A change of type (a file replaced by a submodule, say) comes as a deletion and
+            // an addition of the same path, next to each other: made one change here.
+            match out.last_mut() {
+                Some(last) if last.path == change.path => {
+                    last.old_blob = last.old_blob.take().or(change.old_blob);
+                    if change.new_blob.is_some() || change.not_a_file.is_some() {
+                        last.new_blob = change.new_blob;
+                        last.not_a_file = change.not_a_file;
+                    }
+                }
+                _ => out.push(change),
+            }
         }
         Ok(out)
     }

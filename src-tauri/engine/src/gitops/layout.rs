@@ -34,8 +34,22 @@ fn is_yaml(name: &str) -> bool {
     lower.ends_with(".yaml") || lower.ends_with(".yml")
 }
 
+/// True for a path segment git refuses to check out or to write into a tree: empty, `.`,
+/// `..`, and `.git` in the spellings that file systems fold to it (any case, trailing dots or
+/// spaces, the NTFS short name `git~1`). Trees holding one can still be made with git's
+/// plumbing and pushed; hhsync must not read them as content nor write next to them.
+fn uncheckoutable(segment: &str) -> bool {
+    let folded = segment.trim_end_matches(['.', ' ']).to_ascii_lowercase();
+    matches!(segment, "" | "." | "..") || folded == ".git" || folded == "git~1"
+}
+
 pub fn role(path: &str) -> FileRole {
     let parts: Vec<&str> = path.split('/').collect();
+    if let Some(bad) = parts.iter().find(|s| uncheckoutable(s)) {
+        // Checked first: such a path under raw/ would otherwise be ingested, and archiving it
+        // (a rename in the tree) is refused by git, failing every ingest.
+        return FileRole::Stray(format!("{path}: a file or folder named {bad:?} cannot be checked out by git; hhsync skips it"));
+    }
     let file = parts.last().copied().unwrap_or_default();
     if file == KEEP || path == README || parts[0] == META {
         return FileRole::Structure;
@@ -150,6 +164,16 @@ mod tests {
         assert!(matches!(role("test/test_gitops.yaml"), FileRole::Stray(_)));
         assert_eq!(role("unmanaged/configmap-x.yaml"), FileRole::Unmanaged);
         assert!(matches!(role("raw/notes.txt"), FileRole::Stray(_)));
+    }
+
+    #[test]
+    fn paths_git_cannot_check_out_are_stray_wherever_they_are() {
+        for path in ["raw/../x.yaml", "raw/.git/x.yaml", "raw/.GIT/x.yaml", "raw/.git./x.yaml", "raw/git~1/x.yaml",
+            "raw/./x.yaml", "raw//x.yaml", "raw/..", "managed/switches/../leaf.yaml", "unmanaged/.git", "../raw/x.yaml"] {
+            assert!(matches!(role(path), FileRole::Stray(r) if r.contains("cannot be checked out")), "{path}");
+        }
+        assert_eq!(role("raw/.gitignore.yaml"), FileRole::Raw);
+        assert_eq!(role("raw/..x.yaml"), FileRole::Raw);
     }
 
     #[test]

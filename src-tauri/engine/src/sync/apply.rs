@@ -92,11 +92,7 @@ pub fn apply_commit_with(
     let changes: Vec<TreeChange> = match fabric.synced_commit.as_deref() {
         Some(from) if from == to => return Ok((ApplyCounts::default(), Vec::new())),
         Some(from) => repo.diff_files(from, to, &fabric.directory)?,
-        None => repo
-            .list_files(to, &fabric.directory)?
-            .into_iter()
-            .map(|e| TreeChange { path: e.path, old_blob: None, new_blob: Some(e.blob) })
-            .collect(),
+        None => repo.entries_as_added(to, &fabric.directory)?,
     };
     let mut counts = ApplyCounts { files: changes.len(), ..ApplyCounts::default() };
     let mut conn = store.connect()?;
@@ -188,6 +184,15 @@ pub fn apply_commit_with(
                 changed.extend(gone.into_iter().map(|(kind, name)| ChangedResource { kind, name, change: "deleted" }));
             }
             store.remove_file(&tx, fabric.id, &change.path)?;
+        }
+    }
+    // A submodule or symbolic link has nothing to read: whatever file stood at its path was
+    // removed above, and the entry itself is reported as stray, wherever it is.
+    for change in &changes {
+        if let Some(what) = change.not_a_file {
+            let reason = format!("{} is {what}, not a file; hhsync reads only regular files", change.path);
+            store.upsert_unmanaged(&tx, fabric.id, &change.path, &reason, "")?;
+            counts.unmanaged += 1;
         }
     }
     progress(total, total)?;

@@ -75,6 +75,17 @@ pub(super) fn read_resource_text(text: &str, kind: Kind, name: &str, source: &st
     }
 }
 
+/// Refuses a new resource named `name`, saying which rule the name breaks.
+fn refuse_invalid_name(kind: Kind, name: &str) -> Result<()> {
+    match Kind::name_problem(name) {
+        None => Ok(()),
+        Some(problem) => Err(Error::InvalidInput(format!(
+            "cannot create {kind}/{name}: {problem} (a resource name must be a lowercase RFC 1123 subdomain of at \
+             most 253 characters, as Kubernetes requires; it also names the resource's file); nothing was saved"
+        ))),
+    }
+}
+
 impl Engine {
     pub(super) fn draft_report(&self, fabric: &FabricRow, kind: Kind, name: &str) -> Result<DraftReport> {
         let conn = self.store.connect()?;
@@ -96,7 +107,10 @@ impl Engine {
 
     /// Saves `text` as the draft of `KIND/NAME` (a new resource if there is none). The draft is
     /// kept even when invalid, with its issues; text that is not YAML, or names another
-    /// resource, is refused and nothing is saved.
+    /// resource, is refused and nothing is saved. So is a new resource whose name is not a
+    /// Kubernetes name: its file is named after it, and a name such as `a/b`, `..` or `.git`
+    /// would make a path that is read back as stray or that git refuses, a draft no push
+    /// (`--allow-invalid` included) could ever write.
     pub fn edit(&self, fabric: &str, kind_name: &str, text: &str, source: &str) -> Result<DraftReport> {
         let (kind, name) = parse_kind_name(kind_name)?;
         let fabric = self.fabric_row(fabric)?;
@@ -105,6 +119,11 @@ impl Engine {
         let mut conn = self.store.connect()?;
         let tx = conn.transaction().map_err(|e| self.store.err(e))?;
         let row = self.store.draft_row(&tx, fabric.id, kind.name(), name)?;
+        // A resource already in Git keeps its file whatever its name, so only a new one is
+        // refused (an existing one with a bad name can still be edited, then renamed).
+        if row.as_ref().is_none_or(|r| r.path.is_none()) {
+            refuse_invalid_name(kind, name)?;
+        }
         // Text identical to Git's is no draft (a reformatted but equal text still is one: its
         // bytes would change the file).
         let matches_git = row.as_ref().and_then(|r| r.desired_text.as_deref()) == Some(text);

@@ -147,21 +147,72 @@ fn is_qualified_key(key: &str) -> bool {
     }
 }
 
+/// Why `name` cannot be a Kubernetes resource name, or `None` when it can: a lowercase RFC 1123
+/// subdomain of 1 to 253 characters.
+fn invalid_name(name: &str) -> Option<String> {
+    let len = name.chars().count();
+    if name.is_empty() {
+        Some("the name is empty".to_owned())
+    } else if len > 253 {
+        Some(format!("the name is {len} characters long; at most 253 are allowed"))
+    } else if !is_dns_subdomain(name) {
+        Some(format!(
+            "{name:?} is not a valid name: use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit"
+        ))
+    } else {
+        None
+    }
+}
+
+// An inherent impl outside kinds.rs, so that the rule is reachable from the engine (this
+// module is private to `hedgehog`) and keeps one wording wherever a name is refused.
+impl Kind {
+    /// Why `name` cannot name a resource of any kind (not a Kubernetes name). Such a name does not
+    /// make a sound file name either (`a/b`, `..`, `.git`), so a new resource is refused for
+    /// it when its draft is saved, rather than kept as an invalid draft.
+    pub(crate) fn name_problem(name: &str) -> Option<String> {
+        invalid_name(name)
+    }
+}
+
+/// Base names Windows reserves for devices, with any extension (`nul.yaml` is `nul`): git for
+/// Windows refuses to check out a file so named.
+const WINDOWS_DEVICES: [&str; 4] = ["con", "prn", "aux", "nul"];
+
+/// Why Windows cannot have a file or folder named `name`, or `None`: a reserved device name
+/// (`con`, `prn`, `aux`, `nul`, `com1`-`com9`, `lpt1`-`lpt9`, in any case, with or without an
+/// extension), or a name ending in `.` or a space.
+pub(crate) fn windows_reserved(name: &str) -> Option<String> {
+    if name.ends_with(['.', ' ']) {
+        return Some(format!("{name:?} ends in {:?}, which Windows drops from file names", &name[name.len() - 1..]));
+    }
+    let base = name.split('.').next().unwrap_or_default().trim_end_matches(' ').to_ascii_lowercase();
+    let numbered = |prefix: &str| base.strip_prefix(prefix).is_some_and(|n| n.len() == 1 && matches!(n.as_bytes()[0], b'1'..=b'9'));
+    if !(WINDOWS_DEVICES.contains(&base.as_str()) || numbered("com") || numbered("lpt")) {
+        return None;
+    }
+    Some(if base.len() == name.len() {
+        format!("{name:?} is a device name on Windows")
+    } else {
+        format!("{name:?} starts with {base:?}, a device name on Windows (an extension does not help)")
+    })
+}
+
 fn check_metadata(kind: Kind, document: &Value, issues: &mut Vec<Issue>) {
     let Some(metadata) = document.get("metadata").and_then(Value::as_object) else { return };
     let meta = FieldPath::of(&["metadata"]);
     if let Some(name) = metadata.get("name").and_then(Value::as_str) {
         let path = meta.key("name");
         let len = name.chars().count();
-        if name.is_empty() {
-            issues.push(Issue::error(path.clone(), "name", "the name is empty"));
-        } else if len > 253 {
-            issues.push(Issue::error(path.clone(), "name", format!("the name is {len} characters long; at most 253 are allowed")));
-        } else if !is_dns_subdomain(name) {
-            let message = format!(
-                "{name:?} is not a valid name: use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit"
-            );
-            issues.push(Issue::error(path.clone(), "name", message));
+        match invalid_name(name) {
+            Some(problem) => issues.push(Issue::error(path.clone(), "name", problem)),
+            // The managed file is `<name>.yaml`; a name ending in '.' is already invalid above.
+            None => {
+                if let Some(why) = windows_reserved(name) {
+                    let message = format!("{why}: Windows clients of this repository cannot check out the file of this resource");
+                    issues.push(Issue::warning(path.clone(), "windows-name", message));
+                }
+            }
         }
         if matches!(kind, Kind::VPC | Kind::IPv4Namespace | Kind::External) && (SHORT_NAME + 1..=253).contains(&len) {
             let message = format!("a {kind} name may be at most {SHORT_NAME} characters; {name:?} has {len}");

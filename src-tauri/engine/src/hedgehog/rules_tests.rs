@@ -28,6 +28,39 @@ fn names_are_rfc1123_subdomains() {
 }
 
 #[test]
+fn windows_device_names_are_a_warning_not_an_error() {
+    let windows = |name: &str| -> Vec<Issue> {
+        check(Kind::Server, &resource(Kind::Server, name, "  description: x\n")).into_iter().filter(|i| i.rule == "windows-name").collect()
+    };
+    for name in ["con", "nul", "aux", "prn", "com1", "com9", "lpt1", "lpt9", "nul.txt", "con.a.b"] {
+        let issues = windows(name);
+        assert_issue(&issues, "metadata.name", "windows-name", "device name on Windows");
+        assert_issue(&issues, "metadata.name", "windows-name", "Windows clients of this repository cannot check out");
+        assert!(issues.iter().all(|i| !i.is_error()), "{name}: a warning, not an error: {issues:?}");
+        assert_no_errors(&check(Kind::Server, &resource(Kind::Server, name, "  description: x\n")));
+    }
+    assert_issue(&windows("nul.txt"), "metadata.name", "windows-name", "\"nul.txt\" starts with \"nul\"");
+    for name in ["console", "com0", "com10", "lpt", "null", "aux-1", "server-con", "a.nul"] {
+        assert!(windows(name).is_empty(), "{name}: {:?}", windows(name));
+    }
+}
+
+#[test]
+fn windows_reserved_file_names_in_any_case_and_with_trailing_dots_or_spaces() {
+    use super::rules::windows_reserved;
+    for name in ["CON", "Nul", "nUl.TxT", "COM3", "Lpt7.yaml", "aux .yaml", "x.", "x ", "leaf-01."] {
+        assert!(windows_reserved(name).is_some(), "{name}");
+    }
+    for name in ["leaf-01", "leaf-01.yaml", "conf", "comx", "lpt0", "nul_yaml-0"] {
+        assert!(windows_reserved(name).is_none(), "{name}");
+    }
+    // A name that is invalid anyway is reported as invalid, not twice.
+    let issues = check(Kind::Server, &resource(Kind::Server, "'nul.'", "  description: x\n"));
+    assert_issue(&issues, "metadata.name", "name", "is not a valid name");
+    assert!(issues.iter().all(|i| i.rule != "windows-name"), "{issues:?}");
+}
+
+#[test]
 fn vpc_ipv4namespace_and_external_names_are_at_most_11_characters() {
     for kind in [Kind::VPC, Kind::IPv4Namespace, Kind::External] {
         let issues = rule_errors(kind, &resource(kind, "abcdefghijkl", "  {}\n"), "name");

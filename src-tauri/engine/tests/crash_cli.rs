@@ -128,3 +128,30 @@ fn a_crash_right_after_the_remote_accepted_is_healed_by_the_next_pull() {
     assert_eq!(s.env.json(0, &["push", "f"])["commit"], Value::Null, "nothing is pushed twice");
     assert_eq!(s.our_commits(), 1);
 }
+
+#[test]
+fn an_operation_killed_midway_is_logged_as_interrupted_by_the_next_one_not_running_forever() {
+    let s = setup();
+    s.edit_leaf();
+    s.crash("push:after-commit", &["push", "f"]);
+    let killed = s.env.json(0, &["log", "f"])[0].clone();
+    assert_eq!((killed["kind"].as_str(), killed["status"].as_str()), (Some("push"), Some("running")), "{killed:#}");
+    let id = killed["id"].as_i64().unwrap();
+
+    // The next operation takes the fabric's lock, so it knows the push's process is gone.
+    s.env.run(0, &["pull", "f"]);
+    let log = s.env.json(0, &["log", "f"]);
+    let ops = log.as_array().unwrap();
+    let push = ops.iter().find(|o| o["id"] == id).unwrap();
+    assert_eq!(push["status"], "interrupted", "{log:#}");
+    assert!(push["error"].as_str().unwrap().contains("killed or crashed"), "{push:#}");
+    assert_eq!((ops[0]["kind"].as_str(), ops[0]["status"].as_str()), (Some("pull"), Some("succeeded")), "its own row is not marked: {log:#}");
+    assert!(ops.iter().all(|o| o["status"] != "running"), "{log:#}");
+    let text = s.env.run(0, &["log", "f"]);
+    assert!(text.lines().any(|l| l.starts_with(&format!("#{id} ")) && l.contains("interrupted")), "{text}");
+
+    // The draft survived, and pushing again works.
+    assert_eq!(s.drafts(), 1);
+    s.env.run(0, &["push", "f"]);
+    assert_eq!(s.our_commits(), 1);
+}

@@ -58,7 +58,7 @@ export interface Operation {
   trigger: string;
   started_at: string;
   finished_at: string | null;
-  status: 'running' | 'succeeded' | 'attention' | 'failed';
+  status: 'running' | 'succeeded' | 'attention' | 'failed' | 'interrupted';
   commit_before: string | null;
   commit_after: string | null;
   counts: Record<string, unknown>;

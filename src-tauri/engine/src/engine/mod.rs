@@ -112,8 +112,13 @@ impl Engine {
         GitRepo::open_or_init(&self.clone_path(&fabric.clone_dir), &fabric.url)
     }
 
+    /// Takes the fabric's lock. Whoever holds it is the only one working on the fabric, so an
+    /// operation still marked running belongs to a process that died: it is marked interrupted.
     fn lock(&self, fabric: &FabricRow) -> Result<lock::FabricLock> {
-        lock::lock_fabric(&self.data_dir.join("locks"), fabric.id, &fabric.name)
+        let lock = lock::lock_fabric(&self.data_dir.join("locks"), fabric.id, &fabric.name)?;
+        let conn = self.store.connect()?;
+        self.store.mark_interrupted(&conn, fabric.id)?;
+        Ok(lock)
     }
 
     fn fabric_row(&self, name: &str) -> Result<FabricRow> {

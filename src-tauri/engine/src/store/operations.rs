@@ -1,5 +1,10 @@
 //! The audit trail: one `sync_operations` row per init, ingest, pull (and later push, PR,
 //! resolution), and the per-document report of each ingest.
+//!
+//! A row is written `running` when an operation starts and given its outcome when it ends. A
+//! process killed in between (kill -9, a crash, power loss) cannot write that outcome, so the
+//! next operation on the fabric marks the row `interrupted`: it holds the fabric's lock, and
+//! the lock is the proof that no one else is running there.
 
 use rusqlite::{params, Connection, Row};
 
@@ -13,7 +18,8 @@ pub struct OperationRow {
     pub trigger: String,
     pub started_at: String,
     pub finished_at: Option<String>,
-    /// running, succeeded, attention (done, but something needs a look) or failed.
+    /// running, succeeded, attention (done, but something needs a look), failed, or
+    /// interrupted (its process died before it finished).
     pub status: String,
     pub commit_before: Option<String>,
     pub commit_after: Option<String>,
@@ -55,15 +61,43 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<OperationRow> {
     })
 }
 
+/// Kinds of operation recorded without the fabric's lock: a watch noting that the remote
+/// stopped or started answering, an instant's work that may overlap a real operation. Their
+/// start proves nothing about other rows, so it marks none of them interrupted.
+const UNLOCKED_KINDS: [&str; 1] = ["poll"];
+
+/// The error text of an interrupted operation.
+const INTERRUPTED: &str = "interrupted: the process ended (killed or crashed) before the operation finished; pull to see where the fabric stands";
+
 impl Store {
-    /// Records the start of an operation and returns its id.
+    /// Records the start of an operation and returns its id. Every caller but [`UNLOCKED_KINDS`]
+    /// holds the fabric's lock, so operations of the fabric still `running` belong to dead
+    /// processes: they are marked interrupted first, before this operation's own row exists.
     pub fn start_operation(&self, conn: &Connection, fabric_id: i64, kind: &str, trigger: &str, commit_before: Option<&str>) -> Result<i64> {
+        if !UNLOCKED_KINDS.contains(&kind) {
+            let stale = self.mark_interrupted(conn, fabric_id)?;
+            if stale > 0 {
+                tracing::info!(fabric_id, stale, "operations left running by a process that died are marked interrupted");
+            }
+        }
         conn.execute(
             "INSERT INTO sync_operations (fabric_id, kind, trigger, started_at, status, commit_before) VALUES (?1, ?2, ?3, ?4, 'running', ?5)",
             params![fabric_id, kind, trigger, now(), commit_before],
         )
         .map_err(|e| self.err(e))?;
         Ok(conn.last_insert_rowid())
+    }
+
+    /// Marks every operation of the fabric still `running` as `interrupted`; returns how many.
+    /// Only for a holder of the fabric's lock (see [`Store::start_operation`]). An operation
+    /// that was in fact still running (an unlocked poll) writes its real outcome over this
+    /// when it finishes.
+    pub fn mark_interrupted(&self, conn: &Connection, fabric_id: i64) -> Result<usize> {
+        conn.execute(
+            "UPDATE sync_operations SET status = 'interrupted', error = ?2 WHERE fabric_id = ?1 AND status = 'running'",
+            params![fabric_id, INTERRUPTED],
+        )
+        .map_err(|e| self.err(e))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -127,5 +161,36 @@ impl Store {
             .map_err(|e| self.err(e))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_operation_marks_those_left_running_interrupted_but_not_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
+        let conn = store.connect().unwrap();
+        let repo = store.insert_repo(&conn, "r", "/nowhere.git", "main", "clones/r").unwrap();
+        let fabric = store.insert_fabric(&conn, "f", repo.id, "main", "f").unwrap();
+        let other = store.insert_fabric(&conn, "g", repo.id, "main", "g").unwrap();
+        let status = |id: i64| store.operations(&conn, fabric.id, 10).unwrap().into_iter().find(|o| o.id == id).unwrap().status;
+
+        let killed = store.start_operation(&conn, fabric.id, "push", "user", None).unwrap();
+        let elsewhere = store.start_operation(&conn, other.id, "pull", "user", None).unwrap();
+        // A poll takes no lock: it proves nothing about the push, which may still be running.
+        let poll = store.start_operation(&conn, fabric.id, "poll", "poll", None).unwrap();
+        assert_eq!(status(killed), "running");
+        store.finish_operation(&conn, poll, "succeeded", None, &serde_json::json!({}), None).unwrap();
+
+        let next = store.start_operation(&conn, fabric.id, "pull", "user", None).unwrap();
+        assert_eq!(status(killed), "interrupted");
+        assert!(store.operations(&conn, fabric.id, 10).unwrap().iter().any(|o| o.id == killed && o.error.as_deref() == Some(INTERRUPTED)));
+        assert_eq!(status(next), "running", "the new operation's own row is not marked");
+        assert_eq!(status(poll), "succeeded");
+        let g = store.operations(&conn, other.id, 10).unwrap();
+        assert_eq!((g[0].id, g[0].status.as_str()), (elsewhere, "running"), "another fabric's operation is untouched");
     }
 }

@@ -7,6 +7,8 @@ export const STATUS_TONE: Record<Operation['status'], string> = {
   succeeded: 'tone-ok',
   attention: 'tone-warn',
   failed: 'tone-danger',
+  // the process doing it died (killed, crashed, power lost); the next operation settles it
+  interrupted: 'tone-warn',
 };
 
 export function statusTone(status: string): string {

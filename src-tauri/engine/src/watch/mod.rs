@@ -2,6 +2,7 @@
 //! fabric's branch moved, and an optional local receiver for GitHub push webhooks, verified by
 //! HMAC-SHA256. Both feed one loop, so a fabric is pulled by one operation at a time.
 
+mod http;
 mod poller;
 pub mod webhook;
 

@@ -33,10 +33,12 @@ fn kind_name(kind: &str, name: &str) -> String {
     format!("{kind}/{name}")
 }
 
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, ts_rs::TS)]
 pub struct AppInfo {
     data_dir: String,
     version: &'static str,
+    /// On the first run, with nothing configured: the demo workspace that was opened.
+    #[ts(type = "{ created: boolean, fabric: string } | null")]
     demo: Option<serde_json::Value>,
 }
 
@@ -129,7 +131,7 @@ pub async fn delete_resource(app: AppHandle, state: State<'_, AppState>, fabric:
     Ok(report)
 }
 
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, ts_rs::TS)]
 pub struct Discarded {
     kind: String,
     name: String,
@@ -166,7 +168,7 @@ pub async fn file_content(state: State<'_, AppState>, fabric: String, path: Stri
 
 #[tauri::command]
 pub async fn ingest_preview(state: State<'_, AppState>, fabric: String) -> Reply<IngestReport> {
-    run(&state, move |e| e.ingest(&fabric, true, Trigger::User)).await
+    run(&state, move |e| e.ingest_preview(&fabric, false)).await
 }
 
 #[tauri::command]
@@ -207,7 +209,7 @@ pub async fn conflicts(state: State<'_, AppState>, fabric: String) -> Reply<Vec<
 }
 
 /// The resolution as the web view sends it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ts_rs::TS)]
 #[serde(untagged)]
 pub enum ResolutionArg {
     Take { take: Side },
@@ -245,8 +247,9 @@ pub async fn operation_log(state: State<'_, AppState>, fabric: String) -> Reply<
     run(&state, move |e| e.log(&fabric, 200)).await
 }
 
+/// Cancels the operation the web view shows: by its id when a progress event gave one, else
+/// the one running on the fabric. Other operations go on. True when one was asked to stop.
 #[tauri::command]
-pub async fn cancel_operation(state: State<'_, AppState>) -> Reply<()> {
-    state.engine.cancel();
-    Ok(())
+pub async fn cancel_operation(state: State<'_, AppState>, fabric: String, operation_id: Option<i64>) -> Reply<bool> {
+    Ok(state.engine.cancel_operation(operation_id, Some(&fabric)))
 }

@@ -3,8 +3,11 @@
 
 use hhsync_engine::Error;
 
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, ts_rs::TS)]
+#[ts(rename = "CommandError")]
 pub struct BackendError {
+    /// Always a [`hhsync_engine::Code`] in kebab-case.
+    #[ts(as = "hhsync_engine::Code")]
     pub code: String,
     pub message: String,
 }

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 /// What kind of failure this is, for a user interface to choose its response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Code {
     NotFound,
@@ -57,6 +57,10 @@ pub enum Error {
     RemoteUnreachable { url: String, message: String },
     #[error("branch {branch:?} does not exist in {url}; push an initial commit or run `hhsync init`")]
     BranchNotFound { url: String, branch: String },
+    #[error("branch {branch} already exists on {url}; choose another name")]
+    BranchExists { url: String, branch: String },
+    #[error("fabric {fabric:?} has no open proposal on branch {branch} (see `hhsync proposals {fabric}`)")]
+    ProposalNotFound { fabric: String, branch: String },
     #[error("{url} rejected the push to {branch}: {message}")]
     PushRejected { url: String, branch: String, message: String },
     #[error("the remote branch {branch} kept moving while pushing ({attempts} attempts); try again")]
@@ -71,8 +75,6 @@ pub enum Error {
     Storage { path: PathBuf, message: String },
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("{file}: {message}")]
-    File { file: String, message: String },
     #[error("{url} refused the credentials of repository {repository:?} ({message}): {hint}")]
     AuthFailed { url: String, repository: String, message: String, hint: String },
     #[error("{url} asks for credentials and repository {repository:?} has none stored; add a token with `hhsync repo login {repository} --token-stdin` (or use --auth ssh)")]
@@ -95,12 +97,39 @@ pub enum Error {
     GitHub { api: String, status: u16, message: String },
 }
 
+impl Code {
+    /// The kebab-case name the UI and the audit trail use (the serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotFound => "not-found",
+            Self::AlreadyExists => "already-exists",
+            Self::InvalidInput => "invalid-input",
+            Self::RemoteUnreachable => "remote-unreachable",
+            Self::AuthFailed => "auth-failed",
+            Self::Rejected => "rejected",
+            Self::Busy => "busy",
+            Self::Cancelled => "cancelled",
+            Self::Storage => "storage",
+            Self::Git => "git",
+            Self::Io => "io",
+            Self::KeychainLocked => "keychain-locked",
+            Self::KeychainUnavailable => "keychain-unavailable",
+            Self::Permission => "permission",
+            Self::Tls => "tls",
+            Self::HostKey => "host-key",
+            Self::RateLimited => "rate-limited",
+            Self::GitHub => "git-hub",
+        }
+    }
+}
+
 impl Error {
     pub fn code(&self) -> Code {
         match self {
             Self::RepositoryNotFound(_) | Self::FabricNotFound(_) | Self::ResourceNotFound { .. } | Self::BranchNotFound { .. } => Code::NotFound,
-            Self::RepositoryExists(_) | Self::FabricExists(_) | Self::DirectoryTaken { .. } => Code::AlreadyExists,
-            Self::InvalidInput(_) | Self::RepositoryInUse { .. } | Self::File { .. } => Code::InvalidInput,
+            Self::ProposalNotFound { .. } => Code::NotFound,
+            Self::RepositoryExists(_) | Self::FabricExists(_) | Self::DirectoryTaken { .. } | Self::BranchExists { .. } => Code::AlreadyExists,
+            Self::InvalidInput(_) | Self::RepositoryInUse { .. } => Code::InvalidInput,
             Self::RemoteUnreachable { .. } => Code::RemoteUnreachable,
             Self::PushRejected { .. } | Self::RetriesExhausted { .. } => Code::Rejected,
             Self::Busy { .. } => Code::Busy,

@@ -155,3 +155,66 @@ fn an_operation_killed_midway_is_logged_as_interrupted_by_the_next_one_not_runni
     s.env.run(0, &["push", "f"]);
     assert_eq!(s.our_commits(), 1);
 }
+
+/// The commit-and-push points every writing operation passes through the runner.
+fn runner_points(op: &str) -> Vec<String> {
+    ["after-pull", "after-commit", "before-push", "after-push", "after-apply"].iter().map(|p| format!("{op}:{p}")).collect()
+}
+
+fn commits_matching(env: &Env, remote: &std::path::Path, grep: &str) -> usize {
+    env.git(remote, &["log", "--format=%s%n%b", "main"]).lines().filter(|l| l.contains(grep)).count()
+}
+
+fn nothing_running(env: &Env, fabric: &str) {
+    let log = env.json(0, &["log", fabric]);
+    for op in log.as_array().unwrap() {
+        assert_ne!(op["status"], "running", "{op}");
+    }
+}
+
+#[test]
+fn ingest_init_and_revert_killed_at_any_runner_point_converge_with_one_commit() {
+    for point in runner_points("ingest") {
+        let env = Env::new();
+        let remote = env.remote_with("remote", &[(&format!("{DIR}/raw/prepop.yaml"), &sample("raw__prepop.yaml"))]);
+        env.setup_fabric(&remote, "r", "f", DIR);
+        let out = env.command(&["ingest", "f"]).env("HHSYNC_CRASH_AT", &point).output().unwrap();
+        assert_eq!(out.status.signal(), Some(9), "{point}");
+        let again = env.hhsync(&["ingest", "f"]);
+        assert!(matches!(again.status.code(), Some(0 | 3)), "{point}: {}", String::from_utf8_lossy(&again.stderr));
+        env.run(0, &["pull", "f"]);
+        let log = env.git(&remote, &["log", "--format=%H", "main", "--", &format!("{DIR}/{LEAF}")]);
+        assert_eq!(log.lines().count(), 1, "{point}: leaf-01 written by exactly one commit");
+        let status = env.json(0, &["status", "f"]);
+        assert_eq!(status["counts"]["synced"], 46, "{point}: {status}");
+        assert_eq!(status["synced_commit"], env.head(&remote).as_str(), "{point}");
+        nothing_running(&env, "f");
+    }
+    for point in runner_points("init") {
+        let env = Env::new();
+        let remote = env.remote_with("remote", &[("README.md", "init\n")]);
+        env.run(0, &["repo", "add", "r", remote.to_str().unwrap()]);
+        env.run(0, &["fabric", "add", "f", "--repo", "r", "--dir", DIR]);
+        let out = env.command(&["init", "f"]).env("HHSYNC_CRASH_AT", &point).output().unwrap();
+        assert_eq!(out.status.signal(), Some(9), "{point}");
+        let again = env.hhsync(&["init", "f"]);
+        assert!(matches!(again.status.code(), Some(0 | 3)), "{point}: {}", String::from_utf8_lossy(&again.stderr));
+        assert_eq!(commits_matching(&env, &remote, "initialise GitOps directory"), 1, "{point}: one init commit");
+        nothing_running(&env, "f");
+    }
+    for point in runner_points("revert") {
+        let s = setup();
+        s.edit_leaf();
+        let pushed = s.env.json(0, &["push", "f"]);
+        let id = pushed["operation_id"].as_i64().unwrap().to_string();
+        s.crash(&point, &["revert", "f", &id]);
+        // A revert that landed before the kill has nothing left to do; otherwise it runs now.
+        let again = s.env.hhsync(&["revert", "f", &id]);
+        let landed = commits_matching(&s.env, &s.remote, "This reverts commit");
+        assert_eq!(landed, 1, "{point}: exactly one revert commit ({})", String::from_utf8_lossy(&again.stderr));
+        s.env.run(0, &["pull", "f"]);
+        assert!(s.env.cat(&s.remote, &format!("{DIR}/{LEAF}")).contains("VS-01 MCLAG 1"), "{point}: reverted");
+        assert_eq!(s.drafts(), 0, "{point}");
+        nothing_running(&s.env, "f");
+    }
+}

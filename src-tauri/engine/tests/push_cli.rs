@@ -338,6 +338,8 @@ fn branch_mode_pushes_a_new_branch_and_drafts_stay_proposed_until_it_lands() {
     assert_eq!(proposals[0]["state"], "open");
     // The same branch name again is refused.
     assert!(f.env.fail(1, &["push", "f", "--branch", "change/leaf-01"]).contains("already exists"));
+    // ... with its own code, so the app can offer another name rather than "check your input".
+    assert_eq!(f.env.json(0, &["log", "f"])[0]["error_code"], "already-exists");
 
     // A colleague merges the branch into main.
     let work = f.env.other_clone(&f.remote, "colleague");
@@ -359,6 +361,9 @@ fn generated_branch_names_and_abandoning_a_proposal() {
     f.env.json(0, &["abandon", "f", &branch]);
     assert_eq!(f.env.json(0, &["proposals", "f"])[0]["state"], "abandoned");
     assert_eq!(f.drafts(), 1, "abandoning keeps the draft");
+    assert!(f.env.fail(1, &["abandon", "f", &branch]).contains("no open proposal"), "only once");
+    let engine = hhsync_engine::Engine::open(&f.env.data_dir()).unwrap();
+    assert_eq!(engine.abandon("f", &branch).unwrap_err().code(), hhsync_engine::Code::NotFound);
 }
 
 #[test]

@@ -15,7 +15,13 @@ export const ADVICE: Record<ErrorCode, string> = {
   cancelled: 'The operation was cancelled before anything was committed; nothing changed.',
   'keychain-locked': 'Unlock your keyring (the login keychain) and try again.',
   'keychain-unavailable': 'No keychain service is running: start one (e.g. GNOME Keyring) or use an SSH URL.',
+  permission:
+    'The credentials are valid but may not make this change (a read-only token?): give them write access, or push to a new branch; your drafts are kept.',
+  tls: 'The secure connection failed: check that the URL is an https server whose certificate this computer trusts, or use an SSH URL; your drafts are kept.',
+  'host-key':
+    "The server's SSH host key is unknown or has changed: confirm it with the server's owner, add it to ~/.ssh/known_hosts (e.g. with ssh-keyscan), then try again.",
   'rate-limited': "GitHub's rate limit is reached: wait a few minutes and try again.",
+  'git-hub': "GitHub refused the request: check the repository on GitHub and the token's access to it, then try again; your drafts are kept.",
   internal: 'Something unexpected failed: try again, and if it keeps happening, restart hhsync.',
 };
 
@@ -27,7 +33,11 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   cancelled: 'Cancelled',
   'keychain-locked': 'Keychain locked',
   'keychain-unavailable': 'No keychain',
+  permission: 'Permission denied',
+  tls: 'Secure connection failed',
+  'host-key': 'Unknown SSH host key',
   'rate-limited': 'Rate limited',
+  'git-hub': 'GitHub error',
 };
 
 export interface ErrorAdvice {

@@ -26,28 +26,15 @@ import type {
   TextCheck,
   TreeEntry,
 } from './types';
+import { CODES } from './types';
 
 export type * from './types';
 
 /** `internal`: the rejection did not come from hhsync's error mapping (a missing command, a panic). */
 export type ErrorCode = Code | 'internal';
 
-const CODES: ReadonlySet<string> = new Set<Code>([
-  'not-found',
-  'already-exists',
-  'invalid-input',
-  'remote-unreachable',
-  'auth-failed',
-  'rejected',
-  'busy',
-  'storage',
-  'git',
-  'io',
-  'cancelled',
-  'keychain-locked',
-  'keychain-unavailable',
-  'rate-limited',
-]);
+/** The codes hhsync sends: generated from the Rust enum, so a new code is never read as `internal`. */
+const KNOWN_CODES: ReadonlySet<string> = new Set<Code>(CODES);
 
 /** A failed command, carrying the backend's `code` so the UI decides what to show without matching text. */
 export class BackendError extends Error {
@@ -67,7 +54,7 @@ export class BackendError extends Error {
     if (raw && typeof raw === 'object') {
       const { code, message } = raw as { code?: unknown; message?: unknown };
       const text = typeof message === 'string' ? message : raw instanceof Error ? raw.message : String(raw);
-      if (typeof code === 'string' && CODES.has(code)) return new BackendError(code as Code, text, command);
+      if (typeof code === 'string' && KNOWN_CODES.has(code)) return new BackendError(code as Code, text, command);
       return new BackendError('internal', text, command);
     }
     return new BackendError('internal', String(raw), command);
@@ -140,7 +127,8 @@ export const push = (fabric: string, options: PushOptions = {}) =>
     branch: options.branch || undefined,
     only: options.only,
   });
-export const cancelOperation = () => call<null>('cancel_operation');
+export const cancelOperation = (fabric: string, operationId: number | null) =>
+  call<boolean>('cancel_operation', { fabric, operationId });
 
 // Events
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { adviceFor, ADVICE } from '../lib/advice';
 import { BackendError } from '../lib/api';
+import { CODES } from '../lib/types';
 
 describe('BackendError', () => {
   test('keeps the backend code and message', () => {
@@ -45,5 +46,34 @@ describe('advice by code', () => {
 
   test('every code has advice', () => {
     for (const text of Object.values(ADVICE)) expect(text.length).toBeGreaterThan(10);
+  });
+
+  test('TLS, host key, permission and GitHub failures say what to check, not "restart hhsync"', () => {
+    expect(adviceFor({ code: 'tls', message: '' }).advice).toMatch(/certificate/);
+    expect(adviceFor({ code: 'host-key', message: '' }).advice).toMatch(/known_hosts/);
+    expect(adviceFor({ code: 'permission', message: '' }).advice).toMatch(/write access/);
+    expect(adviceFor({ code: 'git-hub', message: '' }).advice).toMatch(/GitHub/);
+  });
+});
+
+// CODES is generated from the Rust `Code` enum (ui/src/lib/generated/codes.ts), so a code added
+// there fails here until advice.ts says what to do about it.
+describe('every code the backend sends', () => {
+  test('the generated list is the whole Rust enum', () => {
+    expect(CODES.length).toBeGreaterThanOrEqual(18);
+    expect(new Set(CODES).size).toBe(CODES.length);
+  });
+
+  test.each(CODES)('%s keeps its code through BackendError', (code) => {
+    expect(BackendError.from({ code, message: 'x' }).code).toBe(code);
+  });
+
+  test.each(CODES)('%s has advice of its own, not the fallback for unknown failures', (code) => {
+    const advice = ADVICE[code];
+    expect(advice, `advice.ts has no advice for "${code}"`).toBeTypeOf('string');
+    expect(advice.length).toBeGreaterThan(20);
+    expect(advice).not.toBe(ADVICE.internal);
+    const sharing = CODES.filter((other) => other !== code && ADVICE[other] === advice);
+    expect(sharing, `"${code}" shares its advice with ${sharing.join(', ')}`).toEqual([]);
   });
 });

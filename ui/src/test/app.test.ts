@@ -87,7 +87,7 @@ test('Add repository / fabric: adds the repository, the fabric, initialises it a
   vi.mocked(api.addRepository).mockResolvedValue({ id: 3, name: 'corp', url: 'https://example.invalid/corp.git', branch: 'prod', clone_dir: '', created_at: '' });
   const corp: Fabric = { ...demo, id: 3, name: 'dc1', repository_id: 3, repository: 'corp', directory: 'fabrics/dc1' };
   vi.mocked(api.addFabric).mockResolvedValue(corp);
-  vi.mocked(api.initFabric).mockResolvedValue({ commit: 'abcdef0123', already_initialized: false, created: ['README.md', '.hnp/manifest.yaml'], findings: [] });
+  vi.mocked(api.initFabric).mockResolvedValue({ fabric: 'dc1', operation_id: 1, commit: 'abcdef0123', already_initialized: false, created: ['README.md', '.hnp/manifest.yaml'], findings: [] });
   await user.click(screen.getByLabelText('New repository'));
   await user.type(screen.getByTestId('add-repo-name'), 'corp');
   await user.type(screen.getByTestId('add-repo-url'), 'https://example.invalid/corp.git');

@@ -95,9 +95,11 @@ export function makeConflict(): Conflict {
     ours_text: 'spec:\n  description: ours\n',
     theirs_text: 'spec:\n  description: theirs\n',
     fields: ['spec.description'],
+    theirs_commit: null,
     detected_at: '2024-11-01T10:00:00Z',
     resolved_at: null,
     resolution: null,
+    resolved_by: null,
     ours_vs_theirs: [
       {
         id: 'h1',

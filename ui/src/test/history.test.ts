@@ -23,6 +23,7 @@ function op(partial: Partial<Operation> & { id: number }): Operation {
     commit_after: null,
     counts: {},
     error: null,
+    error_code: null,
     pr_url: null,
     ...partial,
   };

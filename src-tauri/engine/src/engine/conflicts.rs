@@ -8,11 +8,12 @@ use serde_json::Value;
 
 use super::drafts::parse_resource_text;
 use super::query::parse_kind_name;
+use super::operation::{OperationKind, Outcome};
 use super::{Engine, Trigger};
 use crate::error::{Error, Result};
 use crate::gitops::resource::{render_resource, same_content};
 use crate::store::ConflictRow;
-use crate::sync::apply::issues_of_text;
+use crate::sync::issues::issues_of_text;
 use crate::sync::diff::{hunk_origins, line_diff, take_hunks, Hunk, HunkOrigin, HunkSide};
 use crate::sync::merge::{differing_paths, merge3, Side};
 use crate::sync::revalidate::revalidate;
@@ -54,7 +55,7 @@ impl Resolution {
 }
 
 /// A conflict with the diffs a side-by-side view needs.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct ConflictDetail {
     #[serde(flatten)]
     pub conflict: ConflictRow,
@@ -138,7 +139,7 @@ impl Engine {
         let (kind, name) = parse_kind_name(kind_name)?;
         let fabric_row = self.fabric_row(fabric)?;
         let _lock = self.lock(&fabric_row)?;
-        self.record(&fabric_row, "resolve", trigger, |_| {
+        self.record(&fabric_row, OperationKind::Resolve, trigger, |_, _, _| {
             let mut conn = self.store.connect()?;
             let tx = conn.transaction().map_err(|e| self.store.err(e))?;
             let conflict = self.store.open_conflict(&tx, fabric_row.id, kind.name(), name)?.ok_or_else(|| {
@@ -226,7 +227,7 @@ impl Engine {
             revalidate(&self.store, &tx, fabric_row.id)?;
             tx.commit().map_err(|e| self.store.err(e))?;
             let counts = serde_json::json!({"resolved": 1, "resolution": resolution.label()});
-            Ok(((), fabric_row.synced_commit.clone(), counts, false))
+            Ok(Outcome::new((), fabric_row.synced_commit.clone(), counts, false))
         })?;
         self.draft_report(&fabric_row, kind, name)
     }

@@ -8,7 +8,7 @@ use crate::gitops::resource::resource_name;
 use crate::gitops::writeback::{render_draft, RenderedDraft};
 use crate::hedgehog::{classify, Classification, Kind};
 use crate::store::{FabricRow, ResourceStatus};
-use crate::sync::apply::document_issues;
+use crate::sync::issues::document_issues;
 use crate::sync::revalidate::revalidate;
 use crate::yaml::{parse_document, split_documents, Limits, Parsed};
 
@@ -17,7 +17,7 @@ use crate::yaml::{parse_document, split_documents, Limits, Parsed};
 pub type DraftReport = super::ResourceSummary;
 
 /// What a push would change for one resource.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct DraftDiff {
     pub kind: String,
     pub name: String,

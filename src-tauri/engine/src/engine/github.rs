@@ -3,6 +3,7 @@
 //! pull (the drafts dissolve into it); one closed without merging abandons the proposal (its
 //! drafts stay drafts).
 
+use super::operation::{OperationKind, Outcome};
 use super::{Engine, Trigger};
 use crate::error::{Error, Result};
 use crate::github::{NewPullRequest, PullState};
@@ -93,7 +94,7 @@ impl Engine {
             .unwrap_or_else(|| message.lines().next().unwrap_or("").trim().to_owned());
         let title = if title.is_empty() { format!("hhsync: changes to fabric {}", fabric.name) } else { title };
         let body = body.map(str::to_owned).unwrap_or_else(|| default_body(&fabric, &proposal, &message));
-        self.record(&fabric, "pr", trigger, |operation_id| {
+        self.record(&fabric, OperationKind::Pr, trigger, |_, _, operation_id| {
             let pr = match (&proposal.pr_url, proposal.pr_number) {
                 (Some(_), Some(number)) => client.pull(&repo_ref, number)?,
                 _ => {
@@ -120,7 +121,7 @@ impl Engine {
                 operation_id,
             };
             let counts = serde_json::json!({"pull_request": pr.number, "resources": proposal.resources.len()});
-            Ok((report, fabric.synced_commit.clone(), counts, false))
+            Ok(Outcome::new(report, fabric.synced_commit.clone(), counts, false))
         })
     }
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::pull::Planned;
+use super::operation::{OperationKind, Outcome as RunOutcome, Planned, Publish};
 use super::{Engine, Trigger};
 use crate::error::Result;
 use crate::git::GitRepo;
@@ -13,7 +13,7 @@ use crate::gitops::meta::ArchiveEntry;
 use crate::hedgehog::Kind;
 use crate::store::{now, FabricRow, ReportRow};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct IngestReport {
     pub fabric: String,
     pub dry_run: bool,
@@ -90,32 +90,19 @@ impl Engine {
     /// Sorts the documents of raw/ into managed/ and unmanaged/ in one commit, pushed. With
     /// `dry_run`, only says what would happen.
     pub fn ingest(&self, fabric: &str, dry_run: bool, trigger: Trigger) -> Result<IngestReport> {
-        let fabric = self.fabric_row(fabric)?;
-        let _lock = self.lock(&fabric)?;
-        let repo = self.open_clone(&fabric)?;
         if dry_run {
-            let tip = repo.fetch(&fabric.branch)?.ok_or_else(|| crate::Error::BranchNotFound {
-                url: fabric.url.clone(),
-                branch: fabric.branch.clone(),
-            })?;
-            let p = self.plan_ingest(&fabric, &repo, &tip)?;
-            return Ok(IngestReport {
-                fabric: fabric.name.clone(),
-                dry_run,
-                operation_id: None,
-                commit: None,
-                documents: p.documents,
-                archived: p.archived,
-                raw_files: p.raw_files,
-            });
+            // The command line's dry run looks at the remote as it is now.
+            return self.ingest_preview(fabric, true);
         }
-        self.record(&fabric, "ingest", trigger, |operation_id| {
-            let (commit, p) = self.commit_and_push_locked(&fabric, &repo, false, |current, tip| {
-                self.progress.report(&current.name, "ingest", "Sorting the documents of raw/", 0, 1, true);
+        self.operate(fabric, OperationKind::Ingest, trigger, |engine, fabric, operation_id| {
+            let repo = engine.open_clone(fabric)?;
+            let done = engine.commit_and_push_locked(fabric, &repo, OperationKind::Ingest, Publish::FabricBranch, false, |current, tip| {
+                engine.progress.report(&current.name, "ingest", "Sorting the documents of raw/", 0, 1, true);
                 let tip = tip.unwrap_or_default();
-                let p = self.plan_ingest(current, &repo, tip)?;
+                let p = engine.plan_ingest(current, &repo, tip)?;
                 Ok(Planned { writes: p.writes.clone(), message: commit_message(&p), extra: p })
             })?;
+            let p = done.extra;
             let rows: Vec<ReportRow> = p
                 .documents
                 .iter()
@@ -130,33 +117,67 @@ impl Engine {
                     reason: d.reason.clone(),
                 })
                 .collect();
-            let conn = self.store.connect()?;
-            self.store.insert_report(&conn, operation_id, &rows)?;
+            let conn = engine.store.connect()?;
+            engine.store.insert_report(&conn, operation_id, &rows)?;
             let report = IngestReport {
                 fabric: fabric.name.clone(),
                 dry_run,
                 operation_id: Some(operation_id),
-                commit: commit.clone(),
+                commit: done.commit,
                 documents: p.documents,
                 archived: p.archived,
                 raw_files: p.raw_files,
             };
-            let mut by_outcome: HashMap<&str, usize> = HashMap::new();
-            for d in &report.documents {
-                *by_outcome.entry(d.outcome.as_str()).or_default() += 1;
-            }
-            let counts = serde_json::json!({
-                "raw_files": report.raw_files,
-                "documents": report.documents.len(),
-                "managed": by_outcome.get("managed").copied().unwrap_or(0),
-                "unmanaged": by_outcome.get("unmanaged").copied().unwrap_or(0),
-                "errors": by_outcome.get("error").copied().unwrap_or(0),
-                "invalid": report.documents.iter().filter(|d| d.invalid).count(),
-                "archived": report.archived.len(),
-            });
-            let after = self.refreshed(&fabric)?.synced_commit;
+            let count = |outcome: Outcome| report.documents.iter().filter(|d| d.outcome == outcome).count();
+            let counts = IngestCounts {
+                raw_files: report.raw_files,
+                documents: report.documents.len(),
+                managed: count(Outcome::Managed),
+                unmanaged: count(Outcome::Unmanaged),
+                errors: count(Outcome::Error),
+                invalid: report.documents.iter().filter(|d| d.invalid).count(),
+                archived: report.archived.len(),
+            };
+            let after = engine.refreshed(fabric)?.synced_commit;
             let attention = report.needs_attention();
-            Ok((report, after, counts, attention))
+            Ok(RunOutcome::new(report, after, counts, attention))
         })
     }
+
+    /// What ingesting would do: a read, so no fabric lock is taken. With `fetch`, from the
+    /// branch as the remote has it now (the fetch only moves the clone's remote-tracking ref);
+    /// without, from the last fetched commit, with no network I/O (the app's preview, asked on
+    /// every refresh: fetching is what pull and watch do).
+    pub fn ingest_preview(&self, fabric: &str, fetch: bool) -> Result<IngestReport> {
+        let fabric = self.fabric_row(fabric)?;
+        let repo = self.open_clone(&fabric)?;
+        if fetch {
+            repo.fetch(&fabric.branch)?;
+        }
+        let tip = repo
+            .remote_tip(&fabric.branch)?
+            .ok_or_else(|| crate::Error::BranchNotFound { url: fabric.url.clone(), branch: fabric.branch.clone() })?;
+        let p = self.plan_ingest(&fabric, &repo, &tip)?;
+        Ok(IngestReport {
+            fabric: fabric.name.clone(),
+            dry_run: true,
+            operation_id: None,
+            commit: None,
+            documents: p.documents,
+            archived: p.archived,
+            raw_files: p.raw_files,
+        })
+    }
+}
+
+/// The counts an ingest keeps in the audit trail.
+#[derive(serde::Serialize)]
+struct IngestCounts {
+    raw_files: usize,
+    documents: usize,
+    managed: usize,
+    unmanaged: usize,
+    errors: usize,
+    invalid: usize,
+    archived: usize,
 }

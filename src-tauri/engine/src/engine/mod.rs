@@ -9,6 +9,7 @@ mod drafts;
 mod github;
 mod ingest;
 mod lock;
+mod operation;
 mod overview;
 mod progress;
 mod pull;
@@ -27,6 +28,7 @@ pub use setup::RepoOptions;
 pub use demo::DemoWorkspace;
 pub use drafts::{DraftDiff, DraftReport};
 pub use ingest::IngestReport;
+pub use operation::{OperationKind, OperationStatus};
 pub use overview::{kind_templates, Badge, LastSync, Overview, TextCheck, TreeEntry, UnmanagedFile};
 pub use progress::{Progress, ProgressEvent, ProgressSink};
 pub use pull::{InitReport, PullReport};
@@ -64,6 +66,7 @@ pub struct Engine {
     data_dir: PathBuf,
     store: Store,
     progress: Progress,
+    running: operation::Running,
 }
 
 impl Engine {
@@ -82,18 +85,13 @@ impl Engine {
     pub fn open(data_dir: &Path) -> Result<Self> {
         std::fs::create_dir_all(data_dir).map_err(|e| Error::io(data_dir, e))?;
         let store = Store::open(&data_dir.join("hhsync.sqlite3"))?;
-        Ok(Self { data_dir: data_dir.to_owned(), store, progress: Progress::default() })
+        Ok(Self { data_dir: data_dir.to_owned(), store, progress: Progress::default(), running: operation::Running::default() })
     }
 
     /// The same engine reporting progress to `sink`.
     pub fn with_progress(mut self, sink: ProgressSink) -> Self {
         self.progress = Progress::new(sink);
         self
-    }
-
-    /// Asks the running long operation to stop where that is safe.
-    pub fn cancel(&self) {
-        self.progress.cancel();
     }
 
     pub fn data_dir(&self) -> &Path {

@@ -13,9 +13,9 @@ use crate::error::{Error, Result};
 use crate::gitops::layout::{self, FileRole};
 use crate::hedgehog::{validate_fabric, FabricResource, Kind, Severity};
 use crate::store::{OperationRow, ResourceStatus, StoredIssue};
-use crate::sync::apply::document_issues;
+use crate::sync::issues::document_issues;
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Badge {
     InSync,
@@ -27,7 +27,7 @@ pub enum Badge {
     NeverSynced,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct LastSync {
     pub when: String,
     pub commit: String,
@@ -35,13 +35,13 @@ pub struct LastSync {
     pub summary: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct UnmanagedFile {
     pub path: String,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct Overview {
     pub fabric: crate::store::FabricRow,
     pub badge: Badge,
@@ -56,21 +56,25 @@ pub struct Overview {
     pub drafts: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct TreeEntry {
     pub path: String,
     pub role: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub kind: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub status: Option<ResourceStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct TextCheck {
     pub errors: Vec<StoredIssue>,
     pub warnings: Vec<StoredIssue>,

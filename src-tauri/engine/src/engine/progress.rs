@@ -1,7 +1,8 @@
 //! Progress and cancellation for long operations. A user interface installs a sink that gets
-//! small events (operation, step, done/total); the engine checks the cancel flag at points
-//! where stopping is safe (before anything is committed or pushed), so a cancel never leaves
-//! half a change behind.
+//! small events (operation, step, done/total); the engine checks the operation's own cancel
+//! token at points where stopping is safe (before anything is committed or pushed), so a
+//! cancel never leaves half a change behind, and cancelling one operation never stops another
+//! (see [`super::operation`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -9,9 +10,12 @@ use std::sync::Arc;
 use crate::error::{Error, Result};
 
 /// One progress report.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct ProgressEvent {
     pub fabric: String,
+    /// The recorded operation this is about (to cancel it by id); none before one is recorded
+    /// (cloning a repository being added).
+    pub operation_id: Option<i64>,
     /// pull, ingest, push, init, revert, clone.
     pub operation: String,
     pub step: String,
@@ -23,10 +27,11 @@ pub struct ProgressEvent {
 
 pub type ProgressSink = Arc<dyn Fn(ProgressEvent) + Send + Sync>;
 
-/// The sink and the cancel flag an engine carries; cheap to clone.
+/// The sink and, inside an operation, its id and cancel token; cheap to clone.
 #[derive(Clone, Default)]
 pub struct Progress {
     sink: Option<ProgressSink>,
+    operation: Option<i64>,
     cancel: Arc<AtomicBool>,
 }
 
@@ -38,13 +43,19 @@ impl std::fmt::Debug for Progress {
 
 impl Progress {
     pub fn new(sink: ProgressSink) -> Self {
-        Self { sink: Some(sink), cancel: Arc::default() }
+        Self { sink: Some(sink), operation: None, cancel: Arc::default() }
+    }
+
+    /// The same sink, reporting for operation `id` and stopping when `cancel` is set.
+    pub(super) fn for_operation(&self, id: i64, cancel: Arc<AtomicBool>) -> Self {
+        Self { sink: self.sink.clone(), operation: Some(id), cancel }
     }
 
     pub fn report(&self, fabric: &str, operation: &str, step: &str, done: u64, total: u64, cancellable: bool) {
         if let Some(sink) = &self.sink {
             sink(ProgressEvent {
                 fabric: fabric.to_owned(),
+                operation_id: self.operation,
                 operation: operation.to_owned(),
                 step: step.to_owned(),
                 done,
@@ -54,19 +65,9 @@ impl Progress {
         }
     }
 
-    /// Asks the running operation to stop at its next safe point.
-    pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::SeqCst);
-    }
-
-    /// Clears a cancel request (at the start of an operation).
-    pub fn reset(&self) {
-        self.cancel.store(false, Ordering::SeqCst);
-    }
-
-    /// Fails with [`Error::Cancelled`] if a cancel was asked for.
+    /// Fails with [`Error::Cancelled`] if a cancel of this operation was asked for.
     pub fn check(&self, operation: &str) -> Result<()> {
-        if self.cancel.swap(false, Ordering::SeqCst) {
+        if self.cancel.load(Ordering::SeqCst) {
             return Err(Error::Cancelled { operation: operation.to_owned() });
         }
         Ok(())

@@ -1,17 +1,15 @@
-//! Pull and init, and the commit-and-push loop they share with ingestion: fetch, bring the
-//! store to the tip, build the commit on that tip, push without force; when the remote moved
-//! meanwhile, start over on the new tip a bounded number of times.
+//! Pull and init: fetch and bring the store to the branch's tip (applying only what changed),
+//! and create or repair the GitOps directory through the runner's commit-and-push loop.
 
+use super::operation::{OperationKind, Outcome, Planned, Publish};
 use super::{Engine, Trigger};
 use crate::error::{Error, Result};
-use crate::git::{FileWrite, GitRepo, PushOutcome};
+use crate::git::GitRepo;
 use crate::gitops::{init, layout};
 use crate::store::{now, FabricRow};
 use crate::sync::{apply_commit_with, ApplyCounts, ChangedResource};
 
-const PUSH_ATTEMPTS: u32 = 3;
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct PullReport {
     pub fabric: String,
     pub operation_id: i64,
@@ -23,7 +21,7 @@ pub struct PullReport {
     pub changed: Vec<ChangedResource>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct InitReport {
     pub fabric: String,
     pub operation_id: i64,
@@ -33,22 +31,10 @@ pub struct InitReport {
     pub findings: Vec<super::Finding>,
 }
 
-/// What a commit-producing step returns for one attempt.
-pub(super) struct Planned<T> {
-    pub writes: Vec<FileWrite>,
-    pub message: String,
-    pub extra: T,
-}
-
 impl Engine {
-    /// Fetches and, if the branch moved, applies what changed. The caller holds the lock.
-    /// Returns the tip.
-    pub(super) fn sync_to_tip_locked(&self, fabric: &FabricRow, repo: &GitRepo) -> Result<(Option<String>, ApplyCounts)> {
-        self.sync_to_tip_reporting(fabric, repo, "pull").map(|(tip, counts, _)| (tip, counts))
-    }
-
-    /// [`Self::sync_to_tip_locked`] with progress reports under `operation`, and the resources
-    /// that changed.
+    /// Fetches and, if the branch moved, applies what changed, with progress reports under
+    /// `operation`. Returns the tip, the counts and the resources that changed. The caller holds
+    /// the lock.
     pub(super) fn sync_to_tip_reporting(
         &self,
         fabric: &FabricRow,
@@ -71,84 +57,11 @@ impl Engine {
         self.fabric_row(&fabric.name)
     }
 
-    /// Runs `plan` on the freshly synced tip, commits what it writes and pushes it, retrying on
-    /// a non-fast-forward. Returns the pushed commit (none if nothing changed) and the last
-    /// plan's extra result. The caller holds the lock.
-    pub(super) fn commit_and_push_locked<T>(
-        &self,
-        fabric: &FabricRow,
-        repo: &GitRepo,
-        allow_empty_branch: bool,
-        mut plan: impl FnMut(&FabricRow, Option<&str>) -> Result<Planned<T>>,
-    ) -> Result<(Option<String>, T)> {
-        let author = self.author();
-        for attempt in 1..=PUSH_ATTEMPTS {
-            let (tip, _) = self.sync_to_tip_locked(fabric, repo)?;
-            if tip.is_none() && !allow_empty_branch {
-                return Err(Error::BranchNotFound { url: fabric.url.clone(), branch: fabric.branch.clone() });
-            }
-            let current = self.refreshed(fabric)?;
-            let planned = plan(&current, tip.as_deref())?;
-            if planned.writes.is_empty() {
-                return Ok((None, planned.extra));
-            }
-            self.progress.check("the operation")?;
-            self.progress.report(&fabric.name, "commit", "Committing and pushing", 0, 1, false);
-            let Some(commit) = repo.commit(tip.as_deref(), &planned.writes, &planned.message, &author)? else {
-                return Ok((None, planned.extra));
-            };
-            match repo.push(&commit, &fabric.branch)? {
-                PushOutcome::Pushed => {
-                    self.settle_landed_commit(&current, repo, &commit, None);
-                    return Ok((Some(commit), planned.extra));
-                }
-                PushOutcome::NonFastForward => {
-                    tracing::info!(fabric = %fabric.name, attempt, "remote moved while pushing; pulling and retrying");
-                }
-            }
-        }
-        Err(Error::RetriesExhausted { branch: fabric.branch.clone(), attempts: PUSH_ATTEMPTS })
-    }
-
-    /// Records an operation around `work`: started, then finished with its status, commits,
-    /// counts and error text.
-    pub(super) fn record<T>(
-        &self,
-        fabric: &FabricRow,
-        kind: &str,
-        trigger: Trigger,
-        work: impl FnOnce(i64) -> Result<(T, Option<String>, serde_json::Value, bool)>,
-    ) -> Result<T> {
-        let conn = self.store.connect()?;
-        self.progress.reset();
-        let id = self.store.start_operation(&conn, fabric.id, kind, trigger.as_str(), fabric.synced_commit.as_deref())?;
-        let outcome = work(id);
-        // Every operation ends with a last progress step, so a progress bar never stays open.
-        let last = if outcome.is_ok() { "Done" } else { "Failed" };
-        self.progress.report(&fabric.name, kind, last, 1, 1, false);
-        match outcome {
-            Ok((value, commit_after, counts, attention)) => {
-                let status = if attention { "attention" } else { "succeeded" };
-                self.store.finish_operation(&conn, id, status, commit_after.as_deref(), &counts, None)?;
-                Ok(value)
-            }
-            Err(e) => {
-                let after = self.refreshed(fabric).ok().and_then(|f| f.synced_commit);
-                self.store.finish_operation(&conn, id, "failed", after.as_deref(), &serde_json::json!({}), Some(&e.to_string()))?;
-                let code = serde_json::to_value(e.code()).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-                self.store.set_operation_error_code(&conn, id, &code)?;
-                Err(e)
-            }
-        }
-    }
-
     /// Pull: fetch; if the branch moved, apply what changed below the fabric's directory.
     pub fn pull(&self, fabric: &str, trigger: Trigger) -> Result<PullReport> {
-        let fabric = self.fabric_row(fabric)?;
-        let _lock = self.lock(&fabric)?;
-        let repo = self.open_clone(&fabric)?;
-        self.record(&fabric, "pull", trigger, |operation_id| {
-            let (tip, counts, changed) = self.sync_to_tip_reporting(&fabric, &repo, "pull")?;
+        self.operate(fabric, OperationKind::Pull, trigger, |engine, fabric, operation_id| {
+            let repo = engine.open_clone(fabric)?;
+            let (tip, counts, changed) = engine.sync_to_tip_reporting(fabric, &repo, "pull")?;
             let tip = tip.ok_or_else(|| Error::BranchNotFound { url: fabric.url.clone(), branch: fabric.branch.clone() })?;
             let up_to_date = fabric.synced_commit.as_deref() == Some(tip.as_str());
             let report = PullReport {
@@ -160,19 +73,16 @@ impl Engine {
                 counts,
                 changed,
             };
-            let json = serde_json::to_value(counts).unwrap_or_default();
-            Ok((report, Some(tip), json, counts.conflicts > 0))
+            Ok(Outcome::new(report, Some(tip), counts, counts.conflicts > 0))
         })
     }
 
     /// Creates or repairs the GitOps directory structure; commits and pushes only if something
     /// was missing. Reports files found where they do not belong and legacy resources.
     pub fn init(&self, fabric: &str, trigger: Trigger) -> Result<InitReport> {
-        let fabric = self.fabric_row(fabric)?;
-        let _lock = self.lock(&fabric)?;
-        let repo = self.open_clone(&fabric)?;
-        self.record(&fabric, "init", trigger, |operation_id| {
-            let (commit, planned) = self.commit_and_push_locked(&fabric, &repo, true, |current, tip| {
+        self.operate(fabric, OperationKind::Init, trigger, |engine, fabric, operation_id| {
+            let repo = engine.open_clone(fabric)?;
+            let done = engine.commit_and_push_locked(fabric, &repo, OperationKind::Init, Publish::FabricBranch, true, |current, tip| {
                 let existing: Vec<String> = match tip {
                     Some(tip) => repo.list_files(tip, &current.directory)?.into_iter().map(|e| e.path).collect(),
                     None => Vec::new(),
@@ -182,19 +92,27 @@ impl Engine {
                     p.created.iter().map(|c| format!("- {}", layout::join(&current.directory, c))).collect::<Vec<_>>().join("\n"));
                 Ok(Planned { writes: p.writes.clone(), message, extra: p })
             })?;
-            let findings = self.findings(&fabric)?;
+            let planned = done.extra;
+            let findings = engine.findings(fabric)?;
             let attention = !findings.is_empty();
-            let counts = serde_json::json!({"created": planned.created.len(), "findings": findings.len()});
-            let after = self.refreshed(&fabric)?.synced_commit;
+            let counts = InitCounts { created: planned.created.len(), findings: findings.len() };
+            let after = engine.refreshed(fabric)?.synced_commit;
             let report = InitReport {
                 fabric: fabric.name.clone(),
                 operation_id,
-                commit,
+                commit: done.commit,
                 already_initialized: planned.already_initialized,
                 created: planned.created,
                 findings,
             };
-            Ok((report, after, counts, attention))
+            Ok(Outcome::new(report, after, counts, attention))
         })
     }
+}
+
+/// The counts an init keeps in the audit trail.
+#[derive(serde::Serialize)]
+struct InitCounts {
+    created: usize,
+    findings: usize,
 }

@@ -1,10 +1,12 @@
 //! Push: every draft of a fabric (or a chosen few) as one commit on top of the freshly fetched
-//! tip, pushed without force. When the remote moved meanwhile: pull (merging into drafts),
+//! tip, pushed without force, through the runner's commit-and-push loop (see
+//! [`super::operation`]). When the remote moved meanwhile: pull (merging into drafts),
 //! re-render, retry, a bounded number of times. Success turns the drafts into desired in one
 //! transaction (the pushed commit is applied like any other and the drafts dissolve into it);
 //! a crash in between is healed by the next pull the same way, so nothing is pushed twice.
 //! Branch mode pushes to a new branch instead and marks the drafts as proposed.
 
+use super::operation::{OperationKind, Outcome, Planned, Publish};
 use super::query::parse_kind_name;
 use super::{Engine, Trigger};
 use crate::error::{Error, Result};
@@ -12,9 +14,16 @@ use crate::git::{FileWrite, GitRepo, PushOutcome};
 use crate::gitops::layout;
 use crate::gitops::writeback::{Change, RenderedDraft};
 use crate::store::FabricRow;
-use crate::sync::apply_commit;
 
-const PUSH_ATTEMPTS: u32 = 4;
+/// The counts a push keeps in the audit trail.
+#[derive(serde::Serialize)]
+struct PushCounts {
+    created: usize,
+    modified: usize,
+    deleted: usize,
+    retries: u32,
+    branch: String,
+}
 
 /// What to push and how.
 #[derive(Debug, Clone, Default)]
@@ -27,14 +36,14 @@ pub struct PushRequest {
     pub allow_invalid: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct PushedResource {
     pub kind: String,
     pub name: String,
     pub change: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct PushReport {
     pub fabric: String,
     pub operation_id: i64,
@@ -90,18 +99,6 @@ fn check_branch_name(branch: &str) -> Result<()> {
 }
 
 impl Engine {
-    /// Forgets pushes that a crash interrupted: the commit either reached the remote (then the
-    /// pull that follows applies it and the drafts dissolve) or it did not (then the drafts are
-    /// simply still drafts). Either way nothing needs pushing again by itself.
-    fn heal_pending_pushes(&self, fabric: &FabricRow) -> Result<()> {
-        let conn = self.store.connect()?;
-        for (id, commit, branch) in self.store.pending_pushes(&conn, fabric.id)? {
-            tracing::info!(fabric = %fabric.name, commit, branch, "found a push interrupted by a crash; the next pull settles it");
-            self.store.delete_pending_push(&conn, id)?;
-        }
-        Ok(())
-    }
-
     /// The drafts to push, rendered, after checking conflicts and validity.
     fn drafts_to_push(&self, fabric: &FabricRow, request: &PushRequest) -> Result<Vec<RenderedDraft>> {
         let only: Vec<(crate::hedgehog::Kind, &str)> = request.only.iter().map(|s| parse_kind_name(s)).collect::<Result<_>>()?;
@@ -142,24 +139,25 @@ impl Engine {
         if let Some(branch) = request.branch.as_deref().filter(|b| !b.is_empty()) {
             check_branch_name(branch)?;
         }
-        let fabric = self.fabric_row(fabric)?;
-        let _lock = self.lock(&fabric)?;
-        let repo = self.open_clone(&fabric)?;
-        self.heal_pending_pushes(&fabric)?;
-        self.record(&fabric, "push", trigger, |operation_id| {
-            let report = self.push_locked(&fabric, &repo, request, operation_id)?;
-            let count = |c: &str| report.pushed.iter().filter(|p| p.change == c).count();
-            let counts = serde_json::json!({
-                "created": count("created"), "modified": count("modified"), "deleted": count("deleted"),
-                "retries": report.retries, "branch": report.branch,
-            });
+        self.operate(fabric, OperationKind::Push, trigger, |engine, fabric, operation_id| {
+            let repo = engine.open_clone(fabric)?;
+            let report = engine.push_locked(fabric, &repo, request, operation_id)?;
+            let count = |c: Change| report.pushed.iter().filter(|p| p.change == c.as_str()).count();
+            let counts = PushCounts {
+                created: count(Change::Created),
+                modified: count(Change::Modified),
+                deleted: count(Change::Deleted),
+                retries: report.retries,
+                branch: report.branch.clone(),
+            };
             let after = report.commit.clone();
-            Ok((report, after, counts, false))
+            Ok(Outcome::new(report, after, counts, false))
         })
     }
 
+    /// The push's plan (the drafts rendered into file writes) run through the one
+    /// commit-and-push loop; in branch mode, the commit goes to a new branch instead.
     fn push_locked(&self, fabric: &FabricRow, repo: &GitRepo, request: &PushRequest, operation_id: i64) -> Result<PushReport> {
-        let author = self.author();
         let mut report = PushReport {
             fabric: fabric.name.clone(),
             operation_id,
@@ -169,18 +167,11 @@ impl Engine {
             retries: 0,
             proposal_id: None,
         };
-        for attempt in 0..PUSH_ATTEMPTS {
-            report.retries = attempt;
-            let (tip, _, _) = self.sync_to_tip_reporting(fabric, repo, "push")?;
-            let tip = tip.ok_or_else(|| Error::BranchNotFound { url: fabric.url.clone(), branch: fabric.branch.clone() })?;
-            crate::crash::point("push:after-pull");
+        let publish = if request.branch.is_some() { Publish::CommitOnly } else { Publish::FabricBranch };
+        let done = self.commit_and_push_locked(fabric, repo, OperationKind::Push, publish, false, |current, _tip| {
             self.progress.report(&fabric.name, "push", "Rendering drafts", 0, 1, true);
-            let current = self.refreshed(fabric)?;
-            let drafts = self.drafts_to_push(&current, request)?;
-            if drafts.is_empty() {
-                return Ok(report);
-            }
-            let writes: Vec<FileWrite> = drafts
+            let drafts = self.drafts_to_push(current, request)?;
+            let writes = drafts
                 .iter()
                 .map(|d| {
                     let path = layout::join(&current.directory, &d.path);
@@ -194,52 +185,35 @@ impl Engine {
                 Some(m) if !m.trim().is_empty() => m.clone(),
                 _ => summary(&drafts, &current.name),
             };
-            report.pushed = drafts
-                .iter()
-                .map(|d| PushedResource { kind: d.kind.name().to_owned(), name: d.name.clone(), change: d.change.as_str().to_owned() })
-                .collect();
-            let Some(commit) = repo.commit(Some(&tip), &writes, &message, &author)? else {
-                // Every draft renders to the bytes Git already has: nothing to commit, and the
-                // drafts are settled.
-                let mut conn = self.store.connect()?;
-                let tx = conn.transaction().map_err(|e| self.store.err(e))?;
-                for d in &drafts {
-                    if let Some(row) = self.store.draft_row(&tx, current.id, d.kind.name(), &d.name)? {
-                        self.store.clear_draft(&tx, row.id)?;
-                    }
-                }
-                tx.commit().map_err(|e| self.store.err(e))?;
-                report.pushed.clear();
-                return Ok(report);
-            };
-            crate::crash::point("push:after-commit");
-            self.progress.check("push")?;
-            self.progress.report(&fabric.name, "push", "Pushing", 0, 1, false);
-            if let Some(branch) = &request.branch {
-                return self.push_proposal(&current, repo, (&tip, &commit), branch, &drafts, report);
-            }
-            let pending = {
-                let conn = self.store.connect()?;
-                self.store.insert_pending_push(&conn, current.id, &commit, &current.branch)?
-            };
-            crate::crash::point("push:before-push");
-            // `Pushed` is confirmed: the remote's branch contains the commit.
-            let outcome = repo.push(&commit, &current.branch)?;
-            crate::crash::point("push:after-push");
-            match outcome {
-                PushOutcome::Pushed => {
-                    self.progress.report(&fabric.name, "push", "Updating local state", 0, 1, false);
-                    self.settle_landed_commit(&current, repo, &commit, Some(pending));
-                    report.commit = Some(commit);
-                    return Ok(report);
-                }
-                PushOutcome::NonFastForward => {
-                    self.store.delete_pending_push(&self.store.connect()?, pending)?;
-                    tracing::info!(fabric = %fabric.name, attempt, "remote moved while pushing; pulling and retrying");
+            Ok(Planned { writes, message, extra: drafts })
+        })?;
+        report.retries = done.retries;
+        let drafts = done.extra;
+        report.pushed = drafts
+            .iter()
+            .map(|d| PushedResource { kind: d.kind.name().to_owned(), name: d.name.clone(), change: d.change.as_str().to_owned() })
+            .collect();
+        let current = self.refreshed(fabric)?;
+        let Some(commit) = done.commit else {
+            // Every draft renders to the bytes Git already has (or there were none): nothing
+            // to commit, and the drafts are settled.
+            let mut conn = self.store.connect()?;
+            let tx = conn.transaction().map_err(|e| self.store.err(e))?;
+            for d in &drafts {
+                if let Some(row) = self.store.draft_row(&tx, current.id, d.kind.name(), &d.name)? {
+                    self.store.clear_draft(&tx, row.id)?;
                 }
             }
+            tx.commit().map_err(|e| self.store.err(e))?;
+            report.pushed.clear();
+            return Ok(report);
+        };
+        if let Some(branch) = &request.branch {
+            let tip = done.tip.unwrap_or_default();
+            return self.push_proposal(&current, repo, (&tip, &commit), branch, &drafts, report);
         }
-        Err(Error::RetriesExhausted { branch: fabric.branch.clone(), attempts: PUSH_ATTEMPTS })
+        report.commit = Some(commit);
+        Ok(report)
     }
 
     /// Pushes `commit` (made on `tip`) to a new branch and marks the drafts as proposed.
@@ -257,12 +231,12 @@ impl Engine {
             return Err(Error::InvalidInput(format!("{branch} is the fabric's own branch; push without --branch instead")));
         }
         if repo.fetch(&branch)?.is_some() {
-            return Err(Error::InvalidInput(format!("branch {branch} already exists on {}; choose another name", fabric.url)));
+            return Err(Error::BranchExists { url: fabric.url.clone(), branch });
         }
         match repo.push(commit, &branch)? {
             PushOutcome::Pushed => {}
             PushOutcome::NonFastForward => {
-                return Err(Error::InvalidInput(format!("branch {branch} appeared on {} meanwhile; choose another name", fabric.url)))
+                return Err(Error::BranchExists { url: fabric.url.clone(), branch })
             }
         }
         let names: Vec<String> = drafts.iter().map(|d| format!("{}/{}", d.kind, d.name)).collect();
@@ -283,23 +257,6 @@ impl Engine {
 }
 
 impl Engine {
-    /// Brings the store to a commit that is confirmed on the remote: the drafts it carries
-    /// dissolve into desired. The push has happened whatever goes wrong here, so a failure is
-    /// logged, not returned (reporting the push as failed would be false); the pending-push
-    /// record stays and the next pull applies the commit the same way.
-    pub(super) fn settle_landed_commit(&self, fabric: &FabricRow, repo: &GitRepo, commit: &str, pending: Option<i64>) {
-        if let Err(e) = apply_commit(&self.store, repo, fabric, commit) {
-            tracing::warn!(fabric = %fabric.name, commit, error = %e, "pushed, but updating the local state failed; the next pull settles it");
-            return;
-        }
-        crate::crash::point("push:after-apply");
-        if let Some(id) = pending {
-            if let Err(e) = self.store.connect().and_then(|conn| self.store.delete_pending_push(&conn, id)) {
-                tracing::warn!(fabric = %fabric.name, error = %e, "could not clear the pending-push record; the next push clears it");
-            }
-        }
-    }
-
     /// Marks proposals whose commit reached the fabric's branch (or whose drafts all
     /// dissolved into what arrived) as merged. The caller holds the lock.
     pub(super) fn settle_proposals_locked(&self, fabric: &FabricRow, repo: &GitRepo, tip: &str) -> Result<()> {
@@ -333,7 +290,7 @@ impl Engine {
             .proposals(&conn, fabric.id)?
             .into_iter()
             .find(|p| p.branch == branch && p.state == "open")
-            .ok_or_else(|| Error::InvalidInput(format!("no open proposal on branch {branch} (see `hhsync proposals {}`)", fabric.name)))?;
+            .ok_or_else(|| Error::ProposalNotFound { fabric: fabric.name.clone(), branch: branch.to_owned() })?;
         self.store.set_proposal_state(&conn, proposal.id, "abandoned")?;
         Ok(crate::store::ProposalRow { state: "abandoned".to_owned(), ..proposal })
     }

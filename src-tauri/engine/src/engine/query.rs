@@ -42,13 +42,13 @@ pub struct StatusReport {
 }
 
 /// A file or resource that needs a person's attention.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct Finding {
     pub path: String,
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct ResourceSummary {
     pub kind: String,
     pub name: String,
@@ -58,7 +58,7 @@ pub struct ResourceSummary {
     pub warnings: Vec<StoredIssue>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct ResourceDetail {
     #[serde(flatten)]
     pub summary: ResourceSummary,

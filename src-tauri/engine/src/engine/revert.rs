@@ -2,7 +2,7 @@
 //! commit-and-push path (history is never rewritten). Files changed again since that
 //! operation, or resources with local drafts, stop the revert with a message saying which.
 
-use super::pull::Planned;
+use super::operation::{OperationKind, Outcome, Planned, Publish};
 use super::{Engine, Trigger};
 use crate::error::{Error, Result};
 use crate::git::FileWrite;
@@ -38,8 +38,8 @@ impl Engine {
         // The operation's own change: its commit against its parent (a push or ingest may have
         // pulled others' commits first; those are not undone).
         let before = repo.parent(&after)?.ok_or_else(|| Error::InvalidInput(format!("operation #{operation}'s commit has no parent")))?;
-        self.record(&fabric, "revert", trigger, |operation_id| {
-            let (commit, files) = self.commit_and_push_locked(&fabric, &repo, false, |current, tip| {
+        self.record(&fabric, OperationKind::Revert, trigger, |engine, fabric, operation_id| {
+            let done = engine.commit_and_push_locked(fabric, &repo, OperationKind::Revert, Publish::FabricBranch, false, |current, tip| {
                 let tip = tip.unwrap_or_default();
                 let changes = repo.diff_files(&before, &after, &current.directory)?;
                 let conn = self.store.connect()?;
@@ -71,10 +71,17 @@ impl Engine {
                 let message = format!("Revert {} #{operation} in fabric {}\n\nThis reverts commit {after}.\n", op.kind, current.name);
                 Ok(Planned { writes, message, extra: files })
             })?;
-            let report = RevertReport { fabric: fabric.name.clone(), operation_id, reverted_operation: operation, commit: commit.clone(), files };
-            let counts = serde_json::json!({"files": report.files.len(), "reverted_operation": operation});
-            let after = self.refreshed(&fabric)?.synced_commit;
-            Ok((report, after, counts, false))
+            let report = RevertReport { fabric: fabric.name.clone(), operation_id, reverted_operation: operation, commit: done.commit, files: done.extra };
+            let counts = RevertCounts { files: report.files.len(), reverted_operation: operation };
+            let after = engine.refreshed(fabric)?.synced_commit;
+            Ok(Outcome::new(report, after, counts, false))
         })
     }
+}
+
+/// The counts a revert keeps in the audit trail.
+#[derive(serde::Serialize)]
+struct RevertCounts {
+    files: usize,
+    reverted_operation: i64,
 }

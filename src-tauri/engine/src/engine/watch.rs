@@ -2,6 +2,7 @@
 //! (no fetch, no API quota, no lock), and a record of the remote becoming unreachable or
 //! reachable again, so `status` can say "offline" between pulls.
 
+use super::operation::{OperationKind, Outcome};
 use super::{Engine, Trigger};
 use crate::error::{Code, Error, Result};
 use crate::store::FabricRow;
@@ -29,11 +30,11 @@ impl Engine {
     /// connectivity (not every interval). Gives the error back.
     pub fn note_poll_failure(&self, fabric: &str, error: Error) -> Error {
         let Ok(row) = self.fabric_row(fabric) else { return error };
-        let code = serde_json::to_value(error.code()).ok().and_then(|v| v.as_str().map(str::to_owned));
+        let code = Some(error.code().as_str().to_owned());
         if self.last_network_code(&row) == code {
             return error;
         }
-        match self.record(&row, "poll", Trigger::Poll, |_| Err::<((), Option<String>, serde_json::Value, bool), _>(error)) {
+        match self.record(&row, OperationKind::Poll, Trigger::Poll, |_, _, _| Err::<Outcome<()>, _>(error)) {
             Err(e) => e,
             Ok(()) => Error::InvalidInput("unreachable".to_owned()),
         }
@@ -46,7 +47,7 @@ impl Engine {
         if self.last_network_code(&row).is_none() {
             return Ok(());
         }
-        self.record(&row, "poll", Trigger::Poll, |_| Ok(((), row.synced_commit.clone(), serde_json::json!({}), false)))
+        self.record(&row, OperationKind::Poll, Trigger::Poll, |_, _, _| Ok(Outcome::new((), row.synced_commit.clone(), serde_json::json!({}), false)))
     }
 
     fn last_network_code(&self, row: &FabricRow) -> Option<String> {

@@ -21,7 +21,7 @@ use crate::yaml::{parse_document, split_documents, Limits, Parsed};
 /// Raw files larger than this are reported, not read.
 pub const MAX_RAW_FILE_BYTES: usize = 64 * 1024 * 1024;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Managed,
@@ -40,7 +40,7 @@ impl Outcome {
 }
 
 /// What happened (or would happen) to one document.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct DocumentOutcome {
     /// The raw file, relative to the GitOps directory.
     pub file: String,
@@ -58,6 +58,7 @@ pub struct DocumentOutcome {
     /// The managed resource is well-formed but fails a fabric-wide rule (e.g. a reference to
     /// something that does not exist).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[ts(optional, as = "Option<bool>")]
     pub invalid: bool,
 }
 

@@ -56,7 +56,7 @@ pub fn new_archive_log(created_at: &str) -> Vec<u8> {
 }
 
 /// One archived raw file, as recorded in the archive log.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct ArchiveEntry {
     pub operation: &'static str,
     pub original_file: String,

@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use super::fields::{check_vlan, is_unset};
 use super::net::{parse_addr, Prefix};
-use super::rules::{check_vlan, is_unset};
 use super::Issue;
 use crate::yaml::FieldPath;
 

@@ -10,6 +10,7 @@
 //! someone dropped into raw/.
 
 mod connection;
+mod fields;
 mod kinds;
 mod net;
 mod refs;

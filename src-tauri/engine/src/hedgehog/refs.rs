@@ -13,7 +13,8 @@ use serde_json::Value;
 
 use super::connection::{self, Device};
 use super::net::Prefix;
-use super::rules::{attachment_subnet, spec_path, text};
+use super::fields::{spec_path, text};
+use super::rules::attachment_subnet;
 use super::{FabricResource, Issue, Kind};
 use crate::yaml::FieldPath;
 

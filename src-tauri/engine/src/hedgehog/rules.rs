@@ -1,17 +1,21 @@
 //! Hedgehog's rules about one document, beyond what its CRD schema says: names, namespace and
 //! labels for every kind, then the rules of each kind, written after Hedgehog's Go admission
 //! webhooks (`api/*/v1beta1/*_types.go` in githedgehog/fabric) where they need nothing but the
-//! document. VPCs live in `vpc.rs` and Connections in `connection.rs`.
+//! document. VPCs live in `vpc.rs` and Connections in `connection.rs`; the field helpers all of
+//! them share live in `fields.rs`, so those two never reach back into this module.
 //!
 //! Rules read values defensively: a field of the wrong type was already reported by the schema
 //! layer, so here it is skipped rather than reported twice.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use super::fields::{check_vlan, is_unset, spec, spec_path, text};
 use super::kinds::{classify, Classification, LEGACY_VERSION};
 use super::net::{parse_addr, Prefix};
 use super::{connection, vpc, Issue, Kind};
 use crate::yaml::FieldPath;
+
+// `refs.rs` still names these two through this module; they live in `fields.rs`.
 
 /// VLANs Hedgehog reserves for its own use (the default VPC IRB range).
 pub(crate) const RESERVED_VLANS: (i64, i64) = (3000, 3999);
@@ -19,49 +23,6 @@ pub(crate) const RESERVED_VLANS: (i64, i64) = (3000, 3999);
 /// The most characters a VPC, IPv4Namespace or External name may have: they end up in switch
 /// configuration names (VRFs, route maps) with a length limit.
 const SHORT_NAME: usize = 11;
-
-pub(crate) fn spec(document: &Value) -> Option<&Map<String, Value>> {
-    document.get("spec").and_then(Value::as_object)
-}
-
-pub(crate) fn spec_path(keys: &[&str]) -> FieldPath {
-    let mut path = FieldPath::of(&["spec"]);
-    for key in keys {
-        path = path.key(key);
-    }
-    path
-}
-
-/// A non-empty string field.
-pub(crate) fn text<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
-    value.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
-}
-
-/// True when the field is absent, null or an empty string (what Go reads as "").
-pub(crate) fn is_unset(value: &Value, key: &str) -> bool {
-    match value.get(key) {
-        None | Some(Value::Null) => true,
-        Some(Value::String(s)) => s.is_empty(),
-        Some(_) => false,
-    }
-}
-
-/// A VLAN id must be 1-4094 (or 0 meaning "none" where `zero_means_none`). Non-integers are
-/// the schema's to report.
-pub(crate) fn check_vlan(value: &Value, path: &FieldPath, zero_means_none: bool, issues: &mut Vec<Issue>) {
-    let Some(vlan) = value.as_i64() else {
-        if let Some(big) = value.as_u64() {
-            issues.push(Issue::error(path.clone(), "vlan", format!("VLAN {big} is outside 1-4094")));
-        }
-        return;
-    };
-    if vlan == 0 && zero_means_none {
-        return;
-    }
-    if !(1..=4094).contains(&vlan) {
-        issues.push(Issue::error(path.clone(), "vlan", format!("VLAN {vlan} is outside 1-4094")));
-    }
-}
 
 /// The apiVersion and kind must be those of `kind` (v1beta1, or legacy v1alpha2 with a warning).
 pub(crate) fn check_type_meta(kind: Kind, document: &Value, issues: &mut Vec<Issue>) {

@@ -11,8 +11,8 @@ use std::net::Ipv4Addr;
 
 use serde_json::{Map, Value};
 
+use super::fields::{check_vlan, is_unset, spec, spec_path, text};
 use super::net::{parse_addr, Prefix};
-use super::rules::{check_vlan, is_unset, spec, spec_path, text};
 use super::Issue;
 use crate::yaml::FieldPath;
 

@@ -61,7 +61,7 @@ fn draft_from_row(r: &Row<'_>) -> rusqlite::Result<DraftRow> {
 }
 
 /// A conflict, open or resolved.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct ConflictRow {
     pub id: i64,
     pub kind: String,

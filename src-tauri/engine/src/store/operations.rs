@@ -11,7 +11,7 @@ use rusqlite::{params, Connection, Row};
 use super::{now, Store};
 use crate::error::Result;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct OperationRow {
     pub id: i64,
     pub kind: String,

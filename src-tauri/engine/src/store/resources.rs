@@ -9,7 +9,7 @@ use super::Store;
 use crate::error::Result;
 
 /// A validation finding as stored: the field path, the file line when known, and the message.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct StoredIssue {
     pub path: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -23,7 +23,7 @@ pub struct StoredIssue {
 pub type StoredIssues = Vec<StoredIssue>;
 
 /// What the user sees a resource as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum ResourceStatus {
     Synced,

@@ -4,16 +4,18 @@
 
 use std::collections::HashSet;
 
+use super::issues::document_issues;
+use super::reconcile::{reconcile, Reconciled};
 use crate::error::Result;
 use crate::git::{GitRepo, TreeChange};
 use crate::gitops::layout::{self, FileRole};
 use crate::gitops::resource::read_resource_file;
-use crate::hedgehog::validate_document;
-use super::reconcile::{reconcile, Reconciled};
-use crate::store::{FabricRow, ResourceUpsert, StoredIssue, Store};
+use crate::store::{FabricRow, ResourceUpsert, Store};
+
+// Public here too: the engine's drafts, overview and conflicts name these through this module.
 
 /// What an apply touched.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct ApplyCounts {
     pub files: usize,
     /// Drafts that matched what arrived (e.g. our own push) and were dropped.
@@ -37,35 +39,8 @@ impl ApplyCounts {
     }
 }
 
-/// Issues of one document, with the file lines of their fields.
-pub fn document_issues(kind: crate::hedgehog::Kind, parsed: &crate::yaml::Parsed) -> Vec<StoredIssue> {
-    validate_document(kind, &parsed.value)
-        .into_iter()
-        .map(|i| StoredIssue {
-            line: parsed.line_of(&i.path),
-            path: i.path.to_string(),
-            message: i.message,
-            severity: match i.severity {
-                crate::hedgehog::Severity::Error => "error".to_owned(),
-                crate::hedgehog::Severity::Warning => "warning".to_owned(),
-            },
-            rule: i.rule.to_owned(),
-        })
-        .collect()
-}
-
-/// Issues of a resource text (for drafts produced by a merge), empty if it does not parse.
-pub fn issues_of_text(kind: &str, text: &str) -> Vec<StoredIssue> {
-    let Some(kind) = crate::hedgehog::Kind::from_name(kind) else { return Vec::new() };
-    let Some(doc) = crate::yaml::split_documents(text.as_bytes()).next() else { return Vec::new() };
-    match crate::yaml::parse_document(doc.bytes, doc.start_line, &crate::yaml::Limits::default()) {
-        Ok(parsed) => document_issues(kind, &parsed),
-        Err(_) => Vec::new(),
-    }
-}
-
 /// A resource an apply added, changed or deleted (for "what changed" notices).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct ChangedResource {
     pub kind: String,
     pub name: String,

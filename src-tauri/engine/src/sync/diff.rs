@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use similar::{DiffTag, TextDiff};
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum LineTag {
     Equal,
@@ -19,7 +19,7 @@ pub enum LineTag {
     Insert,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct DiffLine {
     pub tag: LineTag,
     /// 1-based line number in the old text; None for an inserted line.
@@ -37,7 +37,7 @@ pub struct DiffLine {
 /// Context lines are never shared: when two changes are closer than twice the context, the
 /// unchanged lines between them are split between the two hunks, so the hunks of one diff can
 /// be shown one after the other without repeating a line or leaving one out where they touch.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct Hunk {
     /// Stable: a hex digest of the change's old/new start and its changed lines (not of the
     /// context), so the same inputs give the same id at any context.
@@ -50,7 +50,7 @@ pub struct Hunk {
 }
 
 /// Which version a hunk is taken from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum HunkSide {
     Old,
@@ -134,7 +134,7 @@ pub fn take_hunks(old: &str, new: &str, choices: &HashMap<String, HunkSide>, def
 }
 
 /// Which side changed what a hunk of `ours` → `theirs` covers, judged against their `base`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum HunkOrigin {
     /// Only our draft changed these lines: theirs still has the base's.

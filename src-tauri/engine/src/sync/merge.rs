@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use crate::yaml::FieldPath;
 
 /// Which version a conflicting place takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     Ours,

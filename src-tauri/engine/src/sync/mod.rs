@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod diff;
+pub mod issues;
 pub mod merge;
 pub mod reconcile;
 pub mod revalidate;

@@ -8,6 +8,7 @@
 use rusqlite::Connection;
 use serde_json::Value;
 
+use super::issues::issues_of_text;
 use super::merge::merge3;
 use crate::error::Result;
 use crate::gitops::resource::{render_resource, same_content};
@@ -54,7 +55,7 @@ pub fn reconcile(store: &Store, conn: &Connection, fabric_id: i64, row: &DraftRo
                     Some((_, theirs_text)) => patch(theirs_text, merged).unwrap_or_else(|_| render_resource(merged)),
                     None => render_resource(merged),
                 };
-                let issues = crate::sync::apply::issues_of_text(&row.kind, &text);
+                let issues = issues_of_text(&row.kind, &text);
                 store.save_draft(conn, fabric_id, &row.kind, &row.name, &text, merged, &issues, "merge")?;
                 store.insert_conflict(conn, fabric_id, &NewConflict {
                     kind: &row.kind,

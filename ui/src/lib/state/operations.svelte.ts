@@ -10,6 +10,8 @@ export interface Running {
   done: number;
   total: number;
   cancellable: boolean;
+  /** The recorded operation, once a progress event named it: what Cancel stops. */
+  operationId: number | null;
   /** Started from this window (cleared when its command returns), else seen through events only. */
   ours: boolean;
   cancelling: boolean;
@@ -33,7 +35,7 @@ export class Operations {
   /** Runs `work` as operation `operation` on `fabric`, showing a bar from the first moment. */
   async run<T>(fabric: string, operation: OperationKind, work: () => Promise<T>): Promise<T> {
     this.#stopLinger(fabric);
-    this.byFabric[fabric] = { fabric, operation, step: 'starting', done: 0, total: 0, cancellable: false, ours: true, cancelling: false };
+    this.byFabric[fabric] = { fabric, operation, step: 'starting', done: 0, total: 0, cancellable: false, operationId: null, ours: true, cancelling: false };
     try {
       return await work();
     } finally {
@@ -51,6 +53,7 @@ export class Operations {
       done: e.done,
       total: e.total,
       cancellable: e.cancellable,
+      operationId: e.operation_id ?? prev?.operationId ?? null,
       ours,
       cancelling: (prev?.cancelling ?? false) && e.cancellable,
     };
@@ -66,11 +69,11 @@ export class Operations {
     }
   }
 
-  /** Asks the running operation to stop where that is safe. */
+  /** Asks this fabric's running operation (and no other) to stop where that is safe. */
   async cancel(fabric: string): Promise<void> {
     const r = this.byFabric[fabric];
     if (r) r.cancelling = true;
-    await api.cancelOperation();
+    await api.cancelOperation(fabric, r?.operationId ?? null);
   }
 
   #stopLinger(fabric: string): void {

@@ -1,5 +1,5 @@
 // Presentation of operation_log entries: the counts summary, the status tone, a safe PR link.
-import type { Operation } from '../../lib/types';
+import type { JsonValue, Operation } from '../../lib/types';
 
 /** The colour (a `tone-*` class of app.css) for an operation's status. */
 export const STATUS_TONE: Record<Operation['status'], string> = {
@@ -16,9 +16,10 @@ export function statusTone(status: string): string {
 }
 
 /** "added 1, changed 2, conflicts 1": the non-zero numbers (and true flags) of `counts`, in order. */
-export function countsSummary(counts: Record<string, unknown> | null | undefined): string {
+export function countsSummary(counts: JsonValue | undefined): string {
   const parts: string[] = [];
-  for (const [key, value] of Object.entries(counts ?? {})) {
+  if (!counts || typeof counts !== 'object' || Array.isArray(counts)) return '';
+  for (const [key, value] of Object.entries(counts)) {
     const label = key.replace(/_/g, ' ');
     if (typeof value === 'number' && value !== 0) parts.push(`${label} ${value}`);
     else if (value === true) parts.push(label);

@@ -91,7 +91,7 @@ impl Engine {
         let conn = self.store.connect()?;
         Ok(match self.store.resource(&conn, fabric.id, kind.name(), name)? {
             Some(r) => {
-                let (errors, warnings) = r.issues.into_iter().partition(|i| i.severity == "error");
+                let (errors, warnings) = r.issues.into_iter().partition(|i| i.severity == crate::hedgehog::Severity::Error);
                 DraftReport { kind: r.kind, name: r.name, status: r.status, path: r.path, errors, warnings }
             }
             None => DraftReport {

@@ -152,7 +152,7 @@ impl Engine {
         let row = self.fabric_row(fabric)?;
         let open: Vec<ProposalRow> = {
             let conn = self.store.connect()?;
-            self.store.proposals(&conn, row.id)?.into_iter().filter(|p| p.state == "open" && p.pr_number.is_some()).collect()
+            self.store.proposals(&conn, row.id)?.into_iter().filter(|p| p.state == crate::store::ProposalState::Open && p.pr_number.is_some()).collect()
         };
         if open.is_empty() {
             return self.proposal_views(fabric);
@@ -170,7 +170,7 @@ impl Engine {
                 match pr.state {
                     PullState::Closed => {
                         tracing::info!(fabric = %row.name, branch = %p.branch, number, "pull request closed without merging; proposal abandoned");
-                        self.store.set_proposal_state(&conn, p.id, "abandoned")?;
+                        self.store.set_proposal_state(&conn, p.id, crate::store::ProposalState::Abandoned)?;
                     }
                     PullState::Merged => merged = true,
                     PullState::Open => {}

@@ -28,7 +28,7 @@ pub use setup::RepoOptions;
 pub use demo::DemoWorkspace;
 pub use drafts::{DraftDiff, DraftReport};
 pub use ingest::IngestReport;
-pub use operation::{OperationKind, OperationStatus};
+pub use crate::store::{OperationKind, OperationStatus};
 pub use overview::{kind_templates, Badge, LastSync, Overview, TextCheck, TreeEntry, UnmanagedFile};
 pub use progress::{Progress, ProgressEvent, ProgressSink};
 pub use pull::{InitReport, PullReport};

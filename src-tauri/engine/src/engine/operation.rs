@@ -15,64 +15,11 @@ use std::sync::{Arc, Mutex};
 use super::{Engine, Trigger};
 use crate::error::{Error, Result};
 use crate::git::{FileWrite, GitRepo, PushOutcome};
-use crate::store::FabricRow;
+pub(super) use crate::store::OperationKind;
+use crate::store::{FabricRow, OperationStatus, TextValue};
 
 /// How many times a commit is rebuilt on a remote that moved meanwhile.
 const PUSH_ATTEMPTS: u32 = 4;
-
-/// What an operation does, as the audit trail names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
-#[serde(rename_all = "lowercase")]
-pub enum OperationKind {
-    Pull,
-    Ingest,
-    Push,
-    Init,
-    Revert,
-    Resolve,
-    Pr,
-    Poll,
-}
-
-impl OperationKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pull => "pull",
-            Self::Ingest => "ingest",
-            Self::Push => "push",
-            Self::Init => "init",
-            Self::Revert => "revert",
-            Self::Resolve => "resolve",
-            Self::Pr => "pr",
-            Self::Poll => "poll",
-        }
-    }
-}
-
-/// How an operation ended (or that it has not).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
-#[serde(rename_all = "lowercase")]
-pub enum OperationStatus {
-    Running,
-    Succeeded,
-    /// Done, but something needs a look (invalid documents, conflicts).
-    Attention,
-    Failed,
-    /// Its process died before it finished.
-    Interrupted,
-}
-
-impl OperationStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Running => "running",
-            Self::Succeeded => "succeeded",
-            Self::Attention => "attention",
-            Self::Failed => "failed",
-            Self::Interrupted => "interrupted",
-        }
-    }
-}
 
 /// What an operation's work hands back to the runner.
 #[derive(Debug)]
@@ -171,7 +118,7 @@ impl Engine {
         work: impl FnOnce(&Engine, &FabricRow, i64) -> Result<Outcome<T>>,
     ) -> Result<T> {
         let conn = self.store.connect()?;
-        let id = self.store.start_operation(&conn, fabric.id, kind.as_str(), trigger.as_str(), fabric.synced_commit.as_deref())?;
+        let id = self.store.start_operation(&conn, fabric.id, kind, trigger.as_str(), fabric.synced_commit.as_deref())?;
         let token = Arc::new(AtomicBool::new(false));
         self.running.insert(id, &fabric.name, token.clone());
         let engine = Engine { progress: self.progress.for_operation(id, token), ..self.clone() };
@@ -183,13 +130,13 @@ impl Engine {
         match outcome {
             Ok(o) => {
                 let status = if o.attention { OperationStatus::Attention } else { OperationStatus::Succeeded };
-                self.store.finish_operation(&conn, id, status.as_str(), o.commit_after.as_deref(), &o.counts, None)?;
+                self.store.finish_operation(&conn, id, status, o.commit_after.as_deref(), &o.counts, None)?;
                 Ok(o.value)
             }
             Err(e) => {
                 let after = self.refreshed(fabric).ok().and_then(|f| f.synced_commit);
-                self.store.finish_operation(&conn, id, OperationStatus::Failed.as_str(), after.as_deref(), &serde_json::json!({}), Some(&e.to_string()))?;
-                self.store.set_operation_error_code(&conn, id, e.code().as_str())?;
+                self.store.finish_operation(&conn, id, OperationStatus::Failed, after.as_deref(), &serde_json::json!({}), Some(&e.to_string()))?;
+                self.store.set_operation_error_code(&conn, id, e.code())?;
                 Err(e)
             }
         }

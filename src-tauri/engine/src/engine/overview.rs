@@ -80,8 +80,8 @@ pub struct TextCheck {
     pub warnings: Vec<StoredIssue>,
 }
 
-fn issue(path: &str, line: Option<usize>, message: String, severity: &str, rule: &str) -> StoredIssue {
-    StoredIssue { path: path.to_owned(), line, message, severity: severity.to_owned(), rule: rule.to_owned() }
+fn issue(path: &str, line: Option<usize>, message: String, severity: Severity, rule: &str) -> StoredIssue {
+    StoredIssue { path: path.to_owned(), line, message, severity, rule: rule.to_owned() }
 }
 
 impl Engine {
@@ -108,10 +108,10 @@ impl Engine {
             }),
             _ => None,
         };
-        let failed = last_operation.as_ref().filter(|o| o.status == "failed");
+        let failed = last_operation.as_ref().filter(|o| o.status == crate::store::OperationStatus::Failed);
         let (badge, badge_count) = if counts["conflict"] > 0 {
             (Badge::Conflicts, counts["conflict"])
-        } else if failed.is_some_and(|o| o.error_code.as_deref() == Some("remote-unreachable")) {
+        } else if failed.is_some_and(|o| o.error_code == Some(crate::Code::RemoteUnreachable)) {
             (Badge::Offline, 0)
         } else if failed.is_some() {
             (Badge::Error, 0)
@@ -213,7 +213,7 @@ impl Engine {
         let row = self.fabric_row(fabric)?;
         let parsed = match read_resource_text(text, kind, name, "the text") {
             Ok(p) => p,
-            Err(e) => return Ok(TextCheck { errors: vec![issue("", e.line, e.message, "error", "yaml")], warnings: Vec::new() }),
+            Err(e) => return Ok(TextCheck { errors: vec![issue("", e.line, e.message, Severity::Error, "yaml")], warnings: Vec::new() }),
         };
         let mut all = document_issues(kind, &parsed);
         let conn = self.store.connect()?;
@@ -229,11 +229,10 @@ impl Engine {
         let me = inputs.len() - 1;
         for (i, found) in validate_fabric(&inputs) {
             if i == me {
-                let severity = if found.severity == Severity::Error { "error" } else { "warning" };
-                all.push(issue(&found.path.to_string(), parsed.line_of(&found.path), found.message, severity, found.rule));
+                all.push(issue(&found.path.to_string(), parsed.line_of(&found.path), found.message, found.severity, found.rule));
             }
         }
-        let (errors, warnings) = all.into_iter().partition(|i| i.severity == "error");
+        let (errors, warnings) = all.into_iter().partition(|i| i.severity == Severity::Error);
         Ok(TextCheck { errors, warnings })
     }
 }

@@ -114,7 +114,7 @@ impl Engine {
             if r.status == crate::store::ResourceStatus::Conflict {
                 blocked.push(format!("{}/{} has an unresolved conflict (hhsync conflicts {})", r.kind, r.name, fabric.name));
             } else if draft.change != Change::Deleted && !request.allow_invalid {
-                for i in r.issues.iter().filter(|i| i.severity == "error") {
+                for i in r.issues.iter().filter(|i| i.severity == crate::hedgehog::Severity::Error) {
                     let line = i.line.map(|l| format!(" (line {l})")).unwrap_or_default();
                     blocked.push(format!("{}/{}: {}{line}: {}", r.kind, r.name, i.path, i.message));
                 }
@@ -262,11 +262,11 @@ impl Engine {
     pub(super) fn settle_proposals_locked(&self, fabric: &FabricRow, repo: &GitRepo, tip: &str) -> Result<()> {
         let conn = self.store.connect()?;
         let drafts = self.store.drafts(&conn, fabric.id)?;
-        for p in self.store.proposals(&conn, fabric.id)?.into_iter().filter(|p| p.state == "open") {
+        for p in self.store.proposals(&conn, fabric.id)?.into_iter().filter(|p| p.state == crate::store::ProposalState::Open) {
             let landed = repo.is_ancestor(&p.commit_id, tip)?;
             let waiting = drafts.iter().any(|d| d.proposal_id == Some(p.id));
             if landed || !waiting {
-                self.store.set_proposal_state(&conn, p.id, "merged")?;
+                self.store.set_proposal_state(&conn, p.id, crate::store::ProposalState::Merged)?;
             }
         }
         Ok(())
@@ -289,10 +289,10 @@ impl Engine {
             .store
             .proposals(&conn, fabric.id)?
             .into_iter()
-            .find(|p| p.branch == branch && p.state == "open")
+            .find(|p| p.branch == branch && p.state == crate::store::ProposalState::Open)
             .ok_or_else(|| Error::ProposalNotFound { fabric: fabric.name.clone(), branch: branch.to_owned() })?;
-        self.store.set_proposal_state(&conn, proposal.id, "abandoned")?;
-        Ok(crate::store::ProposalRow { state: "abandoned".to_owned(), ..proposal })
+        self.store.set_proposal_state(&conn, proposal.id, crate::store::ProposalState::Abandoned)?;
+        Ok(crate::store::ProposalRow { state: crate::store::ProposalState::Abandoned, ..proposal })
     }
 }
 

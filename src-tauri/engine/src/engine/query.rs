@@ -88,7 +88,7 @@ pub struct ValidationReport {
 }
 
 fn split_issues(issues: Vec<StoredIssue>) -> (Vec<StoredIssue>, Vec<StoredIssue>) {
-    issues.into_iter().partition(|i| i.severity == "error")
+    issues.into_iter().partition(|i| i.severity == Severity::Error)
 }
 
 impl Engine {

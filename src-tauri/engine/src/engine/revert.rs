@@ -4,6 +4,7 @@
 
 use super::operation::{OperationKind, Outcome, Planned, Publish};
 use super::{Engine, Trigger};
+use crate::store::OperationStatus;
 use crate::error::{Error, Result};
 use crate::git::FileWrite;
 use crate::gitops::layout::{self, FileRole};
@@ -28,11 +29,11 @@ impl Engine {
             self.store.operations(&conn, fabric.id, usize::MAX)?.into_iter().find(|o| o.id == operation)
         }
         .ok_or_else(|| Error::InvalidInput(format!("fabric {} has no operation #{operation} (see `hhsync log {}`)", fabric.name, fabric.name)))?;
-        if !matches!(op.kind.as_str(), "push" | "ingest" | "revert") {
+        if !matches!(op.kind, OperationKind::Push | OperationKind::Ingest | OperationKind::Revert) {
             return Err(Error::InvalidInput(format!("operation #{operation} is a {}; only push, ingest and revert operations can be reverted", op.kind)));
         }
-        let after = match (&op.commit_after, op.status.as_str()) {
-            (Some(after), "succeeded" | "attention") if op.commit_before.as_deref() != Some(after.as_str()) => after.clone(),
+        let after = match (&op.commit_after, op.status) {
+            (Some(after), OperationStatus::Succeeded | OperationStatus::Attention) if op.commit_before.as_deref() != Some(after.as_str()) => after.clone(),
             _ => return Err(Error::InvalidInput(format!("operation #{operation} made no commit; there is nothing to revert"))),
         };
         // The operation's own change: its commit against its parent (a push or ingest may have

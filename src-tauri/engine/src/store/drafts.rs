@@ -114,6 +114,32 @@ pub struct NewConflict<'a> {
     pub theirs_commit: Option<&'a str>,
 }
 
+/// Where a proposal (drafts pushed to a branch) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ProposalState {
+    /// Waiting for its branch to be merged.
+    Open,
+    /// Its commit reached the fabric's branch (or its drafts all dissolved into what arrived).
+    Merged,
+    /// Given up: its drafts are plain drafts again.
+    Abandoned,
+}
+
+impl super::TextValue for ProposalState {
+    const ALL: &'static [Self] = &[Self::Open, Self::Merged, Self::Abandoned];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Merged => "merged",
+            Self::Abandoned => "abandoned",
+        }
+    }
+}
+
+super::stored_as_text!(ProposalState);
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ProposalRow {
     pub id: i64,
@@ -121,7 +147,7 @@ pub struct ProposalRow {
     pub commit_id: String,
     pub base_commit: Option<String>,
     pub created_at: String,
-    pub state: String,
+    pub state: ProposalState,
     pub pr_url: Option<String>,
     pub pr_number: Option<i64>,
     pub resources: Vec<String>,
@@ -303,9 +329,9 @@ impl Store {
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
     }
 
-    pub fn set_proposal_state(&self, conn: &Connection, id: i64, state: &str) -> Result<()> {
+    pub fn set_proposal_state(&self, conn: &Connection, id: i64, state: ProposalState) -> Result<()> {
         conn.execute("UPDATE proposals SET state = ?2 WHERE id = ?1", params![id, state]).map_err(|e| self.err(e))?;
-        if state != "open" {
+        if state != ProposalState::Open {
             conn.execute("UPDATE resources SET proposal_id = NULL WHERE proposal_id = ?1", [id]).map_err(|e| self.err(e))?;
         }
         Ok(())

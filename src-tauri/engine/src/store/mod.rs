@@ -12,6 +12,7 @@ mod migrations;
 mod operations;
 mod repos;
 mod resources;
+mod text_value;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -19,10 +20,12 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 pub use credentials::{ProposalPr, RepoAuthRow};
-pub use drafts::{ConflictRow, DraftRow, NewConflict, ProposalRow};
+pub use drafts::{ConflictRow, DraftRow, NewConflict, ProposalRow, ProposalState};
 pub use fabrics::FabricRow;
-pub use operations::{OperationRow, ReportRow};
+pub use operations::{OperationKind, OperationRow, OperationStatus, ReportRow};
 pub use repos::RepoRow;
+pub use text_value::TextValue;
+pub(crate) use text_value::stored_as_text;
 pub use resources::{ResourceRow, ResourceStatus, ResourceUpsert, StoredIssue, StoredIssues, ValidationInput};
 
 use crate::error::{Error, Result};

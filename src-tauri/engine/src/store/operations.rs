@@ -9,24 +9,96 @@
 use rusqlite::{params, Connection, Row};
 
 use super::{now, Store};
-use crate::error::Result;
+use crate::error::{Code, Result};
+
+/// What an operation does, as the audit trail names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum OperationKind {
+    Pull,
+    Ingest,
+    Push,
+    Init,
+    Revert,
+    Resolve,
+    Pr,
+    Poll,
+}
+
+impl super::TextValue for OperationKind {
+    const ALL: &'static [Self] = &[Self::Pull, Self::Ingest, Self::Push, Self::Init, Self::Revert, Self::Resolve, Self::Pr, Self::Poll];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Pull => "pull",
+            Self::Ingest => "ingest",
+            Self::Push => "push",
+            Self::Init => "init",
+            Self::Revert => "revert",
+            Self::Resolve => "resolve",
+            Self::Pr => "pr",
+            Self::Poll => "poll",
+        }
+    }
+}
+
+/// How an operation ended (or that it has not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum OperationStatus {
+    Running,
+    Succeeded,
+    /// Done, but something needs a look (invalid documents, conflicts).
+    Attention,
+    Failed,
+    /// Its process died before it finished.
+    Interrupted,
+}
+
+impl super::TextValue for OperationStatus {
+    const ALL: &'static [Self] = &[Self::Running, Self::Succeeded, Self::Attention, Self::Failed, Self::Interrupted];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::Attention => "attention",
+            Self::Failed => "failed",
+            Self::Interrupted => "interrupted",
+        }
+    }
+}
+
+impl super::TextValue for Code {
+    const ALL: &'static [Self] = &[
+        Self::NotFound, Self::AlreadyExists, Self::InvalidInput, Self::RemoteUnreachable, Self::AuthFailed, Self::Rejected,
+        Self::Busy, Self::Cancelled, Self::Storage, Self::Git, Self::Io, Self::KeychainLocked, Self::KeychainUnavailable,
+        Self::Permission, Self::Tls, Self::HostKey, Self::RateLimited, Self::GitHub,
+    ];
+
+    fn as_str(self) -> &'static str {
+        Code::as_str(self)
+    }
+}
+
+super::stored_as_text!(OperationKind);
+super::stored_as_text!(Code);
+super::stored_as_text!(OperationStatus);
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct OperationRow {
     pub id: i64,
-    pub kind: String,
+    pub kind: OperationKind,
     pub trigger: String,
     pub started_at: String,
     pub finished_at: Option<String>,
-    /// running, succeeded, attention (done, but something needs a look), failed, or
-    /// interrupted (its process died before it finished).
-    pub status: String,
+    pub status: OperationStatus,
     pub commit_before: Option<String>,
     pub commit_after: Option<String>,
     pub counts: serde_json::Value,
     pub error: Option<String>,
-    /// The error's [`crate::Code`] in kebab-case, for failed operations.
-    pub error_code: Option<String>,
+    /// The error's code, for failed operations.
+    pub error_code: Option<Code>,
     pub pr_url: Option<String>,
 }
 
@@ -64,7 +136,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<OperationRow> {
 /// Kinds of operation recorded without the fabric's lock: a watch noting that the remote
 /// stopped or started answering, an instant's work that may overlap a real operation. Their
 /// start proves nothing about other rows, so it marks none of them interrupted.
-const UNLOCKED_KINDS: [&str; 1] = ["poll"];
+const UNLOCKED_KINDS: [OperationKind; 1] = [OperationKind::Poll];
 
 /// The error text of an interrupted operation.
 const INTERRUPTED: &str = "interrupted: the process ended (killed or crashed) before the operation finished; pull to see where the fabric stands";
@@ -73,7 +145,7 @@ impl Store {
     /// Records the start of an operation and returns its id. Every caller but [`UNLOCKED_KINDS`]
     /// holds the fabric's lock, so operations of the fabric still `running` belong to dead
     /// processes: they are marked interrupted first, before this operation's own row exists.
-    pub fn start_operation(&self, conn: &Connection, fabric_id: i64, kind: &str, trigger: &str, commit_before: Option<&str>) -> Result<i64> {
+    pub fn start_operation(&self, conn: &Connection, fabric_id: i64, kind: OperationKind, trigger: &str, commit_before: Option<&str>) -> Result<i64> {
         if !UNLOCKED_KINDS.contains(&kind) {
             let stale = self.mark_interrupted(conn, fabric_id)?;
             if stale > 0 {
@@ -105,7 +177,7 @@ impl Store {
         &self,
         conn: &Connection,
         id: i64,
-        status: &str,
+        status: OperationStatus,
         commit_after: Option<&str>,
         counts: &serde_json::Value,
         error: Option<&str>,
@@ -129,7 +201,7 @@ impl Store {
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
     }
 
-    pub fn set_operation_error_code(&self, conn: &Connection, id: i64, code: &str) -> Result<()> {
+    pub fn set_operation_error_code(&self, conn: &Connection, id: i64, code: Code) -> Result<()> {
         conn.execute("UPDATE sync_operations SET error_code = ?2 WHERE id = ?1", params![id, code]).map_err(|e| self.err(e))?;
         Ok(())
     }
@@ -178,19 +250,19 @@ mod tests {
         let other = store.insert_fabric(&conn, "g", repo.id, "main", "g").unwrap();
         let status = |id: i64| store.operations(&conn, fabric.id, 10).unwrap().into_iter().find(|o| o.id == id).unwrap().status;
 
-        let killed = store.start_operation(&conn, fabric.id, "push", "user", None).unwrap();
-        let elsewhere = store.start_operation(&conn, other.id, "pull", "user", None).unwrap();
+        let killed = store.start_operation(&conn, fabric.id, OperationKind::Push, "user", None).unwrap();
+        let elsewhere = store.start_operation(&conn, other.id, OperationKind::Pull, "user", None).unwrap();
         // A poll takes no lock: it proves nothing about the push, which may still be running.
-        let poll = store.start_operation(&conn, fabric.id, "poll", "poll", None).unwrap();
-        assert_eq!(status(killed), "running");
-        store.finish_operation(&conn, poll, "succeeded", None, &serde_json::json!({}), None).unwrap();
+        let poll = store.start_operation(&conn, fabric.id, OperationKind::Poll, "poll", None).unwrap();
+        assert_eq!(status(killed), OperationStatus::Running);
+        store.finish_operation(&conn, poll, OperationStatus::Succeeded, None, &serde_json::json!({}), None).unwrap();
 
-        let next = store.start_operation(&conn, fabric.id, "pull", "user", None).unwrap();
-        assert_eq!(status(killed), "interrupted");
+        let next = store.start_operation(&conn, fabric.id, OperationKind::Pull, "user", None).unwrap();
+        assert_eq!(status(killed), OperationStatus::Interrupted);
         assert!(store.operations(&conn, fabric.id, 10).unwrap().iter().any(|o| o.id == killed && o.error.as_deref() == Some(INTERRUPTED)));
-        assert_eq!(status(next), "running", "the new operation's own row is not marked");
-        assert_eq!(status(poll), "succeeded");
+        assert_eq!(status(next), OperationStatus::Running, "the new operation's own row is not marked");
+        assert_eq!(status(poll), OperationStatus::Succeeded);
         let g = store.operations(&conn, other.id, 10).unwrap();
-        assert_eq!((g[0].id, g[0].status.as_str()), (elsewhere, "running"), "another fabric's operation is untouched");
+        assert_eq!((g[0].id, g[0].status), (elsewhere, OperationStatus::Running), "another fabric's operation is untouched");
     }
 }

@@ -15,8 +15,7 @@ pub struct StoredIssue {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub line: Option<usize>,
     pub message: String,
-    /// `error` or `warning`.
-    pub severity: String,
+    pub severity: crate::hedgehog::Severity,
     pub rule: String,
 }
 
@@ -95,7 +94,7 @@ fn status(has_desired: bool, draft: bool, deleted: bool, conflict: bool, issues:
         ResourceStatus::New
     } else if draft {
         ResourceStatus::Modified
-    } else if issues.iter().any(|i| i.severity == "error") {
+    } else if issues.iter().any(|i| i.severity == crate::hedgehog::Severity::Error) {
         ResourceStatus::Invalid
     } else {
         ResourceStatus::Synced

@@ -3,7 +3,7 @@
 //! every resource it reads, and reconciling stores them with every draft a merge produces, so
 //! they live here, below both: `apply.rs` calls `reconcile.rs`, and neither reaches back.
 
-use crate::hedgehog::{validate_document, Kind, Severity};
+use crate::hedgehog::{validate_document, Kind};
 use crate::store::StoredIssue;
 use crate::yaml::{parse_document, split_documents, Limits, Parsed};
 
@@ -15,10 +15,7 @@ pub fn document_issues(kind: Kind, parsed: &Parsed) -> Vec<StoredIssue> {
             line: parsed.line_of(&i.path),
             path: i.path.to_string(),
             message: i.message,
-            severity: match i.severity {
-                Severity::Error => "error".to_owned(),
-                Severity::Warning => "warning".to_owned(),
-            },
+            severity: i.severity,
             rule: i.rule.to_owned(),
         })
         .collect()

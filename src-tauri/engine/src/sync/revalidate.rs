@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use rusqlite::Connection;
 
 use crate::error::Result;
-use crate::hedgehog::{validate_fabric, FabricResource, Kind, Severity};
+use crate::hedgehog::{validate_fabric, FabricResource, Kind};
 use crate::store::{StoredIssue, Store};
 
 fn parse_text(text: &str) -> Option<crate::yaml::Parsed> {
@@ -33,10 +33,7 @@ pub fn revalidate(store: &Store, conn: &Connection, fabric_id: i64) -> Result<()
             path: issue.path.to_string(),
             line: None,
             message: issue.message,
-            severity: match issue.severity {
-                Severity::Error => "error".to_owned(),
-                Severity::Warning => "warning".to_owned(),
-            },
+            severity: issue.severity,
             rule: issue.rule.to_owned(),
         });
     }

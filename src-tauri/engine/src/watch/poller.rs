@@ -172,7 +172,7 @@ fn check_once(engine: &Engine, fabric: &str, trigger: Trigger) -> Result<Option<
 fn refresh_pull_requests(engine: &Engine, fabric: &str, on_event: &mut impl FnMut(&WatchEvent)) {
     let has_open = engine
         .proposal_views(fabric)
-        .map(|v| v.iter().any(|p| p.proposal.state == "open" && p.proposal.pr_number.is_some()))
+        .map(|v| v.iter().any(|p| p.proposal.state == crate::store::ProposalState::Open && p.proposal.pr_number.is_some()))
         .unwrap_or(false);
     if !has_open {
         return;
@@ -181,9 +181,9 @@ fn refresh_pull_requests(engine: &Engine, fabric: &str, on_event: &mut impl FnMu
         Ok(views) => {
             let count = |f: &dyn Fn(&crate::engine::ProposalView) -> bool| views.iter().filter(|v| f(v)).count();
             on_event(&WatchEvent::PullRequests {
-                open: count(&|v| v.proposal.state == "open"),
+                open: count(&|v| v.proposal.state == crate::store::ProposalState::Open),
                 merged: count(&|v| v.pr_state.as_deref() == Some("merged")),
-                abandoned: count(&|v| v.proposal.state == "abandoned"),
+                abandoned: count(&|v| v.proposal.state == crate::store::ProposalState::Abandoned),
             });
         }
         Err(e) => on_event(&WatchEvent::Failed { code: e.code(), message: e.to_string(), retry_in_secs: 300 }),

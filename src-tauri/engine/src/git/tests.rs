@@ -59,6 +59,28 @@ fn unreachable_remote_is_a_clear_error() {
     assert_eq!(err.code(), crate::error::Code::RemoteUnreachable, "{err}");
 }
 
+/// Issue K: a git lock held in the local clone was reported as "cannot reach … (offline?)".
+#[test]
+fn a_held_lock_in_the_clone_is_a_local_error_not_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = bare_remote(dir.path());
+    let a = GitRepo::open_or_init(&dir.path().join("a.git"), &url).unwrap();
+    let c1 = a.commit(None, &[put("x.yaml", "x: 1\n")], "first", &author()).unwrap().unwrap();
+    assert_eq!(a.push(&c1, "main").unwrap(), PushOutcome::Pushed);
+    let b = GitRepo::open_or_init(&dir.path().join("b.git"), &url).unwrap();
+    b.fetch("main").unwrap();
+    let c2 = b.commit(Some(&c1), &[put("x.yaml", "x: 2\n")], "second", &author()).unwrap().unwrap();
+    assert_eq!(b.push(&c2, "main").unwrap(), PushOutcome::Pushed);
+    // Another git process holds `a`'s remote-tracking ref while `a` fetches.
+    let lock = dir.path().join("a.git/refs/remotes/origin/main.lock");
+    std::fs::write(&lock, "").unwrap();
+    let err = a.fetch("main").unwrap_err();
+    assert_ne!(err.code(), crate::error::Code::RemoteUnreachable, "{err}");
+    assert!(!err.to_string().contains("offline"), "{err}");
+    std::fs::remove_file(&lock).unwrap();
+    assert_eq!(a.fetch("main").unwrap().as_deref(), Some(c2.as_str()));
+}
+
 #[test]
 fn a_commit_of_thousands_of_files_is_written_as_one_pack_and_pushes() {
     let dir = tempfile::tempdir().unwrap();

@@ -107,7 +107,8 @@ fn codes(cfg: &Config) -> Vec<String> {
             Some(Tls) => Some(HostKey),
             Some(HostKey) => Some(RateLimited),
             Some(RateLimited) => Some(GitHub),
-            Some(GitHub) => None,
+            Some(GitHub) => Some(Blocked),
+            Some(Blocked) => None,
         }
     }
     let codes: Vec<String> = std::iter::successors(after(None), |c| after(Some(*c)))

@@ -10,17 +10,24 @@ pub struct BackendError {
     #[ts(as = "hhsync_engine::Code")]
     pub code: String,
     pub message: String,
+    /// For a refused push (`blocked`): the resources in the way and why, to list.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional, as = "Option<Vec<hhsync_engine::BlockedResource>>")]
+    pub blocked: Vec<hhsync_engine::BlockedResource>,
 }
 
 impl From<Error> for BackendError {
     fn from(e: Error) -> Self {
-        let code = serde_json::to_value(e.code()).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_else(|| "io".to_owned());
-        Self { code, message: e.to_string() }
+        let blocked = match &e {
+            Error::PushBlocked { blocked, .. } => blocked.clone(),
+            _ => Vec::new(),
+        };
+        Self { code: e.code().as_str().to_owned(), message: e.to_string(), blocked }
     }
 }
 
 impl BackendError {
     pub fn internal(message: impl std::fmt::Display) -> Self {
-        Self { code: "io".to_owned(), message: message.to_string() }
+        Self { code: "io".to_owned(), message: message.to_string(), blocked: Vec::new() }
     }
 }

@@ -33,6 +33,9 @@ pub enum Code {
     RateLimited,
     /// GitHub answered with an error not covered by the codes above.
     GitHub,
+    /// A push was refused before anything was committed: resources with open conflicts or
+    /// validation errors (listed in the error).
+    Blocked,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +64,8 @@ pub enum Error {
     BranchExists { url: String, branch: String },
     #[error("fabric {fabric:?} has no open proposal on branch {branch} (see `hhsync proposals {fabric}`)")]
     ProposalNotFound { fabric: String, branch: String },
+    #[error("not pushing; fix these first (or push with --allow-invalid for validation errors):\n  {}", blocked.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  "))]
+    PushBlocked { fabric: String, blocked: Vec<BlockedResource> },
     #[error("{url} rejected the push to {branch}: {message}")]
     PushRejected { url: String, branch: String, message: String },
     #[error("the remote branch {branch} kept moving while pushing ({attempts} attempts); try again")]
@@ -97,6 +102,37 @@ pub enum Error {
     GitHub { api: String, status: u16, message: String },
 }
 
+/// A resource that keeps a push from happening, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct BlockedResource {
+    pub kind: String,
+    pub name: String,
+    /// The fabric, for the command that lists its conflicts.
+    pub fabric: String,
+    pub reason: BlockReason,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase", tag = "type")]
+pub enum BlockReason {
+    /// An open conflict: resolve it first.
+    Conflict,
+    /// A validation error at this field (push anyway with allow-invalid).
+    Invalid { path: String, line: Option<usize>, message: String },
+}
+
+impl std::fmt::Display for BlockedResource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.reason {
+            BlockReason::Conflict => write!(f, "{}/{} has an unresolved conflict (hhsync conflicts {})", self.kind, self.name, self.fabric),
+            BlockReason::Invalid { path, line, message } => {
+                let line = line.map(|l| format!(" (line {l})")).unwrap_or_default();
+                write!(f, "{}/{}: {path}{line}: {message}", self.kind, self.name)
+            }
+        }
+    }
+}
+
 impl Code {
     /// The kebab-case name the UI and the audit trail use (the serde name).
     pub fn as_str(self) -> &'static str {
@@ -119,6 +155,7 @@ impl Code {
             Self::HostKey => "host-key",
             Self::RateLimited => "rate-limited",
             Self::GitHub => "git-hub",
+            Self::Blocked => "blocked",
         }
     }
 }
@@ -128,6 +165,7 @@ impl Error {
         match self {
             Self::RepositoryNotFound(_) | Self::FabricNotFound(_) | Self::ResourceNotFound { .. } | Self::BranchNotFound { .. } => Code::NotFound,
             Self::ProposalNotFound { .. } => Code::NotFound,
+            Self::PushBlocked { .. } => Code::Blocked,
             Self::RepositoryExists(_) | Self::FabricExists(_) | Self::DirectoryTaken { .. } | Self::BranchExists { .. } => Code::AlreadyExists,
             Self::InvalidInput(_) | Self::RepositoryInUse { .. } => Code::InvalidInput,
             Self::RemoteUnreachable { .. } => Code::RemoteUnreachable,

@@ -19,4 +19,4 @@ pub mod watch;
 pub mod yaml;
 
 pub use engine::{Engine, Trigger};
-pub use error::{Code, Error, Result};
+pub use error::{BlockReason, BlockedResource, Code, Error, Result};

@@ -152,6 +152,17 @@ fn invalid_drafts_block_the_push_unless_allowed() {
     assert!(err.contains("Switch/leaf-01") && err.contains("spec.role"), "{err}");
     assert_eq!(f.commits(), before);
     assert_eq!(f.drafts(), 1, "the draft is kept");
+    // The refusal is a list the app can show, with its own code (not "check your input").
+    assert_eq!(f.env.json(0, &["log", "f"])[0]["error_code"], "blocked");
+    let engine = hhsync_engine::Engine::open(&f.env.data_dir()).unwrap();
+    match engine.push("f", &Default::default(), hhsync_engine::Trigger::Cli).unwrap_err() {
+        hhsync_engine::Error::PushBlocked { blocked, .. } => {
+            assert_eq!(blocked.len(), 1, "{blocked:?}");
+            assert_eq!((blocked[0].kind.as_str(), blocked[0].name.as_str()), ("Switch", "leaf-01"));
+            assert!(matches!(&blocked[0].reason, hhsync_engine::BlockReason::Invalid { path, .. } if path == "spec.role"), "{blocked:?}");
+        }
+        other => panic!("expected PushBlocked, got {other}"),
+    }
     f.env.json(0, &["push", "f", "--allow-invalid"]);
     assert_eq!(f.commits(), before + 1);
 }

@@ -22,6 +22,8 @@ export const ADVICE: Record<ErrorCode, string> = {
     "The server's SSH host key is unknown or has changed: confirm it with the server's owner, add it to ~/.ssh/known_hosts (e.g. with ssh-keyscan), then try again.",
   'rate-limited': "GitHub's rate limit is reached: wait a few minutes and try again.",
   'git-hub': "GitHub refused the request: check the repository on GitHub and the token's access to it, then try again; your drafts are kept.",
+  blocked:
+    'Nothing was pushed: resolve the conflicts and fix the errors listed (or push the other drafts on their own); your drafts are kept.',
   internal: 'Something unexpected failed: try again, and if it keeps happening, restart hhsync.',
 };
 
@@ -38,6 +40,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   'host-key': 'Unknown SSH host key',
   'rate-limited': 'Rate limited',
   'git-hub': 'GitHub error',
+  blocked: 'Push blocked',
 };
 
 export interface ErrorAdvice {

@@ -6,6 +6,7 @@ import { listen } from '@tauri-apps/api/event';
 import { getCurrentWindow } from '@tauri-apps/api/window';
 import type {
   AppInfo,
+  BlockedResource,
   Code,
   Conflict,
   DraftDiff,
@@ -40,21 +41,25 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<Code>(CODES);
 export class BackendError extends Error {
   readonly code: ErrorCode;
   readonly command: string;
+  /** For a refused push: the resources in the way, and why. */
+  readonly blocked: BlockedResource[];
 
-  constructor(code: ErrorCode, message: string, command = '') {
+  constructor(code: ErrorCode, message: string, command = '', blocked: BlockedResource[] = []) {
     super(message);
     this.name = 'BackendError';
     this.code = code;
     this.command = command;
+    this.blocked = blocked;
   }
 
   /** Whatever `invoke` rejected with, as a BackendError. */
   static from(raw: unknown, command = ''): BackendError {
     if (raw instanceof BackendError) return raw;
     if (raw && typeof raw === 'object') {
-      const { code, message } = raw as { code?: unknown; message?: unknown };
+      const { code, message, blocked } = raw as { code?: unknown; message?: unknown; blocked?: unknown };
       const text = typeof message === 'string' ? message : raw instanceof Error ? raw.message : String(raw);
-      if (typeof code === 'string' && KNOWN_CODES.has(code)) return new BackendError(code as Code, text, command);
+      const list = Array.isArray(blocked) ? (blocked as BlockedResource[]) : [];
+      if (typeof code === 'string' && KNOWN_CODES.has(code)) return new BackendError(code as Code, text, command, list);
       return new BackendError('internal', text, command);
     }
     return new BackendError('internal', String(raw), command);

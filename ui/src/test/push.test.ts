@@ -93,6 +93,27 @@ test('a rejected push keeps the dialog open with advice', async () => {
   expect(screen.getByTestId('btn-push-confirm')).toBeEnabled();
 });
 
+test('a push blocked by a conflict and an invalid field lists them in the app\'s own words', async () => {
+  const user = userEvent.setup();
+  const blocked = [
+    { kind: 'Switch', name: 'leaf-01', fabric: 'demo', reason: { type: 'conflict' as const } },
+    { kind: 'VPC', name: 'vpc-1', fabric: 'demo', reason: { type: 'invalid' as const, path: 'spec.subnets', line: 7, message: 'at least 1 subnet' } },
+  ];
+  const text = 'not pushing; fix these first (or push with --allow-invalid for validation errors): … (hhsync conflicts demo)';
+  vi.mocked(api.push).mockRejectedValue(new api.BackendError('blocked', text, 'push', blocked));
+  render(PushDialog, { fabric: 'demo', onclose: () => {} });
+  await screen.findByTestId('push-message');
+  await user.click(screen.getByTestId('btn-push-confirm'));
+  const list = await screen.findByTestId('push-blocked');
+  expect(list.querySelectorAll('li')).toHaveLength(2);
+  expect(list).toHaveTextContent('Switch/leaf-01: an open conflict: resolve it in Conflicts');
+  expect(list).toHaveTextContent('VPC/vpc-1: spec.subnets (line 7): at least 1 subnet');
+  const error = screen.getByTestId('push-error');
+  expect(error).not.toHaveTextContent('--allow-invalid');
+  expect(error).not.toHaveTextContent('hhsync conflicts');
+  expect(error).toHaveTextContent('Push blocked');
+});
+
 test('Escape closes the dialog', async () => {
   const user = userEvent.setup();
   const onclose = vi.fn();

@@ -9,7 +9,7 @@
 use super::operation::{OperationKind, Outcome, Planned, Publish};
 use super::query::parse_kind_name;
 use super::{Engine, Trigger};
-use crate::error::{Error, Result};
+use crate::error::{BlockReason, BlockedResource, Error, Result};
 use crate::git::{FileWrite, GitRepo, PushOutcome};
 use crate::gitops::layout;
 use crate::gitops::writeback::{Change, RenderedDraft};
@@ -111,12 +111,12 @@ impl Engine {
                 continue;
             }
             let Some(r) = resources.iter().find(|r| r.kind == draft.kind.name() && r.name == draft.name) else { continue };
+            let block = |reason| BlockedResource { kind: r.kind.clone(), name: r.name.clone(), fabric: fabric.name.clone(), reason };
             if r.status == crate::store::ResourceStatus::Conflict {
-                blocked.push(format!("{}/{} has an unresolved conflict (hhsync conflicts {})", r.kind, r.name, fabric.name));
+                blocked.push(block(BlockReason::Conflict));
             } else if draft.change != Change::Deleted && !request.allow_invalid {
                 for i in r.issues.iter().filter(|i| i.severity == crate::hedgehog::Severity::Error) {
-                    let line = i.line.map(|l| format!(" (line {l})")).unwrap_or_default();
-                    blocked.push(format!("{}/{}: {}{line}: {}", r.kind, r.name, i.path, i.message));
+                    blocked.push(block(BlockReason::Invalid { path: i.path.clone(), line: i.line, message: i.message.clone() }));
                 }
             }
             chosen.push(draft);
@@ -127,10 +127,7 @@ impl Engine {
             }
         }
         if !blocked.is_empty() {
-            return Err(Error::InvalidInput(format!(
-                "not pushing; fix these first (or push with --allow-invalid for validation errors):\n  {}",
-                blocked.join("\n  ")
-            )));
+            return Err(Error::PushBlocked { fabric: fabric.name.clone(), blocked });
         }
         Ok(chosen)
     }

@@ -21,4 +21,5 @@ export const CODES: readonly Code[] = [
   "host-key",
   "rate-limited",
   "git-hub",
+  "blocked",
 ];

@@ -3,6 +3,8 @@ export type * from "./AppInfo";
 export type * from "./ApplyCounts";
 export type * from "./ArchiveEntry";
 export type * from "./Badge";
+export type * from "./BlockReason";
+export type * from "./BlockedResource";
 export type * from "./ChangedResource";
 export type * from "./Code";
 export type * from "./CommandError";

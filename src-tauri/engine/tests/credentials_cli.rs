@@ -9,10 +9,10 @@ mod http_git;
 #[path = "common/keyring.rs"]
 mod keyring;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 
-use common::Env;
+use common::{all_files, Env};
 use http_git::{closed_port, GitHttpServer};
 use serde_json::Value;
 
@@ -57,18 +57,6 @@ fn served(env: &Env) -> (GitHttpServer, PathBuf, String) {
     let server = GitHttpServer::start(&env.path("srv"), &[("x-access-token", GOOD, "rw"), ("x-access-token", READ_ONLY, "r")]);
     let url = server.url("acme/fabric.git");
     (server, remote, url)
-}
-
-fn all_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            all_files(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {

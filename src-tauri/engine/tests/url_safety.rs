@@ -8,10 +8,9 @@ mod common;
 #[path = "common/http_git.rs"]
 mod http_git;
 
-use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use common::Env;
+use common::{all_files, Env};
 use http_git::closed_port;
 
 const TOKEN: &str = "ghs_UrlT0ken0123456789abcdefABCDEFgh";
@@ -36,18 +35,6 @@ fn hhsync(env: &Env, args: &[&str], stdin: &str) -> (i32, String, String) {
     let out = child.wait_with_output().expect("wait for hhsync");
     let _ = writer.join();
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
-}
-
-fn all_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            all_files(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
 }
 
 /// The token is in no file under the test's temp dir: data dir (SQLite, clones), HOME, XDG.

@@ -41,7 +41,10 @@ impl<T> Outcome<T> {
 /// The cancel tokens of running operations, by operation id; shared by every clone of an
 /// engine, so the app can cancel the operation it shows from any thread.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Running(Arc<Mutex<HashMap<i64, (String, Arc<AtomicBool>)>>>);
+pub(super) struct Running(Arc<Mutex<HashMap<i64, RunningOperation>>>);
+
+/// A running operation's fabric and cancel token.
+type RunningOperation = (String, Arc<AtomicBool>);
 
 impl Running {
     fn insert(&self, id: i64, fabric: &str, token: Arc<AtomicBool>) {

@@ -214,3 +214,16 @@ impl Env {
         assert!(matches!(out.status.code(), Some(0 | 3)), "init: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+/// Every file below `dir`, appended to `out` (for tests that look for a secret everywhere).
+pub fn all_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            all_files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}

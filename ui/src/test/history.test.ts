@@ -15,7 +15,7 @@ vi.mock('../lib/api', async (original) => (await import('./api')).mockApi(await 
 function op(partial: Partial<Operation> & { id: number }): Operation {
   return {
     kind: 'pull',
-    trigger: 'manual',
+    trigger: 'user',
     started_at: '2024-11-01T10:00:00Z',
     finished_at: '2024-11-01T10:00:05Z',
     status: 'succeeded',
@@ -31,11 +31,11 @@ function op(partial: Partial<Operation> & { id: number }): Operation {
 
 const LOG: Operation[] = [
   // deliberately not in order: the view sorts newest first whatever comes
-  op({ id: 1, kind: 'ingest', trigger: 'manual', started_at: '2024-11-01T09:00:00Z', finished_at: '2024-11-01T09:00:02Z', commit_after: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', counts: { managed: 46, unmanaged: 0 } }),
+  op({ id: 1, kind: 'ingest', trigger: 'user', started_at: '2024-11-01T09:00:00Z', finished_at: '2024-11-01T09:00:02Z', commit_after: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', counts: { managed: 46, unmanaged: 0 } }),
   op({
     id: 3,
     kind: 'push',
-    trigger: 'manual',
+    trigger: 'user',
     started_at: '2024-11-01T11:00:00Z',
     finished_at: '2024-11-01T11:00:09Z',
     status: 'failed',
@@ -102,7 +102,7 @@ describe('history tab', () => {
 
     const push = screen.getByTestId('op-3');
     expect(push).toHaveTextContent('push');
-    expect(push).toHaveTextContent('manual');
+    expect(push).toHaveTextContent('user');
     expect(within(push).getByTestId('op-status')).toHaveClass('tone-danger');
     expect(within(push).getByTestId('op-error')).toHaveTextContent('remote rejected: protected branch');
     expect(within(push).getByTestId('op-pr')).toHaveAttribute('href', 'https://git.example/acme/infra/pull/12');
@@ -117,7 +117,7 @@ describe('history tab', () => {
     expect(within(screen.getByTestId('op-1')).getByTestId('op-status')).toHaveClass('tone-ok');
 
     vi.mocked(api.operationLog).mockResolvedValue([
-      op({ id: 4, kind: 'pull', trigger: 'manual', started_at: '2024-11-01T12:00:00Z', finished_at: null, status: 'running' }),
+      op({ id: 4, kind: 'pull', trigger: 'user', started_at: '2024-11-01T12:00:00Z', finished_at: null, status: 'running' }),
       ...LOG,
     ]);
     emitFabricChanged({ fabric: 'demo', reason: 'pull' });

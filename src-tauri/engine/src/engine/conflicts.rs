@@ -226,9 +226,16 @@ impl Engine {
             self.store.resolve_conflict(&tx, conflict.id, resolution.label(), &self.author().name)?;
             revalidate(&self.store, &tx, fabric_row.id)?;
             tx.commit().map_err(|e| self.store.err(e))?;
-            let counts = serde_json::json!({"resolved": 1, "resolution": resolution.label()});
+            let counts = ResolveCounts { resolved: 1, resolution: resolution.label() };
             Ok(Outcome::new((), fabric_row.synced_commit.clone(), counts, false))
         })?;
         self.draft_report(&fabric_row, kind, name)
     }
+}
+
+/// The counts a resolution keeps in the audit trail.
+#[derive(serde::Serialize)]
+struct ResolveCounts {
+    resolved: usize,
+    resolution: &'static str,
 }

@@ -56,6 +56,13 @@ fn default_body(fabric: &FabricRow, proposal: &ProposalRow, message: &str) -> St
     body
 }
 
+/// The counts opening a pull request keeps in the audit trail.
+#[derive(serde::Serialize)]
+struct PrCounts {
+    pull_request: i64,
+    resources: usize,
+}
+
 impl Engine {
     /// Opens a pull request on GitHub from `branch` (pushed by `push` in branch mode) into the
     /// fabric's branch, and records its URL and number on the proposal and on the push. Asking
@@ -120,7 +127,7 @@ impl Engine {
                 title: pr.title.clone(),
                 operation_id,
             };
-            let counts = serde_json::json!({"pull_request": pr.number, "resources": proposal.resources.len()});
+            let counts = PrCounts { pull_request: pr.number, resources: proposal.resources.len() };
             Ok(Outcome::new(report, fabric.synced_commit.clone(), counts, false))
         })
     }

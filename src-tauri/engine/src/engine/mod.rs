@@ -40,25 +40,7 @@ use crate::error::{Error, Result};
 use crate::git::{Author, GitRepo};
 use crate::store::{FabricRow, Store};
 
-/// Who or what started an operation, for the audit trail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Trigger {
-    User,
-    Cli,
-    Poll,
-    Webhook,
-}
-
-impl Trigger {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::User => "user",
-            Self::Cli => "cli",
-            Self::Poll => "poll",
-            Self::Webhook => "webhook",
-        }
-    }
-}
+pub use crate::store::Trigger;
 
 /// The engine over one data directory.
 #[derive(Debug, Clone)]

@@ -121,7 +121,7 @@ impl Engine {
         work: impl FnOnce(&Engine, &FabricRow, i64) -> Result<Outcome<T>>,
     ) -> Result<T> {
         let conn = self.store.connect()?;
-        let id = self.store.start_operation(&conn, fabric.id, kind, trigger.as_str(), fabric.synced_commit.as_deref())?;
+        let id = self.store.start_operation(&conn, fabric.id, kind, trigger, fabric.synced_commit.as_deref())?;
         let token = Arc::new(AtomicBool::new(false));
         self.running.insert(id, &fabric.name, token.clone());
         let engine = Engine { progress: self.progress.for_operation(id, token), ..self.clone() };

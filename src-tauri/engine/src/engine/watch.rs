@@ -57,7 +57,7 @@ impl Engine {
 
     /// True when the last operation that talked to the remote could not reach it.
     pub(super) fn offline(&self, row: &FabricRow) -> bool {
-        let code = serde_json::to_value(Code::RemoteUnreachable).ok().and_then(|v| v.as_str().map(str::to_owned));
+        let code = Some(Code::RemoteUnreachable.as_str().to_owned());
         code.is_some() && self.last_network_code(row) == code
     }
 }

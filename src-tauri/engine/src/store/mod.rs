@@ -22,7 +22,7 @@ use rusqlite::Connection;
 pub use credentials::{ProposalPr, RepoAuthRow};
 pub use drafts::{ConflictRow, DraftRow, NewConflict, ProposalRow, ProposalState};
 pub use fabrics::FabricRow;
-pub use operations::{OperationKind, OperationRow, OperationStatus, ReportRow};
+pub use operations::{OperationKind, OperationRow, OperationStatus, ReportRow, Trigger};
 pub use repos::RepoRow;
 pub use text_value::TextValue;
 pub(crate) use text_value::stored_as_text;

@@ -11,6 +11,37 @@ use rusqlite::{params, Connection, Row};
 use super::{now, Store};
 use crate::error::{Code, Result};
 
+/// Who or what started an operation, for the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Trigger {
+    User,
+    Cli,
+    Poll,
+    Webhook,
+}
+
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::Cli => "cli",
+            Self::Poll => "poll",
+            Self::Webhook => "webhook",
+        }
+    }
+}
+
+impl super::TextValue for Trigger {
+    const ALL: &'static [Self] = &[Self::User, Self::Cli, Self::Poll, Self::Webhook];
+
+    fn as_str(self) -> &'static str {
+        Trigger::as_str(self)
+    }
+}
+
+super::stored_as_text!(Trigger);
+
 /// What an operation does, as the audit trail names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
@@ -89,7 +120,7 @@ super::stored_as_text!(OperationStatus);
 pub struct OperationRow {
     pub id: i64,
     pub kind: OperationKind,
-    pub trigger: String,
+    pub trigger: Trigger,
     pub started_at: String,
     pub finished_at: Option<String>,
     pub status: OperationStatus,
@@ -145,7 +176,7 @@ impl Store {
     /// Records the start of an operation and returns its id. Every caller but [`UNLOCKED_KINDS`]
     /// holds the fabric's lock, so operations of the fabric still `running` belong to dead
     /// processes: they are marked interrupted first, before this operation's own row exists.
-    pub fn start_operation(&self, conn: &Connection, fabric_id: i64, kind: OperationKind, trigger: &str, commit_before: Option<&str>) -> Result<i64> {
+    pub fn start_operation(&self, conn: &Connection, fabric_id: i64, kind: OperationKind, trigger: Trigger, commit_before: Option<&str>) -> Result<i64> {
         if !UNLOCKED_KINDS.contains(&kind) {
             let stale = self.mark_interrupted(conn, fabric_id)?;
             if stale > 0 {
@@ -250,14 +281,14 @@ mod tests {
         let other = store.insert_fabric(&conn, "g", repo.id, "main", "g").unwrap();
         let status = |id: i64| store.operations(&conn, fabric.id, 10).unwrap().into_iter().find(|o| o.id == id).unwrap().status;
 
-        let killed = store.start_operation(&conn, fabric.id, OperationKind::Push, "user", None).unwrap();
-        let elsewhere = store.start_operation(&conn, other.id, OperationKind::Pull, "user", None).unwrap();
+        let killed = store.start_operation(&conn, fabric.id, OperationKind::Push, Trigger::User, None).unwrap();
+        let elsewhere = store.start_operation(&conn, other.id, OperationKind::Pull, Trigger::User, None).unwrap();
         // A poll takes no lock: it proves nothing about the push, which may still be running.
-        let poll = store.start_operation(&conn, fabric.id, OperationKind::Poll, "poll", None).unwrap();
+        let poll = store.start_operation(&conn, fabric.id, OperationKind::Poll, Trigger::Poll, None).unwrap();
         assert_eq!(status(killed), OperationStatus::Running);
         store.finish_operation(&conn, poll, OperationStatus::Succeeded, None, &serde_json::json!({}), None).unwrap();
 
-        let next = store.start_operation(&conn, fabric.id, OperationKind::Pull, "user", None).unwrap();
+        let next = store.start_operation(&conn, fabric.id, OperationKind::Pull, Trigger::User, None).unwrap();
         assert_eq!(status(killed), OperationStatus::Interrupted);
         assert!(store.operations(&conn, fabric.id, 10).unwrap().iter().any(|o| o.id == killed && o.error.as_deref() == Some(INTERRUPTED)));
         assert_eq!(status(next), OperationStatus::Running, "the new operation's own row is not marked");

@@ -2,9 +2,10 @@
 import type { Code } from "./Code";
 import type { OperationKind } from "./OperationKind";
 import type { OperationStatus } from "./OperationStatus";
+import type { Trigger } from "./Trigger";
 import type { JsonValue } from "./serde_json/JsonValue";
 
-export type OperationRow = { id: number, kind: OperationKind, trigger: string, started_at: string, finished_at: string | null, status: OperationStatus, commit_before: string | null, commit_after: string | null, counts: JsonValue, error: string | null, 
+export type OperationRow = { id: number, kind: OperationKind, trigger: Trigger, started_at: string, finished_at: string | null, status: OperationStatus, commit_before: string | null, commit_after: string | null, counts: JsonValue, error: string | null, 
 /**
  * The error's code, for failed operations.
  */

@@ -41,6 +41,7 @@ export type * from "./Side";
 export type * from "./StoredIssue";
 export type * from "./TextCheck";
 export type * from "./TreeEntry";
+export type * from "./Trigger";
 export type * from "./UnmanagedFile";
 export type * from "./serde_json/JsonValue";
 export { CODES } from "./codes";

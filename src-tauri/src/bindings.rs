@@ -10,14 +10,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use hhsync_engine::engine::{
-    ConflictDetail, DraftDiff, IngestReport, InitReport, Overview, ProgressEvent, PullReport, PushReport, ResourceDetail,
-    ResourceSummary, TextCheck, TreeEntry,
+    CheckStep, ConflictDetail, DraftDiff, IngestReport, InitReport, Overview, Preferences, ProgressEvent, PullReport,
+    PushReport, RepoCheck, ResourceDetail, ResourceSummary, TextCheck, TreeEntry,
 };
-use hhsync_engine::store::{FabricRow, OperationRow, RepoRow};
+use hhsync_engine::git::AuthMethod;
+use hhsync_engine::store::{FabricRow, OperationRow, RepoAuthRow, RepoRow};
 use hhsync_engine::Code;
 use ts_rs::{Config, TS};
 
-use crate::commands::{AppInfo, Discarded, ResolutionArg};
+use crate::commands::{AppInfo, BulkChoice, Discarded, FabricChanged, ResolutionArg};
 use crate::error::BackendError;
 
 const REGENERATE: &str = "HHSYNC_UPDATE_BINDINGS=1 cargo test -p hhsync-desktop bindings";
@@ -54,13 +55,20 @@ fn generate(dir: &Path) {
         PushReport,
         ConflictDetail,
         OperationRow,
+        RepoAuthRow,
+        RepoCheck,
+        Preferences,
         // Command arguments beyond strings.
         ResolutionArg,
+        BulkChoice,
+        AuthMethod,
         // What a failed command rejects with.
         BackendError,
         Code,
         // Event payloads.
         ProgressEvent,
+        FabricChanged,
+        CheckStep,
     );
 
     let codes = codes(&cfg);
@@ -108,10 +116,15 @@ fn codes(cfg: &Config) -> Vec<String> {
             Some(HostKey) => Some(RateLimited),
             Some(RateLimited) => Some(GitHub),
             Some(GitHub) => Some(Blocked),
-            Some(Blocked) => None,
+            Some(Blocked) => Some(RevertBlocked),
+            Some(RevertBlocked) => Some(NotSynced),
+            Some(NotSynced) => None,
         }
     }
-    let codes: Vec<String> = std::iter::successors(after(None), |c| after(Some(*c)))
+    let chain: Vec<Code> = std::iter::successors(after(None), |c| after(Some(*c))).collect();
+    assert_eq!(chain, Code::ALL, "Code::ALL (what the audit trail reads back) must list every code, in order");
+    let codes: Vec<String> = chain
+        .into_iter()
         .map(|c| serde_json::to_value(c).expect("a code serializes").as_str().expect("a code is a string").to_owned())
         .collect();
     let decl = Code::decl(cfg);

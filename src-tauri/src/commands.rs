@@ -7,6 +7,7 @@ use hhsync_engine::engine::{
     ConflictDetail, DraftDiff, DraftReport, IngestReport, Overview, PullReport, PushReport, PushRequest, Resolution,
     ResourceDetail, ResourceSummary, TextCheck, TreeEntry,
 };
+use hhsync_engine::hedgehog::ResourceId;
 use hhsync_engine::store::{FabricRow, OperationRow, RepoRow};
 use hhsync_engine::sync::diff::HunkSide;
 use hhsync_engine::sync::merge::Side;
@@ -17,20 +18,42 @@ use tauri::{AppHandle, Emitter, State};
 use crate::error::BackendError;
 use crate::AppState;
 
-type Reply<T> = Result<T, BackendError>;
+pub(crate) type Reply<T> = Result<T, BackendError>;
 
 /// Runs engine work on the blocking pool so the window stays responsive.
-async fn run<T: Send + 'static>(state: &State<'_, AppState>, work: impl FnOnce(&Engine) -> hhsync_engine::Result<T> + Send + 'static) -> Reply<T> {
+pub(crate) async fn run<T: Send + 'static>(state: &State<'_, AppState>, work: impl FnOnce(&Engine) -> hhsync_engine::Result<T> + Send + 'static) -> Reply<T> {
     let engine = state.engine.clone();
     tauri::async_runtime::spawn_blocking(move || work(&engine)).await.map_err(BackendError::internal)?.map_err(BackendError::from)
 }
 
-fn changed(app: &AppHandle, fabric: &str, reason: &str) {
-    let _ = app.emit("fabric-changed", serde_json::json!({ "fabric": fabric, "reason": reason }));
+/// The `fabric-changed` event: a fabric's resources, drafts or conflicts changed, and why; the
+/// web view reloads what it shows of that fabric.
+#[derive(Clone, serde::Serialize, ts_rs::TS)]
+#[ts(rename = "FabricChangedEvent")]
+pub struct FabricChanged {
+    fabric: String,
+    reason: ChangeReason,
 }
 
-fn kind_name(kind: &str, name: &str) -> String {
-    format!("{kind}/{name}")
+#[derive(Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeReason {
+    Pull,
+    Ingest,
+    Push,
+    /// A draft was saved, deleted or discarded: what Git holds did not change.
+    Draft,
+    Resolve,
+    Init,
+}
+
+fn changed(app: &AppHandle, fabric: &str, reason: ChangeReason) {
+    let _ = app.emit("fabric-changed", FabricChanged { fabric: fabric.to_owned(), reason });
+}
+
+/// The web view sends a resource as its kind and name apart.
+fn id(kind: &str, name: &str) -> hhsync_engine::Result<ResourceId> {
+    ResourceId::from_parts(kind, name)
 }
 
 #[derive(serde::Serialize, ts_rs::TS)]
@@ -63,11 +86,6 @@ pub async fn list_repositories(state: State<'_, AppState>) -> Reply<Vec<RepoRow>
 }
 
 #[tauri::command]
-pub async fn add_repository(state: State<'_, AppState>, name: String, url: String, branch: String) -> Reply<RepoRow> {
-    run(&state, move |e| e.add_repo(&name, &url, &branch)).await
-}
-
-#[tauri::command]
 pub async fn remove_repository(state: State<'_, AppState>, name: String) -> Reply<()> {
     run(&state, move |e| e.remove_repo(&name)).await
 }
@@ -86,7 +104,7 @@ pub async fn add_fabric(state: State<'_, AppState>, name: String, repository: St
 pub async fn init_fabric(app: AppHandle, state: State<'_, AppState>, fabric: String) -> Reply<hhsync_engine::engine::InitReport> {
     let f = fabric.clone();
     let report = run(&state, move |e| e.init(&f, Trigger::User)).await?;
-    changed(&app, &fabric, "init");
+    changed(&app, &fabric, ChangeReason::Init);
     Ok(report)
 }
 
@@ -107,27 +125,27 @@ pub async fn list_resources(state: State<'_, AppState>, fabric: String) -> Reply
 
 #[tauri::command]
 pub async fn get_resource(state: State<'_, AppState>, fabric: String, kind: String, name: String) -> Reply<ResourceDetail> {
-    run(&state, move |e| e.show(&fabric, &kind_name(&kind, &name))).await
+    run(&state, move |e| e.show(&fabric, &id(&kind, &name)?)).await
 }
 
 #[tauri::command]
 pub async fn check_text(state: State<'_, AppState>, fabric: String, kind: String, name: String, text: String) -> Reply<TextCheck> {
-    run(&state, move |e| e.check_text(&fabric, &kind_name(&kind, &name), &text)).await
+    run(&state, move |e| e.check_text(&fabric, &id(&kind, &name)?, &text)).await
 }
 
 #[tauri::command]
 pub async fn save_draft(app: AppHandle, state: State<'_, AppState>, fabric: String, kind: String, name: String, text: String) -> Reply<DraftReport> {
     let f = fabric.clone();
-    let report = run(&state, move |e| e.edit(&f, &kind_name(&kind, &name), &text, "the editor")).await?;
-    changed(&app, &fabric, "draft");
+    let report = run(&state, move |e| e.edit(&f, &id(&kind, &name)?, &text, "the editor")).await?;
+    changed(&app, &fabric, ChangeReason::Draft);
     Ok(report)
 }
 
 #[tauri::command]
 pub async fn delete_resource(app: AppHandle, state: State<'_, AppState>, fabric: String, kind: String, name: String) -> Reply<DraftReport> {
     let f = fabric.clone();
-    let report = run(&state, move |e| e.delete(&f, &kind_name(&kind, &name))).await?;
-    changed(&app, &fabric, "draft");
+    let report = run(&state, move |e| e.delete(&f, &id(&kind, &name)?)).await?;
+    changed(&app, &fabric, ChangeReason::Draft);
     Ok(report)
 }
 
@@ -140,9 +158,12 @@ pub struct Discarded {
 #[tauri::command]
 pub async fn discard_draft(app: AppHandle, state: State<'_, AppState>, fabric: String, kind: Option<String>, name: Option<String>) -> Reply<Vec<Discarded>> {
     let f = fabric.clone();
-    let target = kind.zip(name).map(|(k, n)| kind_name(&k, &n));
-    let list = run(&state, move |e| e.discard(&f, target.as_deref())).await?;
-    changed(&app, &fabric, "draft");
+    let list = run(&state, move |e| {
+        let target = kind.zip(name).map(|(k, n)| id(&k, &n)).transpose()?;
+        e.discard(&f, target.as_ref())
+    })
+    .await?;
+    changed(&app, &fabric, ChangeReason::Draft);
     Ok(list.into_iter().map(|(kind, name)| Discarded { kind, name }).collect())
 }
 
@@ -175,7 +196,7 @@ pub async fn ingest_preview(state: State<'_, AppState>, fabric: String) -> Reply
 pub async fn ingest(app: AppHandle, state: State<'_, AppState>, fabric: String) -> Reply<IngestReport> {
     let f = fabric.clone();
     let report = run(&state, move |e| e.ingest(&f, false, Trigger::User)).await?;
-    changed(&app, &fabric, "ingest");
+    changed(&app, &fabric, ChangeReason::Ingest);
     Ok(report)
 }
 
@@ -183,7 +204,7 @@ pub async fn ingest(app: AppHandle, state: State<'_, AppState>, fabric: String) 
 pub async fn pull(app: AppHandle, state: State<'_, AppState>, fabric: String) -> Reply<PullReport> {
     let f = fabric.clone();
     let report = run(&state, move |e| e.pull(&f, Trigger::User)).await?;
-    changed(&app, &fabric, "pull");
+    changed(&app, &fabric, ChangeReason::Pull);
     Ok(report)
 }
 
@@ -197,9 +218,12 @@ pub async fn push(
     only: Option<Vec<String>>,
 ) -> Reply<PushReport> {
     let f = fabric.clone();
-    let request = PushRequest { message, branch, only: only.unwrap_or_default(), allow_invalid: false };
-    let report = run(&state, move |e| e.push(&f, &request, Trigger::User)).await?;
-    changed(&app, &fabric, "push");
+    let report = run(&state, move |e| {
+        let only = only.unwrap_or_default().iter().map(|o| o.parse()).collect::<hhsync_engine::Result<_>>()?;
+        e.push(&f, &PushRequest { message, branch, only, allow_invalid: false }, Trigger::User)
+    })
+    .await?;
+    changed(&app, &fabric, ChangeReason::Push);
     Ok(report)
 }
 
@@ -237,9 +261,33 @@ pub async fn resolve_conflict(
         ResolutionArg::Hunks { hunks, default } => Resolution::Hunks { choices: hunks, default },
     };
     let f = fabric.clone();
-    let report = run(&state, move |e| e.resolve(&f, &kind_name(&kind, &name), resolution, Trigger::User)).await?;
-    changed(&app, &fabric, "resolve");
+    let report = run(&state, move |e| e.resolve(&f, &id(&kind, &name)?, resolution, Trigger::User)).await?;
+    changed(&app, &fabric, ChangeReason::Resolve);
     Ok(report)
+}
+
+/// One conflict of a bulk resolution: its resource and the side its conflicting fields take.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+pub struct BulkChoice {
+    kind: String,
+    name: String,
+    take: Side,
+}
+
+/// Resolves several conflicts as one operation, all or none (see `Engine::resolve_many`).
+#[tauri::command]
+pub async fn resolve_conflicts(app: AppHandle, state: State<'_, AppState>, fabric: String, choices: Vec<BulkChoice>) -> Reply<Vec<DraftReport>> {
+    let f = fabric.clone();
+    let reports = run(&state, move |e| {
+        let choices = choices
+            .iter()
+            .map(|c| Ok((id(&c.kind, &c.name)?, if c.take == Side::Ours { Resolution::Ours } else { Resolution::Theirs })))
+            .collect::<hhsync_engine::Result<Vec<_>>>()?;
+        e.resolve_many(&f, choices, Trigger::User)
+    })
+    .await?;
+    changed(&app, &fabric, ChangeReason::Resolve);
+    Ok(reports)
 }
 
 #[tauri::command]

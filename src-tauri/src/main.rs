@@ -9,6 +9,7 @@
 mod bindings;
 mod commands;
 mod error;
+mod settings;
 
 use std::sync::Arc;
 
@@ -37,7 +38,13 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_repositories,
-            commands::add_repository,
+            settings::add_repository,
+            settings::repository_settings,
+            settings::update_repository,
+            settings::remove_token,
+            settings::check_repository,
+            settings::preferences,
+            settings::set_preference,
             commands::remove_repository,
             commands::list_fabrics,
             commands::add_fabric,
@@ -60,6 +67,7 @@ fn main() {
             commands::push,
             commands::conflicts,
             commands::resolve_conflict,
+            commands::resolve_conflicts,
             commands::operation_log,
             commands::cancel_operation,
         ])

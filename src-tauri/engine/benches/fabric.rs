@@ -75,9 +75,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let all = step("resources (all 10,000)", || engine.resources("f", None, None))?;
     assert_eq!(all.len(), 10_000);
     step("resources --kind Switch --status synced", || engine.resources("f", Some("Switch"), Some("synced")))?;
-    let shown = engine.show("f", "Switch/leaf-0001")?;
+    let leaf: hhsync_engine::hedgehog::ResourceId = "Switch/leaf-0001".parse()?;
+    let shown = engine.show("f", &leaf)?;
     let edited = shown.text.unwrap_or_default().replace("leaf 1", "leaf 1 rack 9");
-    step("edit one resource (validate, save draft)", || engine.edit("f", "Switch/leaf-0001", &edited, "bench"))?;
+    step("edit one resource (validate, save draft)", || engine.edit("f", &leaf, &edited, "bench"))?;
     step("push one draft (pull, commit, push, apply)", || engine.push("f", &PushRequest::default(), Trigger::Cli))?;
     Ok(())
 }

@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use crate::hedgehog::ResourceId;
+
 /// What kind of failure this is, for a user interface to choose its response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
@@ -36,6 +38,11 @@ pub enum Code {
     /// A push was refused before anything was committed: resources with open conflicts or
     /// validation errors (listed in the error).
     Blocked,
+    /// A revert was refused before anything was committed: the files listed have local drafts
+    /// or were changed again since.
+    RevertBlocked,
+    /// The fabric has never been pulled: pull it first.
+    NotSynced,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +59,16 @@ pub enum Error {
     FabricExists(String),
     #[error("{0}")]
     InvalidInput(String),
+    #[error("{resource} has no draft to {action} in fabric {fabric:?}")]
+    NoDraft { fabric: String, resource: ResourceId, action: DraftAction },
+    #[error("{resource} has no open conflict (see `hhsync conflicts {fabric}`)")]
+    NoOpenConflict { fabric: String, resource: ResourceId },
+    #[error("fabric {fabric} has no operation #{operation} (see `hhsync log {fabric}`)")]
+    OperationNotFound { fabric: String, operation: i64 },
+    #[error("fabric {fabric:?} was never synced; pull first")]
+    NeverSynced { fabric: String },
+    #[error("cannot revert operation #{operation}: {}: {}", reason.explain(), files.join(", "))]
+    RevertBlocked { operation: i64, reason: RevertBlock, files: Vec<String> },
     #[error("directory {directory:?} of {repository} ({branch}) is already used by fabric {fabric:?}")]
     DirectoryTaken { repository: String, branch: String, directory: String, fabric: String },
     #[error("repository {repository:?} has fabrics ({fabrics}); remove them first")]
@@ -102,6 +119,41 @@ pub enum Error {
     GitHub { api: String, status: u16, message: String },
 }
 
+/// What a draft was wanted for, when there is none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum DraftAction {
+    Push,
+    Discard,
+}
+
+impl std::fmt::Display for DraftAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Push => "push",
+            Self::Discard => "discard",
+        })
+    }
+}
+
+/// Why a revert cannot be made: files of the operation's commit have local drafts (push or
+/// discard them), or were changed again by later commits (revert those first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum RevertBlock {
+    Drafts,
+    ChangedSince,
+}
+
+impl RevertBlock {
+    fn explain(self) -> &'static str {
+        match self {
+            Self::Drafts => "these files have local drafts; push or discard them first",
+            Self::ChangedSince => "changed again since",
+        }
+    }
+}
+
 /// A resource that keeps a push from happening, and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct BlockedResource {
@@ -134,6 +186,16 @@ impl std::fmt::Display for BlockedResource {
 }
 
 impl Code {
+    /// Every code, in declaration order: what the audit trail reads back. The desktop crate's
+    /// bindings test checks it against the enum (a code missing here could be stored but never
+    /// read).
+    pub const ALL: &'static [Self] = &[
+        Self::NotFound, Self::AlreadyExists, Self::InvalidInput, Self::RemoteUnreachable, Self::AuthFailed, Self::Rejected,
+        Self::Busy, Self::Cancelled, Self::Storage, Self::Git, Self::Io, Self::KeychainLocked, Self::KeychainUnavailable,
+        Self::Permission, Self::Tls, Self::HostKey, Self::RateLimited, Self::GitHub, Self::Blocked, Self::RevertBlocked,
+        Self::NotSynced,
+    ];
+
     /// The kebab-case name the UI and the audit trail use (the serde name).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -156,6 +218,8 @@ impl Code {
             Self::RateLimited => "rate-limited",
             Self::GitHub => "git-hub",
             Self::Blocked => "blocked",
+            Self::RevertBlocked => "revert-blocked",
+            Self::NotSynced => "not-synced",
         }
     }
 }
@@ -164,7 +228,9 @@ impl Error {
     pub fn code(&self) -> Code {
         match self {
             Self::RepositoryNotFound(_) | Self::FabricNotFound(_) | Self::ResourceNotFound { .. } | Self::BranchNotFound { .. } => Code::NotFound,
-            Self::ProposalNotFound { .. } => Code::NotFound,
+            Self::ProposalNotFound { .. } | Self::NoDraft { .. } | Self::NoOpenConflict { .. } | Self::OperationNotFound { .. } => Code::NotFound,
+            Self::NeverSynced { .. } => Code::NotSynced,
+            Self::RevertBlocked { .. } => Code::RevertBlocked,
             Self::PushBlocked { .. } => Code::Blocked,
             Self::RepositoryExists(_) | Self::FabricExists(_) | Self::DirectoryTaken { .. } | Self::BranchExists { .. } => Code::AlreadyExists,
             Self::InvalidInput(_) | Self::RepositoryInUse { .. } => Code::InvalidInput,
@@ -190,7 +256,7 @@ impl Error {
         Self::Git { context: context.into(), message: err.message().to_owned() }
     }
 
-    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Self::Io { path: path.into(), source }
     }
 }

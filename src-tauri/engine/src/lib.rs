@@ -3,7 +3,6 @@
 //! The desktop app and the `hhsync` command-line tool are thin shells over [`Engine`]; both
 //! share one data directory (a SQLite database and bare clones), so what one does the other sees.
 
-pub mod cli;
 pub mod crash;
 pub mod engine;
 pub mod error;
@@ -11,6 +10,9 @@ pub mod git;
 pub mod github;
 pub mod gitops;
 pub mod hedgehog;
+/// The log set-up both shells share; behind the `shell-logging` feature so the engine API does
+/// not depend on a subscriber.
+#[cfg(feature = "shell-logging")]
 pub mod logging;
 pub mod secrets;
 pub mod store;

@@ -1,5 +1,5 @@
-//! Crash safety: the CLI is killed (SIGKILL) at many points during push and pull, and each
-//! time, after reopening, no draft is lost, nothing is pushed twice, and the next pull and push
+//! Crash safety: the CLI is killed (SIGKILL) at many points during push, pull, ingest, init,
+//! revert and resolve, and each time, after reopening, no draft is lost, nothing is pushed twice, and the next pull and push
 //! converge on the same result as an uninterrupted run.
 
 mod common;
@@ -216,5 +216,34 @@ fn ingest_init_and_revert_killed_at_any_runner_point_converge_with_one_commit() 
         assert!(s.env.cat(&s.remote, &format!("{DIR}/{LEAF}")).contains("VS-01 MCLAG 1"), "{point}: reverted");
         assert_eq!(s.drafts(), 0, "{point}");
         nothing_running(&s.env, "f");
+    }
+}
+
+/// Resolving writes no commit: it is one database transaction. Killed before it commits, every
+/// conflict is still open with our draft kept; killed after, they are resolved. Either way the
+/// operation is shown as interrupted or done, never running, and one more resolve and push land
+/// exactly one commit with our side of the conflict.
+#[test]
+fn resolve_killed_before_or_after_its_transaction_loses_nothing() {
+    for point in ["resolve:before-commit", "resolve:after-commit"] {
+        let s = setup();
+        s.edit_leaf();
+        let work = s.env.other_clone(&s.remote, "colleague");
+        let path = work.join(DIR).join(LEAF);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("VS-01 MCLAG 1", "VS-01 colleague")).unwrap();
+        s.env.commit_push(&work, "colleague's description");
+        s.env.json(3, &["pull", "f"]);
+        s.crash(point, &["resolve", "f", "--all", "--take", "ours"]);
+        let listed: Value = serde_json::from_slice(&s.env.hhsync(&["--json", "conflicts", "f"]).stdout).unwrap();
+        let open = listed.as_array().unwrap().len();
+        assert_eq!(open, if point.ends_with("before-commit") { 1 } else { 0 }, "{point}");
+        assert_eq!(s.drafts(), 1, "{point}: our draft is kept");
+        s.env.run(0, &["resolve", "f", "--all", "--take", "ours"]);
+        // The next operation on the fabric marks the killed one interrupted.
+        s.env.run(0, &["push", "f"]);
+        nothing_running(&s.env, "f");
+        assert_eq!(s.our_commits(), 1, "{point}");
+        assert_eq!(s.drafts(), 0, "{point}");
     }
 }

@@ -46,7 +46,7 @@ fn cancelling_one_fabrics_operation_leaves_the_other_to_finish() {
     let sink = {
         let (reached, slot) = (reached.clone(), engine_slot.clone());
         Arc::new(move |e: ProgressEvent| {
-            if e.operation != "ingest" || !e.step.starts_with("Sorting") {
+            if e.operation != hhsync_engine::engine::OperationKind::Ingest || !e.step.starts_with("Sorting") {
                 return;
             }
             reached.mark(&e.fabric);

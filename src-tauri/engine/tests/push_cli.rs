@@ -492,7 +492,7 @@ fn a_conflict_resolved_hunk_by_hunk_through_the_engine_api() {
     let description = hunks.iter().find(|h| h.lines.iter().any(|l| l.text.contains("description"))).unwrap();
     let choices = [(description.id.clone(), HunkSide::New)].into_iter().collect();
     engine
-        .resolve("f", "Switch/leaf-01", Resolution::Hunks { choices, default: HunkSide::Old }, hhsync_engine::Trigger::User)
+        .resolve("f", &"Switch/leaf-01".parse().unwrap(), Resolution::Hunks { choices, default: HunkSide::Old }, hhsync_engine::Trigger::User)
         .unwrap();
     f.env.json(0, &["push", "f"]);
     let file = f.file("managed/switches/leaf-01.yaml");

@@ -104,7 +104,7 @@ fn per_hunk_with_the_defaults_takes_the_upstream_only_hunk_from_upstream() {
     assert_eq!(origins, [HunkOrigin::Both, HunkOrigin::Theirs]);
     assert_eq!(c.whole_ours_drops, [r#"spec.portBreakouts["E1/5"]"#]);
     // What the old view sent: nothing chosen, default "ours" (old).
-    engine.resolve("f", "Switch/ds3000-01", Resolution::Hunks { choices: HashMap::new(), default: HunkSide::Old }, Trigger::Cli).unwrap();
+    engine.resolve("f", &"Switch/ds3000-01".parse().unwrap(), Resolution::Hunks { choices: HashMap::new(), default: HunkSide::Old }, Trigger::Cli).unwrap();
     let file = s.pushed();
     assert!(file.contains("ours leaf in rack 1, row B") && file.contains("E1/5: 4x25G"), "{file}");
 }

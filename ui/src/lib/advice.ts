@@ -24,6 +24,9 @@ export const ADVICE: Record<ErrorCode, string> = {
   'git-hub': "GitHub refused the request: check the repository on GitHub and the token's access to it, then try again; your drafts are kept.",
   blocked:
     'Nothing was pushed: resolve the conflicts and fix the errors listed (or push the other drafts on their own); your drafts are kept.',
+  'revert-blocked':
+    'Nothing was reverted: push or discard the drafts of the files listed, or, for files changed again since, revert the later change first.',
+  'not-synced': 'This fabric has not been pulled yet: pull it first.',
   internal: 'Something unexpected failed: try again, and if it keeps happening, restart hhsync.',
 };
 
@@ -41,6 +44,23 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   'rate-limited': 'Rate limited',
   'git-hub': 'GitHub error',
   blocked: 'Push blocked',
+  'revert-blocked': 'Revert blocked',
+  'not-synced': 'Not pulled yet',
+};
+
+/**
+ * Why, for failures a person cannot place from the message alone: hhsync keeps tokens in the
+ * operating system's keychain only, and a locked or missing keychain is not a network or
+ * credentials problem. Shown above the advice where there is room (ErrorBox).
+ */
+export const EXPLANATION: Partial<Record<ErrorCode, string>> = {
+  'keychain-locked':
+    'hhsync keeps repository tokens only in the system keychain, and it is locked: the token could not be read or stored, and no other place holds it. ' +
+    'On Linux, unlock the "Login" keyring in Passwords and Keys (or log out and in again); on macOS, the "login" keychain in Keychain Access.',
+  'keychain-unavailable':
+    'hhsync keeps repository tokens only in the system keychain, and no keychain service answered ' +
+    '(Linux: a Secret Service such as GNOME Keyring or KWallet; macOS: Keychain; Windows: Credential Manager). ' +
+    'Start one and try again, or use SSH (agent or key file), which needs no token.',
 };
 
 export interface ErrorAdvice {

@@ -8,6 +8,7 @@ import type {
   ConflictDetail,
   DiffLine,
   FabricRow,
+  OperationKind,
   OperationRow,
   RepoRow,
   ResolutionArg,
@@ -41,14 +42,8 @@ export const STATUSES = ['synced', 'modified', 'new', 'deleted', 'conflict', 'in
 const allStatuses: Exclude<Status, (typeof STATUSES)[number]> extends never ? true : never = true;
 void allStatuses;
 
-/** What the UI names a long operation while it shows its progress bar (`operations.run`). */
-export type OperationKind = 'pull' | 'ingest' | 'push' | 'init' | 'clone' | 'revert';
-
 /**
- * The `fabric-changed` event. Not generated yet: commands.rs builds it with `json!`, so there is
- * no Rust type to generate it from.
+ * What the UI names a long task while it shows its progress bar (`operations.run`): a recorded
+ * operation, or the clone that adding a repository makes (not an operation of a fabric).
  */
-export interface FabricChangedEvent {
-  fabric: string;
-  reason: 'pull' | 'ingest' | 'push' | 'draft' | 'resolve' | 'init';
-}
+export type TaskKind = OperationKind | 'clone';

@@ -11,14 +11,14 @@ use crate::secrets::{new_credential_id, Keychain, Secret, SecretKind};
 use crate::store::RepoAuthRow;
 
 /// One thing `check_repo` found wrong.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct CheckProblem {
     pub code: Code,
     pub message: String,
 }
 
 /// What a repository's credentials allow, as found by [`Engine::check_repo`].
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct RepoCheck {
     pub repository: String,
     pub url: String,
@@ -33,7 +33,43 @@ pub struct RepoCheck {
     /// How push permission was checked: `github-api` (permissions.push) or `git` (asking the
     /// server for its receive-pack service).
     pub push_checked_with: Option<String>,
+    /// GitHub API requests left in the current window (`x-ratelimit-remaining`), when asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub rate_limit_remaining: Option<u64>,
     pub problems: Vec<CheckProblem>,
+}
+
+/// The steps of a connection check, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckStepKind {
+    Reachable,
+    Authenticated,
+    BranchExists,
+    MayPush,
+    RateLimit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum StepState {
+    Passed,
+    Failed,
+    /// Not tried: an earlier step failed, or it does not apply (no GitHub API).
+    Skipped,
+}
+
+/// One finished step of a connection check (the `repo-check` event of the app).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct CheckStep {
+    pub repository: String,
+    pub step: CheckStepKind,
+    pub state: StepState,
+    /// What was found, or what failed, in words.
+    pub detail: String,
+    /// For a failed step: the error's code, which decides the advice shown.
+    pub code: Option<Code>,
 }
 
 impl RepoCheck {
@@ -149,6 +185,13 @@ impl Engine {
     /// branch exist, may they push. Uses no more than an ls-remote (and one GitHub API call
     /// for GitHub repositories with a token).
     pub fn check_repo(&self, repo: &str) -> Result<RepoCheck> {
+        self.check_repo_reporting(repo, &mut |_| {})
+    }
+
+    /// [`Engine::check_repo`], telling `on_step` each step's result as soon as it is known, so
+    /// a window can tick them off one by one. Every step is reported once, in
+    /// [`CheckStepKind`] order; a step that could not be tried is `skipped`.
+    pub fn check_repo_reporting(&self, repo: &str, on_step: &mut dyn FnMut(CheckStep)) -> Result<RepoCheck> {
         let row = self.repo_auth(repo)?;
         let mut check = RepoCheck {
             repository: row.name.clone(),
@@ -160,7 +203,11 @@ impl Engine {
             branch_tip: None,
             can_push: None,
             push_checked_with: None,
+            rate_limit_remaining: None,
             problems: Vec::new(),
+        };
+        let mut step = |kind: CheckStepKind, state: StepState, detail: String, code: Option<Code>| {
+            on_step(CheckStep { repository: row.name.clone(), step: kind, state, detail, code });
         };
         let clone = self.repo_clone(&row)?;
         match clone.ls_remote(&row.branch) {
@@ -168,16 +215,31 @@ impl Engine {
                 check.reachable = true;
                 check.authenticated = true;
                 check.branch_tip = tip;
-                if check.branch_tip.is_none() {
-                    check.problems.push(CheckProblem {
-                        code: Code::NotFound,
-                        message: format!("branch {} does not exist in {}", row.branch, row.url),
-                    });
+                step(CheckStepKind::Reachable, StepState::Passed, row.url.clone(), None);
+                step(CheckStepKind::Authenticated, StepState::Passed, format!("auth: {}", row.auth.as_str()), None);
+                match &check.branch_tip {
+                    Some(tip) => step(CheckStepKind::BranchExists, StepState::Passed, format!("{} at {}", row.branch, &tip[..tip.len().min(10)]), None),
+                    None => {
+                        let p = CheckProblem { code: Code::NotFound, message: format!("branch {} does not exist in {}", row.branch, row.url) };
+                        step(CheckStepKind::BranchExists, StepState::Failed, p.message.clone(), Some(p.code));
+                        check.problems.push(p);
+                    }
                 }
             }
             Err(e) => {
                 check.reachable = !matches!(e.code(), Code::RemoteUnreachable | Code::Tls | Code::KeychainLocked | Code::KeychainUnavailable);
-                check.problems.push(problem(&e));
+                let p = problem(&e);
+                if check.reachable {
+                    step(CheckStepKind::Reachable, StepState::Passed, row.url.clone(), None);
+                    step(CheckStepKind::Authenticated, StepState::Failed, p.message.clone(), Some(p.code));
+                } else {
+                    step(CheckStepKind::Reachable, StepState::Failed, p.message.clone(), Some(p.code));
+                    step(CheckStepKind::Authenticated, StepState::Skipped, String::new(), None);
+                }
+                for kind in [CheckStepKind::BranchExists, CheckStepKind::MayPush, CheckStepKind::RateLimit] {
+                    step(kind, StepState::Skipped, String::new(), None);
+                }
+                check.problems.push(p);
                 return Ok(check);
             }
         }
@@ -185,34 +247,61 @@ impl Engine {
             AuthMethod::Token => self.github_for(&row),
             _ => Ok(None),
         };
+        let mut github_used = false;
         match github {
-            Ok(Some((client, repo_ref))) => match client.repository(&repo_ref) {
-                Ok(info) => {
-                    check.can_push = info.can_push;
-                    check.push_checked_with = Some("github-api".to_owned());
-                    if info.can_push == Some(false) {
-                        check.problems.push(CheckProblem {
-                            code: Code::Permission,
-                            message: format!("the token may read {repo_ref} but not push to it (GitHub permissions.push is false)"),
-                        });
+            Ok(Some((client, repo_ref))) => {
+                github_used = true;
+                match client.repository(&repo_ref) {
+                    Ok(info) => {
+                        check.can_push = info.can_push;
+                        check.push_checked_with = Some("github-api".to_owned());
+                        check.rate_limit_remaining = client.rate_limit_remaining();
+                        match info.can_push {
+                            Some(true) => step(CheckStepKind::MayPush, StepState::Passed, "GitHub permissions.push".to_owned(), None),
+                            Some(false) => {
+                                let p = CheckProblem {
+                                    code: Code::Permission,
+                                    message: format!("the token may read {repo_ref} but not push to it (GitHub permissions.push is false)"),
+                                };
+                                step(CheckStepKind::MayPush, StepState::Failed, p.message.clone(), Some(p.code));
+                                check.problems.push(p);
+                            }
+                            None => step(CheckStepKind::MayPush, StepState::Skipped, "GitHub did not say".to_owned(), None),
+                        }
+                    }
+                    Err(e) => {
+                        let p = problem(&e);
+                        step(CheckStepKind::MayPush, StepState::Failed, p.message.clone(), Some(p.code));
+                        check.problems.push(p);
                     }
                 }
-                Err(e) => check.problems.push(problem(&e)),
-            },
+            }
             Ok(None) => match clone.check_push_access() {
                 Ok(()) => {
                     check.can_push = Some(true);
                     check.push_checked_with = Some("git".to_owned());
+                    step(CheckStepKind::MayPush, StepState::Passed, "the server offers receive-pack".to_owned(), None);
                 }
                 Err(e) => {
                     if matches!(e.code(), Code::Permission | Code::AuthFailed) {
                         check.can_push = Some(false);
                         check.push_checked_with = Some("git".to_owned());
                     }
-                    check.problems.push(problem(&e));
+                    let p = problem(&e);
+                    step(CheckStepKind::MayPush, StepState::Failed, p.message.clone(), Some(p.code));
+                    check.problems.push(p);
                 }
             },
-            Err(e) => check.problems.push(problem(&e)),
+            Err(e) => {
+                let p = problem(&e);
+                step(CheckStepKind::MayPush, StepState::Failed, p.message.clone(), Some(p.code));
+                check.problems.push(p);
+            }
+        }
+        match check.rate_limit_remaining {
+            Some(left) => step(CheckStepKind::RateLimit, StepState::Passed, format!("{left} API requests left this hour"), None),
+            None if github_used => step(CheckStepKind::RateLimit, StepState::Skipped, "GitHub did not say".to_owned(), None),
+            None => step(CheckStepKind::RateLimit, StepState::Skipped, "not a GitHub repository with a token".to_owned(), None),
         }
         Ok(check)
     }

@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::drafts::parse_resource_text;
-use super::query::parse_kind_name;
 use super::operation::{OperationKind, Outcome};
 use super::{Engine, Trigger};
 use crate::error::{Error, Result};
 use crate::gitops::resource::{render_resource, same_content};
+use crate::hedgehog::ResourceId;
 use crate::store::ConflictRow;
 use crate::sync::issues::issues_of_text;
 use crate::sync::diff::{hunk_origins, line_diff, take_hunks, Hunk, HunkOrigin, HunkSide};
@@ -135,101 +135,127 @@ impl Engine {
     }
 
     /// Resolves the open conflict of `KIND/NAME`. Returns the resource's draft report.
-    pub fn resolve(&self, fabric: &str, kind_name: &str, resolution: Resolution, trigger: Trigger) -> Result<super::DraftReport> {
-        let (kind, name) = parse_kind_name(kind_name)?;
+    pub fn resolve(&self, fabric: &str, id: &ResourceId, resolution: Resolution, trigger: Trigger) -> Result<super::DraftReport> {
+        let mut reports = self.resolve_many(fabric, vec![(id.clone(), resolution)], trigger)?;
+        Ok(reports.remove(0))
+    }
+
+    /// Resolves several open conflicts as one operation, all or none: one failure (a conflict
+    /// that is gone, a text that does not parse) leaves every conflict open. Returns the draft
+    /// report of each resource, in the order given.
+    pub fn resolve_many(&self, fabric: &str, choices: Vec<(ResourceId, Resolution)>, trigger: Trigger) -> Result<Vec<super::DraftReport>> {
+        if choices.is_empty() {
+            return Err(Error::InvalidInput("nothing to resolve: choose at least one conflict".to_owned()));
+        }
         let fabric_row = self.fabric_row(fabric)?;
         let _lock = self.lock(&fabric_row)?;
         self.record(&fabric_row, OperationKind::Resolve, trigger, |_, _, _| {
             let mut conn = self.store.connect()?;
             let tx = conn.transaction().map_err(|e| self.store.err(e))?;
-            let conflict = self.store.open_conflict(&tx, fabric_row.id, kind.name(), name)?.ok_or_else(|| {
-                Error::InvalidInput(format!("{kind}/{name} has no open conflict (see `hhsync conflicts {}`)", fabric_row.name))
-            })?;
-            let row = self.store.draft_row(&tx, fabric_row.id, kind.name(), name)?.ok_or_else(|| Error::ResourceNotFound {
-                fabric: fabric_row.name.clone(),
-                kind: kind.name().to_owned(),
-                name: name.to_owned(),
-            })?;
-            let theirs_text = conflict.theirs_text.clone();
-            // The resulting draft: Some(Some(text)) an edit, Some(None) a delete, None no draft.
-            let result: Option<Option<(String, Value)>> = match &resolution {
-                Resolution::Ours | Resolution::Theirs => {
-                    let side = if resolution == Resolution::Ours { Side::Ours } else { Side::Theirs };
-                    merged_with(&conflict, &|_: &FieldPath| Some(side))
-                }
-                Resolution::Whole(Side::Theirs) => None,
-                Resolution::Whole(Side::Ours) => match (&conflict.ours_text, value_of(conflict.ours_text.as_deref())) {
-                    (Some(_), Some(ours)) => {
-                        let text = match &theirs_text {
-                            Some(t) => patch(t, &ours).unwrap_or_else(|_| render_resource(&ours)),
-                            None => render_resource(&ours),
-                        };
-                        Some(Some((text, ours)))
-                    }
-                    _ => Some(None),
-                },
-                Resolution::Fields(choices) => {
-                    let chosen: HashMap<String, Side> = choices.iter().cloned().collect();
-                    let unknown: Vec<&String> = chosen.keys().filter(|p| !conflict.fields.contains(p)).collect();
-                    if !unknown.is_empty() {
-                        return Err(Error::InvalidInput(format!(
-                            "{} not among the conflicting fields ({})",
-                            unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
-                            conflict.fields.join(", ")
-                        )));
-                    }
-                    let missing: Vec<&String> = conflict.fields.iter().filter(|f| !chosen.contains_key(*f)).collect();
-                    if !missing.is_empty() {
-                        return Err(Error::InvalidInput(format!(
-                            "choose ours or theirs for every conflicting field; missing: {}",
-                            missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-                        )));
-                    }
-                    merged_with(&conflict, &|p: &FieldPath| chosen.get(&p.to_string()).copied())
-                }
-                Resolution::Text { text, source } => {
-                    let parsed = parse_resource_text(text, kind, name, source)?;
-                    Some(Some((text.clone(), parsed.value)))
-                }
-                Resolution::Hunks { choices, default } => {
-                    let (Some(ours), Some(theirs)) = (&conflict.ours_text, &theirs_text) else {
-                        return Err(Error::InvalidInput(format!("{kind}/{name}: one side deleted the resource; take ours or theirs instead")));
-                    };
-                    // A hunk only one side changed takes that side unless the person chose.
-                    let base = conflict.base_text.as_deref().unwrap_or_default();
-                    let mut effective = choices.clone();
-                    for (id, origin) in hunk_origins(base, ours, theirs) {
-                        let side = match origin {
-                            HunkOrigin::Ours => HunkSide::Old,
-                            HunkOrigin::Theirs => HunkSide::New,
-                            HunkOrigin::Both => *default,
-                        };
-                        effective.entry(id).or_insert(side);
-                    }
-                    let text = take_hunks(ours, theirs, &effective, *default);
-                    let parsed = parse_resource_text(&text, kind, name, "the combined text")?;
-                    Some(Some((text, parsed.value)))
-                }
-            };
-            let desired_matches = |v: &Value| row.desired_value.as_ref().is_some_and(|d| same_content(d, v));
-            match result {
-                None => self.store.clear_draft(&tx, row.id)?,
-                Some(None) if row.desired_text.is_none() => self.store.clear_draft(&tx, row.id)?,
-                Some(None) => self.store.save_delete_marker(&tx, row.id, "resolution")?,
-                Some(Some((_, v))) if desired_matches(&v) => self.store.clear_draft(&tx, row.id)?,
-                Some(Some((text, v))) => {
-                    let issues = issues_of_text(kind.name(), &text);
-                    self.store.save_draft(&tx, fabric_row.id, kind.name(), name, &text, &v, &issues, "resolution")?;
-                }
+            let by = self.author().name;
+            for (id, resolution) in &choices {
+                self.resolve_one(&tx, &fabric_row, id, resolution, &by)?;
             }
-            self.store.set_conflict_flag(&tx, row.id, false)?;
-            self.store.resolve_conflict(&tx, conflict.id, resolution.label(), &self.author().name)?;
             revalidate(&self.store, &tx, fabric_row.id)?;
+            crate::crash::point("resolve:before-commit");
             tx.commit().map_err(|e| self.store.err(e))?;
-            let counts = ResolveCounts { resolved: 1, resolution: resolution.label() };
+            crate::crash::point("resolve:after-commit");
+            let label = match choices.iter().map(|(_, r)| r.label()).collect::<std::collections::BTreeSet<_>>() {
+                labels if labels.len() == 1 => labels.into_iter().next().unwrap_or_default(),
+                _ => "mixed",
+            };
+            let counts = ResolveCounts { resolved: choices.len(), resolution: label };
             Ok(Outcome::new((), fabric_row.synced_commit.clone(), counts, false))
         })?;
-        self.draft_report(&fabric_row, kind, name)
+        choices.iter().map(|(id, _)| self.draft_report(&fabric_row, id.kind, &id.name)).collect()
+    }
+
+    /// One conflict's resolution, inside the caller's transaction.
+    fn resolve_one(&self, tx: &rusqlite::Transaction<'_>, fabric_row: &crate::store::FabricRow, id: &ResourceId, resolution: &Resolution, by: &str) -> Result<()> {
+        let (kind, name) = (id.kind, id.name.as_str());
+        let conflict = self.store.open_conflict(tx, fabric_row.id, kind.name(), name)?.ok_or_else(|| {
+            Error::NoOpenConflict { fabric: fabric_row.name.clone(), resource: id.clone() }
+        })?;
+        let row = self.store.draft_row(tx, fabric_row.id, kind.name(), name)?.ok_or_else(|| Error::ResourceNotFound {
+            fabric: fabric_row.name.clone(),
+            kind: kind.name().to_owned(),
+            name: name.to_owned(),
+        })?;
+        let theirs_text = conflict.theirs_text.clone();
+        // The resulting draft: Some(Some(text)) an edit, Some(None) a delete, None no draft.
+        let result: Option<Option<(String, Value)>> = match resolution {
+            Resolution::Ours | Resolution::Theirs => {
+                let side = if *resolution == Resolution::Ours { Side::Ours } else { Side::Theirs };
+                merged_with(&conflict, &|_: &FieldPath| Some(side))
+            }
+            Resolution::Whole(Side::Theirs) => None,
+            Resolution::Whole(Side::Ours) => match (&conflict.ours_text, value_of(conflict.ours_text.as_deref())) {
+                (Some(_), Some(ours)) => {
+                    let text = match &theirs_text {
+                        Some(t) => patch(t, &ours).unwrap_or_else(|_| render_resource(&ours)),
+                        None => render_resource(&ours),
+                    };
+                    Some(Some((text, ours)))
+                }
+                _ => Some(None),
+            },
+            Resolution::Fields(choices) => {
+                let chosen: HashMap<String, Side> = choices.iter().cloned().collect();
+                let unknown: Vec<&String> = chosen.keys().filter(|p| !conflict.fields.contains(p)).collect();
+                if !unknown.is_empty() {
+                    return Err(Error::InvalidInput(format!(
+                        "{} not among the conflicting fields ({})",
+                        unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
+                        conflict.fields.join(", ")
+                    )));
+                }
+                let missing: Vec<&String> = conflict.fields.iter().filter(|f| !chosen.contains_key(*f)).collect();
+                if !missing.is_empty() {
+                    return Err(Error::InvalidInput(format!(
+                        "choose ours or theirs for every conflicting field; missing: {}",
+                        missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                    )));
+                }
+                merged_with(&conflict, &|p: &FieldPath| chosen.get(&p.to_string()).copied())
+            }
+            Resolution::Text { text, source } => {
+                let parsed = parse_resource_text(text, kind, name, source)?;
+                Some(Some((text.clone(), parsed.value)))
+            }
+            Resolution::Hunks { choices, default } => {
+                let (Some(ours), Some(theirs)) = (&conflict.ours_text, &theirs_text) else {
+                    return Err(Error::InvalidInput(format!("{kind}/{name}: one side deleted the resource; take ours or theirs instead")));
+                };
+                // A hunk only one side changed takes that side unless the person chose.
+                let base = conflict.base_text.as_deref().unwrap_or_default();
+                let mut effective = choices.clone();
+                for (id, origin) in hunk_origins(base, ours, theirs) {
+                    let side = match origin {
+                        HunkOrigin::Ours => HunkSide::Old,
+                        HunkOrigin::Theirs => HunkSide::New,
+                        HunkOrigin::Both => *default,
+                    };
+                    effective.entry(id).or_insert(side);
+                }
+                let text = take_hunks(ours, theirs, &effective, *default);
+                let parsed = parse_resource_text(&text, kind, name, "the combined text")?;
+                Some(Some((text, parsed.value)))
+            }
+        };
+        let desired_matches = |v: &Value| row.desired_value.as_ref().is_some_and(|d| same_content(d, v));
+        match result {
+            None => self.store.clear_draft(tx, row.id)?,
+            Some(None) if row.desired_text.is_none() => self.store.clear_draft(tx, row.id)?,
+            Some(None) => self.store.save_delete_marker(tx, row.id, "resolution")?,
+            Some(Some((_, v))) if desired_matches(&v) => self.store.clear_draft(tx, row.id)?,
+            Some(Some((text, v))) => {
+                let issues = issues_of_text(kind.name(), &text);
+                self.store.save_draft(tx, fabric_row.id, kind.name(), name, &text, &v, &issues, "resolution")?;
+            }
+        }
+        self.store.set_conflict_flag(tx, row.id, false)?;
+        self.store.resolve_conflict(tx, conflict.id, resolution.label(), by)?;
+        Ok(())
     }
 }
 

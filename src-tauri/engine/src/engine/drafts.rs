@@ -1,12 +1,11 @@
 //! Local edits: create, edit and delete resources as drafts, validated on save; discard them;
 //! see what a push would change. Drafts live in the database and survive restarts and crashes.
 
-use super::query::parse_kind_name;
 use super::Engine;
-use crate::error::{Error, Result};
+use crate::error::{DraftAction, Error, Result};
 use crate::gitops::resource::resource_name;
 use crate::gitops::writeback::{render_draft, RenderedDraft};
-use crate::hedgehog::{classify, Classification, Kind};
+use crate::hedgehog::{classify, Classification, Kind, ResourceId};
 use crate::store::{FabricRow, ResourceStatus};
 use crate::sync::issues::document_issues;
 use crate::sync::revalidate::revalidate;
@@ -111,8 +110,8 @@ impl Engine {
     /// Kubernetes name: its file is named after it, and a name such as `a/b`, `..` or `.git`
     /// would make a path that is read back as stray or that git refuses, a draft no push
     /// (`--allow-invalid` included) could ever write.
-    pub fn edit(&self, fabric: &str, kind_name: &str, text: &str, source: &str) -> Result<DraftReport> {
-        let (kind, name) = parse_kind_name(kind_name)?;
+    pub fn edit(&self, fabric: &str, id: &ResourceId, text: &str, source: &str) -> Result<DraftReport> {
+        let (kind, name) = (id.kind, id.name.as_str());
         let fabric = self.fabric_row(fabric)?;
         let _lock = self.lock(&fabric)?;
         let parsed = parse_resource_text(text, kind, name, source)?;
@@ -140,8 +139,8 @@ impl Engine {
     }
 
     /// Marks `KIND/NAME` for deletion; a resource that exists only as a draft is dropped.
-    pub fn delete(&self, fabric: &str, kind_name: &str) -> Result<DraftReport> {
-        let (kind, name) = parse_kind_name(kind_name)?;
+    pub fn delete(&self, fabric: &str, id: &ResourceId) -> Result<DraftReport> {
+        let (kind, name) = (id.kind, id.name.as_str());
         let fabric = self.fabric_row(fabric)?;
         let _lock = self.lock(&fabric)?;
         let mut conn = self.store.connect()?;
@@ -163,8 +162,8 @@ impl Engine {
 
     /// Drops the draft of one resource, or (`None`) of every resource. Open conflicts on them
     /// are closed as discarded. Returns the resources whose drafts were dropped.
-    pub fn discard(&self, fabric: &str, kind_name: Option<&str>) -> Result<Vec<(String, String)>> {
-        let target = kind_name.map(parse_kind_name).transpose()?;
+    pub fn discard(&self, fabric: &str, id: Option<&ResourceId>) -> Result<Vec<(String, String)>> {
+        let target = id.map(|i| (i.kind, i.name.as_str()));
         let fabric = self.fabric_row(fabric)?;
         let _lock = self.lock(&fabric)?;
         let mut conn = self.store.connect()?;
@@ -175,7 +174,7 @@ impl Engine {
             .filter(|r| target.is_none_or(|(k, n)| k.name() == r.kind && n == r.name))
             .collect();
         if let (Some((k, n)), true) = (target, chosen.is_empty()) {
-            return Err(Error::InvalidInput(format!("{k}/{n} has no draft to discard")));
+            return Err(Error::NoDraft { fabric: fabric.name.clone(), resource: ResourceId::new(k, n), action: DraftAction::Discard });
         }
         let by = self.author().name;
         for r in &chosen {
@@ -190,8 +189,8 @@ impl Engine {
     }
 
     /// What a push would change: each draft as a file change with a unified diff.
-    pub fn diff(&self, fabric: &str, kind_name: Option<&str>) -> Result<Vec<DraftDiff>> {
-        let target = kind_name.map(parse_kind_name).transpose()?;
+    pub fn diff(&self, fabric: &str, id: Option<&ResourceId>) -> Result<Vec<DraftDiff>> {
+        let target = id.map(|i| (i.kind, i.name.as_str()));
         let fabric = self.fabric_row(fabric)?;
         Ok(self
             .rendered_drafts(&fabric)?

@@ -97,7 +97,7 @@ impl Engine {
         self.operate(fabric, OperationKind::Ingest, trigger, |engine, fabric, operation_id| {
             let repo = engine.open_clone(fabric)?;
             let done = engine.commit_and_push_locked(fabric, &repo, OperationKind::Ingest, Publish::FabricBranch, false, |current, tip| {
-                engine.progress.report(&current.name, "ingest", "Sorting the documents of raw/", 0, 1, true);
+                engine.progress.report(&current.name, OperationKind::Ingest, "Sorting the documents of raw/", 0, 1, true);
                 let tip = tip.unwrap_or_default();
                 let p = engine.plan_ingest(current, &repo, tip)?;
                 Ok(Planned { writes: p.writes.clone(), message: commit_message(&p), extra: p })

@@ -11,6 +11,7 @@ mod ingest;
 mod lock;
 mod operation;
 mod overview;
+mod preferences;
 mod progress;
 mod pull;
 mod push;
@@ -21,20 +22,21 @@ mod watch;
 
 use std::path::{Path, PathBuf};
 
-pub use auth::{CheckProblem, RepoCheck};
+pub use auth::{CheckProblem, CheckStep, CheckStepKind, RepoCheck, StepState};
 pub use conflicts::{ConflictDetail, Resolution};
 pub use github::{ProposalView, PullRequestReport};
-pub use setup::RepoOptions;
+pub use setup::{RepoOptions, RepoUpdate};
 pub use demo::DemoWorkspace;
 pub use drafts::{DraftDiff, DraftReport};
 pub use ingest::IngestReport;
 pub use crate::store::{OperationKind, OperationStatus};
 pub use overview::{kind_templates, Badge, LastSync, Overview, TextCheck, TreeEntry, UnmanagedFile};
+pub use preferences::{Preferences, Theme, DEFAULT_WATCH_INTERVAL};
 pub use progress::{Progress, ProgressEvent, ProgressSink};
 pub use pull::{InitReport, PullReport};
 pub use revert::RevertReport;
 pub use push::{PushReport, PushRequest, PushedResource};
-pub use query::{parse_kind_name, validate_file, Finding, ResourceDetail, ResourceSummary, StatusCounts, StatusReport, ValidationMessage, ValidationReport};
+pub use query::{validate_file, Finding, ResourceDetail, ResourceSummary, StatusCounts, StatusReport, ValidationMessage, ValidationReport};
 
 use crate::error::{Error, Result};
 use crate::git::{Author, GitRepo};
@@ -112,28 +114,6 @@ impl Engine {
         let conn = self.store.connect().ok();
         let get = |key: &str| conn.as_ref().and_then(|c| self.store.setting(c, key).ok().flatten());
         Author::resolve(get("author.name"), get("author.email"))
-    }
-
-    /// The settings a user can change, with their meaning.
-    pub const SETTINGS: &'static [(&'static str, &'static str)] = &[
-        ("author.name", "name on commits hhsync makes (default: git config user.name)"),
-        ("author.email", "email on commits hhsync makes (default: git config user.email)"),
-        ("watch.interval", "seconds between checks of the remote by `hhsync watch` (default 60)"),
-    ];
-
-    pub fn settings(&self) -> Result<Vec<(String, String)>> {
-        let conn = self.store.connect()?;
-        self.store.settings(&conn)
-    }
-
-    /// Sets a setting (`None` resets it to its default).
-    pub fn set_setting(&self, key: &str, value: Option<&str>) -> Result<()> {
-        if !Self::SETTINGS.iter().any(|(k, _)| *k == key) {
-            let known: Vec<&str> = Self::SETTINGS.iter().map(|(k, _)| *k).collect();
-            return Err(Error::InvalidInput(format!("unknown setting {key:?}; settings: {}", known.join(", "))));
-        }
-        let conn = self.store.connect()?;
-        self.store.set_setting(&conn, key, value)
     }
 }
 

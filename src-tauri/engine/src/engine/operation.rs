@@ -16,7 +16,7 @@ use super::{Engine, Trigger};
 use crate::error::{Error, Result};
 use crate::git::{FileWrite, GitRepo, PushOutcome};
 pub(super) use crate::store::OperationKind;
-use crate::store::{FabricRow, OperationStatus, TextValue};
+use crate::store::{FabricRow, OperationStatus};
 
 /// How many times a commit is rebuilt on a remote that moved meanwhile.
 const PUSH_ATTEMPTS: u32 = 4;
@@ -129,7 +129,7 @@ impl Engine {
         self.running.remove(id);
         // Every operation ends with a last progress step, so a progress bar never stays open.
         let last = if outcome.is_ok() { "Done" } else { "Failed" };
-        engine.progress.report(&fabric.name, kind.as_str(), last, 1, 1, false);
+        engine.progress.report(&fabric.name, kind, last, 1, 1, false);
         match outcome {
             Ok(o) => {
                 let status = if o.attention { OperationStatus::Attention } else { OperationStatus::Succeeded };
@@ -171,7 +171,7 @@ impl Engine {
         allow_empty_branch: bool,
         mut plan: impl FnMut(&FabricRow, Option<&str>) -> Result<Planned<T>>,
     ) -> Result<Committed<T>> {
-        let op = kind.as_str();
+        let op = kind;
         let author = self.author();
         self.heal_pending_pushes(fabric)?;
         for attempt in 0..PUSH_ATTEMPTS {
@@ -210,7 +210,7 @@ impl Engine {
                 }
                 PushOutcome::NonFastForward => {
                     self.store.delete_pending_push(&self.store.connect()?, pending)?;
-                    tracing::info!(fabric = %fabric.name, attempt, operation = op, "remote moved while pushing; pulling and retrying");
+                    tracing::info!(fabric = %fabric.name, attempt, operation = %op, "remote moved while pushing; pulling and retrying");
                 }
             }
         }
@@ -233,7 +233,7 @@ impl Engine {
     /// into desired. The push has happened whatever goes wrong here, so a failure is logged, not
     /// returned (reporting the push as failed would be false); the pending-push record stays and
     /// the next pull applies the commit the same way.
-    fn settle_landed_commit(&self, fabric: &FabricRow, repo: &GitRepo, commit: &str, pending: Option<i64>, op: &str) {
+    fn settle_landed_commit(&self, fabric: &FabricRow, repo: &GitRepo, commit: &str, pending: Option<i64>, op: OperationKind) {
         if let Err(e) = crate::sync::apply_commit(&self.store, repo, fabric, commit) {
             tracing::warn!(fabric = %fabric.name, commit, error = %e, "pushed, but updating the local state failed; the next pull settles it");
             return;

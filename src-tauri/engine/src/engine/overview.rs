@@ -7,11 +7,10 @@ use std::collections::BTreeMap;
 use super::drafts::read_resource_text;
 #[cfg(test)]
 use super::drafts::parse_resource_text;
-use super::query::parse_kind_name;
 use super::Engine;
 use crate::error::{Error, Result};
 use crate::gitops::layout::{self, FileRole};
-use crate::hedgehog::{validate_fabric, FabricResource, Kind, Severity};
+use crate::hedgehog::{validate_fabric, FabricResource, Kind, ResourceId, Severity};
 use crate::store::{OperationRow, ResourceStatus, StoredIssue};
 use crate::sync::issues::document_issues;
 
@@ -198,7 +197,7 @@ impl Engine {
         if path.split('/').any(|s| s == ".." || s.is_empty()) {
             return Err(Error::InvalidInput(format!("{path:?} is not a path inside the fabric")));
         }
-        let commit = row.synced_commit.clone().ok_or_else(|| Error::InvalidInput(format!("fabric {} was never synced; pull first", row.name)))?;
+        let commit = row.synced_commit.clone().ok_or_else(|| Error::NeverSynced { fabric: row.name.clone() })?;
         let repo = self.open_clone(&row)?;
         let blob = repo
             .blob_at(&commit, &layout::join(&row.directory, path))?
@@ -208,8 +207,8 @@ impl Engine {
 
     /// Validates a text for `KIND/NAME` without saving it: YAML errors with their line, the
     /// CRD schema and Hedgehog rules, and the fabric-wide rules against the rest of the fabric.
-    pub fn check_text(&self, fabric: &str, kind_name: &str, text: &str) -> Result<TextCheck> {
-        let (kind, name) = parse_kind_name(kind_name)?;
+    pub fn check_text(&self, fabric: &str, id: &ResourceId, text: &str) -> Result<TextCheck> {
+        let (kind, name) = (id.kind, id.name.as_str());
         let row = self.fabric_row(fabric)?;
         let parsed = match read_resource_text(text, kind, name, "the text") {
             Ok(p) => p,

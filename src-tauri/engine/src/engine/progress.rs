@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
+use crate::store::OperationKind;
 
 /// One progress report.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
@@ -16,8 +17,7 @@ pub struct ProgressEvent {
     /// The recorded operation this is about (to cancel it by id); none before one is recorded
     /// (cloning a repository being added).
     pub operation_id: Option<i64>,
-    /// pull, ingest, push, init, revert, clone.
-    pub operation: String,
+    pub operation: OperationKind,
     pub step: String,
     pub done: u64,
     pub total: u64,
@@ -51,12 +51,12 @@ impl Progress {
         Self { sink: self.sink.clone(), operation: Some(id), cancel }
     }
 
-    pub fn report(&self, fabric: &str, operation: &str, step: &str, done: u64, total: u64, cancellable: bool) {
+    pub fn report(&self, fabric: &str, operation: OperationKind, step: &str, done: u64, total: u64, cancellable: bool) {
         if let Some(sink) = &self.sink {
             sink(ProgressEvent {
                 fabric: fabric.to_owned(),
                 operation_id: self.operation,
-                operation: operation.to_owned(),
+                operation,
                 step: step.to_owned(),
                 done,
                 total,
@@ -66,9 +66,9 @@ impl Progress {
     }
 
     /// Fails with [`Error::Cancelled`] if a cancel of this operation was asked for.
-    pub fn check(&self, operation: &str) -> Result<()> {
+    pub fn check(&self, operation: OperationKind) -> Result<()> {
         if self.cancel.load(Ordering::SeqCst) {
-            return Err(Error::Cancelled { operation: operation.to_owned() });
+            return Err(Error::Cancelled { operation: operation.to_string() });
         }
         Ok(())
     }

@@ -39,7 +39,7 @@ impl Engine {
         &self,
         fabric: &FabricRow,
         repo: &GitRepo,
-        operation: &str,
+        operation: OperationKind,
     ) -> Result<(Option<String>, ApplyCounts, Vec<ChangedResource>)> {
         self.progress.report(&fabric.name, operation, "Fetching from the remote", 0, 1, false);
         let Some(tip) = repo.fetch(&fabric.branch)? else { return Ok((None, ApplyCounts::default(), Vec::new())) };
@@ -61,7 +61,7 @@ impl Engine {
     pub fn pull(&self, fabric: &str, trigger: Trigger) -> Result<PullReport> {
         self.operate(fabric, OperationKind::Pull, trigger, |engine, fabric, operation_id| {
             let repo = engine.open_clone(fabric)?;
-            let (tip, counts, changed) = engine.sync_to_tip_reporting(fabric, &repo, "pull")?;
+            let (tip, counts, changed) = engine.sync_to_tip_reporting(fabric, &repo, OperationKind::Pull)?;
             let tip = tip.ok_or_else(|| Error::BranchNotFound { url: fabric.url.clone(), branch: fabric.branch.clone() })?;
             let up_to_date = fabric.synced_commit.as_deref() == Some(tip.as_str());
             let report = PullReport {

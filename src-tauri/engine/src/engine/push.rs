@@ -7,9 +7,9 @@
 //! Branch mode pushes to a new branch instead and marks the drafts as proposed.
 
 use super::operation::{OperationKind, Outcome, Planned, Publish};
-use super::query::parse_kind_name;
 use super::{Engine, Trigger};
-use crate::error::{BlockReason, BlockedResource, Error, Result};
+use crate::error::{BlockReason, BlockedResource, DraftAction, Error, Result};
+use crate::hedgehog::ResourceId;
 use crate::git::{FileWrite, GitRepo, PushOutcome};
 use crate::gitops::layout;
 use crate::gitops::writeback::{Change, RenderedDraft};
@@ -31,8 +31,8 @@ pub struct PushRequest {
     pub message: Option<String>,
     /// Push to this new branch instead of the fabric's (proposal / pull request).
     pub branch: Option<String>,
-    /// Only these resources (`KIND/NAME`); all drafts when empty.
-    pub only: Vec<String>,
+    /// Only these resources; all drafts when empty.
+    pub only: Vec<ResourceId>,
     pub allow_invalid: bool,
 }
 
@@ -101,7 +101,7 @@ fn check_branch_name(branch: &str) -> Result<()> {
 impl Engine {
     /// The drafts to push, rendered, after checking conflicts and validity.
     fn drafts_to_push(&self, fabric: &FabricRow, request: &PushRequest) -> Result<Vec<RenderedDraft>> {
-        let only: Vec<(crate::hedgehog::Kind, &str)> = request.only.iter().map(|s| parse_kind_name(s)).collect::<Result<_>>()?;
+        let only: Vec<(crate::hedgehog::Kind, &str)> = request.only.iter().map(|i| (i.kind, i.name.as_str())).collect();
         let conn = self.store.connect()?;
         let resources = self.store.resources(&conn, fabric.id)?;
         let mut chosen = Vec::new();
@@ -123,7 +123,7 @@ impl Engine {
         }
         for (k, n) in &only {
             if !chosen.iter().any(|d| d.kind == *k && d.name == *n) {
-                return Err(Error::InvalidInput(format!("{k}/{n} has no draft to push")));
+                return Err(Error::NoDraft { fabric: fabric.name.clone(), resource: ResourceId::new(*k, *n), action: DraftAction::Push });
             }
         }
         if !blocked.is_empty() {
@@ -166,7 +166,7 @@ impl Engine {
         };
         let publish = if request.branch.is_some() { Publish::CommitOnly } else { Publish::FabricBranch };
         let done = self.commit_and_push_locked(fabric, repo, OperationKind::Push, publish, false, |current, _tip| {
-            self.progress.report(&fabric.name, "push", "Rendering drafts", 0, 1, true);
+            self.progress.report(&fabric.name, OperationKind::Push, "Rendering drafts", 0, 1, true);
             let drafts = self.drafts_to_push(current, request)?;
             let writes = drafts
                 .iter()

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::Engine;
 use crate::error::{Error, Result};
-use crate::hedgehog::{classify, validate_document, validate_fabric, Classification, FabricResource, Kind, Severity};
+use crate::hedgehog::{classify, validate_document, validate_fabric, Classification, FabricResource, Kind, ResourceId, Severity};
 use crate::store::{OperationRow, ResourceStatus, StoredIssue};
 use crate::yaml::{parse_document, split_documents, Limits};
 
@@ -154,8 +154,8 @@ impl Engine {
     }
 
     /// One resource, by `KIND/NAME` (kind case-insensitive).
-    pub fn show(&self, fabric: &str, kind_name: &str) -> Result<ResourceDetail> {
-        let (kind, name) = parse_kind_name(kind_name)?;
+    pub fn show(&self, fabric: &str, id: &ResourceId) -> Result<ResourceDetail> {
+        let (kind, name) = (id.kind, id.name.as_str());
         let fabric = self.fabric_row(fabric)?;
         let conn = self.store.connect()?;
         let r = self.store.resource(&conn, fabric.id, kind.name(), name)?.ok_or_else(|| Error::ResourceNotFound {
@@ -227,18 +227,6 @@ impl Engine {
 
 fn kind_list() -> String {
     Kind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
-}
-
-/// `KIND/NAME` → kind and name.
-pub fn parse_kind_name(s: &str) -> Result<(Kind, &str)> {
-    let (kind, name) = s
-        .split_once('/')
-        .ok_or_else(|| Error::InvalidInput(format!("{s:?}: give a resource as KIND/NAME, e.g. Switch/leaf-01")))?;
-    let kind = Kind::from_name(kind).ok_or_else(|| Error::InvalidInput(format!("unknown kind {kind:?}; kinds: {}", kind_list())))?;
-    if name.is_empty() {
-        return Err(Error::InvalidInput(format!("{s:?}: the name is empty")));
-    }
-    Ok((kind, name))
 }
 
 /// Validates a loose file: each document on its own, and the rules across documents among

@@ -5,7 +5,7 @@
 use super::operation::{OperationKind, Outcome, Planned, Publish};
 use super::{Engine, Trigger};
 use crate::store::OperationStatus;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, RevertBlock};
 use crate::git::FileWrite;
 use crate::gitops::layout::{self, FileRole};
 
@@ -28,7 +28,7 @@ impl Engine {
             let conn = self.store.connect()?;
             self.store.operations(&conn, fabric.id, usize::MAX)?.into_iter().find(|o| o.id == operation)
         }
-        .ok_or_else(|| Error::InvalidInput(format!("fabric {} has no operation #{operation} (see `hhsync log {}`)", fabric.name, fabric.name)))?;
+        .ok_or_else(|| Error::OperationNotFound { fabric: fabric.name.clone(), operation })?;
         if !matches!(op.kind, OperationKind::Push | OperationKind::Ingest | OperationKind::Revert) {
             return Err(Error::InvalidInput(format!("operation #{operation} is a {}; only push, ingest and revert operations can be reverted", op.kind)));
         }
@@ -47,6 +47,7 @@ impl Engine {
                 let drafts = self.store.drafts(&conn, current.id)?;
                 let mut writes = Vec::new();
                 let mut moved = Vec::new();
+                let mut drafted = Vec::new();
                 let mut files = Vec::new();
                 for change in &changes {
                     let repo_path = layout::join(&current.directory, &change.path);
@@ -55,7 +56,8 @@ impl Engine {
                         continue;
                     }
                     if matches!(layout::role(&change.path), FileRole::Managed(_)) && drafts.iter().any(|d| d.path.as_deref() == Some(change.path.as_str())) {
-                        return Err(Error::InvalidInput(format!("{} has a local draft; push or discard it before reverting", change.path)));
+                        drafted.push(change.path.clone());
+                        continue;
                     }
                     files.push(change.path.clone());
                     writes.push(match &change.old_blob {
@@ -64,10 +66,10 @@ impl Engine {
                     });
                 }
                 if !moved.is_empty() {
-                    return Err(Error::InvalidInput(format!(
-                        "cannot revert operation #{operation}: changed again since: {}",
-                        moved.join(", ")
-                    )));
+                    return Err(Error::RevertBlocked { operation, reason: RevertBlock::ChangedSince, files: moved });
+                }
+                if !drafted.is_empty() {
+                    return Err(Error::RevertBlocked { operation, reason: RevertBlock::Drafts, files: drafted });
                 }
                 let message = format!("Revert {} #{operation} in fabric {}\n\nThis reverts commit {after}.\n", op.kind, current.name);
                 Ok(Planned { writes, message, extra: files })

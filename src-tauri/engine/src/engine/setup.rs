@@ -9,7 +9,7 @@ use crate::git::{AuthMethod, AuthSettings, GitRepo};
 use crate::github::{checked_api_url, is_loopback, parse_url, redacted};
 use crate::secrets::{new_credential_id, Keychain, Secret, SecretKind};
 use crate::gitops::layout::normalize_directory;
-use crate::store::{FabricRow, RepoRow};
+use crate::store::{FabricRow, RepoAuthRow, RepoRow};
 
 /// What kind of remote a repository URL names; it decides which authentication fits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,11 +93,12 @@ impl Default for RepoOptions {
     }
 }
 
-/// Checks the options against the kind of URL (which holds no credentials by now).
-fn check_auth(url: &str, remote: Remote, options: &RepoOptions) -> Result<()> {
-    match options.auth {
+/// Checks an auth method against the kind of URL (which holds no credentials by now): with
+/// `has_token`, whether a token was given or is already stored.
+fn check_auth(url: &str, remote: Remote, auth: AuthMethod, has_token: bool, token_given: bool, ssh_key_given: bool) -> Result<()> {
+    match auth {
         AuthMethod::None => {
-            if options.token.is_some() {
+            if token_given {
                 return Err(Error::InvalidInput("a token was given with --auth none; use --auth token".to_owned()));
             }
         }
@@ -109,7 +110,7 @@ fn check_auth(url: &str, remote: Remote, options: &RepoOptions) -> Result<()> {
                 }
                 Remote::Ssh | Remote::Other => return Err(Error::InvalidInput(format!("--auth token needs an https:// URL, not {url}"))),
             }
-            if options.token.is_none() {
+            if !has_token {
                 return Err(Error::InvalidInput("--auth token needs the token: --token-stdin or --token-env VAR".to_owned()));
             }
         }
@@ -117,18 +118,81 @@ fn check_auth(url: &str, remote: Remote, options: &RepoOptions) -> Result<()> {
             if remote != Remote::Ssh {
                 return Err(Error::InvalidInput(format!("--auth ssh needs an ssh URL (ssh://git@host/owner/repo or git@host:owner/repo), not {url}")));
             }
-            if options.token.is_some() {
+            if token_given {
                 return Err(Error::InvalidInput("a token was given with --auth ssh; SSH uses keys".to_owned()));
             }
         }
     }
-    if options.ssh_key.is_some() && options.auth != AuthMethod::Ssh {
+    if ssh_key_given && auth != AuthMethod::Ssh {
         return Err(Error::InvalidInput("--ssh-key goes with --auth ssh".to_owned()));
     }
     Ok(())
 }
 
+/// An SSH key file as an absolute path (the app and the CLI run from any directory).
+fn absolute_key(key: Option<&Path>) -> Result<Option<PathBuf>> {
+    key.map(|key| key.canonicalize().map_err(|e| Error::io(key, e))).transpose()
+}
+
+/// The GitHub API URL, checked now with whether a token will go there, so a bad one is refused
+/// before anything is stored or sent. Blank means none.
+fn api_url(api: Option<&str>, auth: AuthMethod) -> Result<Option<String>> {
+    api.map(str::trim).filter(|u| !u.is_empty()).map(|api| checked_api_url(api, auth == AuthMethod::Token)).transpose()
+}
+
+/// A change of how a repository authenticates, made in place: its clone, fabrics and drafts
+/// stay. `token: None` keeps a stored token (switching to token authentication needs one).
+#[derive(Debug, Clone)]
+pub struct RepoUpdate {
+    pub auth: AuthMethod,
+    pub token: Option<Secret>,
+    pub api_url: Option<String>,
+    pub ssh_key: Option<PathBuf>,
+}
+
 impl Engine {
+    /// Changes the repository's authentication and GitHub API URL. A new token replaces the
+    /// stored one in the keychain; leaving token authentication removes it. Nothing is fetched:
+    /// "check connection" ([`Engine::check_repo`]) tells whether the new settings work.
+    pub fn update_repo(&self, name: &str, update: RepoUpdate) -> Result<RepoAuthRow> {
+        let conn = self.store.connect()?;
+        let row = self.store.repo_auth(&conn, name)?;
+        let (_, remote) = normalize_url(&row.url)?;
+        let token_given = update.token.is_some();
+        let has_stored_token = row.auth == AuthMethod::Token && row.credential_id.is_some();
+        check_auth(&row.url, remote, update.auth, token_given || has_stored_token, token_given, update.ssh_key.is_some())?;
+        let ssh_key = absolute_key(update.ssh_key.as_deref())?;
+        let api_url = api_url(update.api_url.as_deref(), update.auth)?;
+        let keychain = Keychain::system();
+        let credential_id = match (&row.credential_id, update.auth) {
+            (Some(id), _) => Some(id.clone()),
+            (None, AuthMethod::None) => None,
+            (None, _) => Some(new_credential_id()?),
+        };
+        if let (Some(id), Some(token)) = (&credential_id, &update.token) {
+            keychain.store(SecretKind::RepoToken, id, token)?;
+        } else if let (Some(id), AuthMethod::Token, false) = (&row.credential_id, row.auth, update.auth == AuthMethod::Token) {
+            // Leaving token authentication: the token has no use any more.
+            match keychain.delete(SecretKind::RepoToken, id) {
+                Ok(_) | Err(Error::KeychainUnavailable { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let key_text = ssh_key.as_ref().map(|p| p.to_string_lossy().into_owned());
+        self.store.set_repo_auth(&conn, row.id, update.auth, credential_id.as_deref(), api_url.as_deref(), key_text.as_deref())?;
+        let row = self.store.repo_auth(&conn, name)?;
+        self.repo_clone(&row)?;
+        tracing::info!(repository = name, auth = update.auth.as_str(), token_replaced = token_given, "changed repository authentication");
+        Ok(row)
+    }
+
+    /// Every repository with how it authenticates (never a secret: the token stays in the
+    /// keychain).
+    pub fn repos_with_auth(&self) -> Result<Vec<RepoAuthRow>> {
+        let conn = self.store.connect()?;
+        self.store.repos(&conn)?.iter().map(|r| self.store.repo_auth(&conn, &r.name)).collect()
+    }
+
     /// Adds a repository without credentials (local paths, public repositories).
     pub fn add_repo(&self, name: &str, url: &str, branch: &str) -> Result<RepoRow> {
         self.add_repo_with(name, url, RepoOptions { branch: branch.to_owned(), ..RepoOptions::default() })
@@ -144,20 +208,10 @@ impl Engine {
             return Err(Error::InvalidInput(format!("branch name {branch:?} is not valid")));
         }
         let (url, remote) = normalize_url(url)?;
-        check_auth(&url, remote, &options)?;
-        let ssh_key = match &options.ssh_key {
-            Some(key) => {
-                let absolute = key.canonicalize().map_err(|e| Error::io(key, e))?;
-                Some(absolute)
-            }
-            None => None,
-        };
-        // Checked now, with whether a token will go there, so a bad one is refused before
-        // anything is stored or sent.
-        let api_url = match options.api_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-            Some(api) => Some(checked_api_url(api, options.auth == AuthMethod::Token)?),
-            None => None,
-        };
+        let token_given = options.token.is_some();
+        check_auth(&url, remote, options.auth, token_given, token_given, options.ssh_key.is_some())?;
+        let ssh_key = absolute_key(options.ssh_key.as_deref())?;
+        let api_url = api_url(options.api_url.as_deref(), options.auth)?;
         let conn = self.store.connect()?;
         if self.store.find_repo(&conn, name)?.is_some() {
             return Err(Error::RepositoryExists(name.to_owned()));
@@ -317,8 +371,7 @@ mod tests {
 
     #[test]
     fn a_token_goes_only_over_https_or_to_this_machine() {
-        let token = RepoOptions { auth: AuthMethod::Token, token: Some(Secret::new(TOKEN.to_owned()).unwrap()), ..RepoOptions::default() };
-        let check = |url: &str| normalize_url(url).and_then(|(url, remote)| check_auth(&url, remote, &token));
+        let check = |url: &str| normalize_url(url).and_then(|(url, remote)| check_auth(&url, remote, AuthMethod::Token, true, true, false));
         assert!(check("HTTPS://github.com/acme/fabric.git").is_ok());
         assert!(check("HTTP://localhost:8080/acme/fabric.git").is_ok());
         let plain = check("http://192.0.2.2:18094?@localhost/x.git").unwrap_err();

@@ -20,7 +20,7 @@ use crate::secrets::{Keychain, Secret, SecretKind};
 pub const TOKEN_USER: &str = "x-access-token";
 
 /// How a repository authenticates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum AuthMethod {
     /// No credentials (local paths, public repositories).

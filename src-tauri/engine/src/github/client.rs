@@ -40,6 +40,8 @@ pub struct GitHub {
     token: Option<Secret>,
     agent: ureq::Agent,
     policy: RetryPolicy,
+    /// `x-ratelimit-remaining` of the last successful answer.
+    rate_remaining: std::sync::Mutex<Option<u64>>,
 }
 
 impl std::fmt::Debug for GitHub {
@@ -177,7 +179,7 @@ impl GitHub {
             .timeout_global(Some(Duration::from_secs(60)))
             .user_agent(concat!("hhsync/", env!("CARGO_PKG_VERSION")))
             .build();
-        Ok(Self { api, repository: "NAME".to_owned(), token, agent: config.into(), policy: RetryPolicy::default() })
+        Ok(Self { api, repository: "NAME".to_owned(), token, agent: config.into(), policy: RetryPolicy::default(), rate_remaining: Default::default() })
     }
 
     /// Names the hhsync repository in error messages.
@@ -189,6 +191,11 @@ impl GitHub {
     pub fn with_policy(mut self, policy: RetryPolicy) -> Self {
         self.policy = policy;
         self
+    }
+
+    /// The API requests left in the rate-limit window, as the last successful answer said.
+    pub fn rate_limit_remaining(&self) -> Option<u64> {
+        *self.rate_remaining.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn api(&self) -> &str {
@@ -230,6 +237,8 @@ impl GitHub {
             let mut response = self.send(method, &url, body).map_err(|e| self.transport_error(&what, e))?;
             let status = response.status().as_u16();
             if (200..300).contains(&status) {
+                let left = response.headers().get("x-ratelimit-remaining").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok());
+                *self.rate_remaining.lock().unwrap_or_else(|e| e.into_inner()) = left;
                 return response
                     .body_mut()
                     .with_config()

@@ -14,6 +14,7 @@ mod fields;
 mod kinds;
 mod net;
 mod refs;
+mod resource_id;
 mod rules;
 mod schema;
 mod vpc;
@@ -23,6 +24,7 @@ use serde_json::Value;
 use crate::yaml::FieldPath;
 
 pub use kinds::{classify, Classification, Kind, UnknownKind};
+pub use resource_id::ResourceId;
 
 /// How bad an [`Issue`] is. Errors make a document invalid; warnings (deprecated features,
 /// settings the server will ignore) do not.

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::git::AuthMethod;
 
 /// A repository with how it authenticates.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct RepoAuthRow {
     pub id: i64,
     pub name: String,

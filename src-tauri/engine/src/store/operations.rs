@@ -101,11 +101,7 @@ impl super::TextValue for OperationStatus {
 }
 
 impl super::TextValue for Code {
-    const ALL: &'static [Self] = &[
-        Self::NotFound, Self::AlreadyExists, Self::InvalidInput, Self::RemoteUnreachable, Self::AuthFailed, Self::Rejected,
-        Self::Busy, Self::Cancelled, Self::Storage, Self::Git, Self::Io, Self::KeychainLocked, Self::KeychainUnavailable,
-        Self::Permission, Self::Tls, Self::HostKey, Self::RateLimited, Self::GitHub, Self::Blocked,
-    ];
+    const ALL: &'static [Self] = Code::ALL;
 
     fn as_str(self) -> &'static str {
         Code::as_str(self)

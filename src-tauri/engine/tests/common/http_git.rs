@@ -14,9 +14,14 @@ pub struct GitHttpServer {
 impl GitHttpServer {
     /// Serves the repositories below `root`; `users` are (name, password, "rw" | "r").
     pub fn start(root: &Path, users: &[(&str, &str, &str)]) -> Self {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/helpers/git_http_server.py");
+        Self::start_script(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/helpers/git_http_server.py"), root, users)
+    }
+
+    /// [`GitHttpServer::start`] with the server script at `script`: for the app's end-to-end
+    /// tests, which include this file from another crate.
+    pub fn start_script(script: &Path, root: &Path, users: &[(&str, &str, &str)]) -> Self {
         let mut cmd = Command::new("python3");
-        cmd.arg(&script).arg(root);
+        cmd.arg(script).arg(root);
         for (name, password, mode) in users {
             cmd.arg("--user").arg(format!("{name}:{password}:{mode}"));
         }

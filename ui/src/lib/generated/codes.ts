@@ -22,4 +22,6 @@ export const CODES: readonly Code[] = [
   "rate-limited",
   "git-hub",
   "blocked",
+  "revert-blocked",
+  "not-synced",
 ];

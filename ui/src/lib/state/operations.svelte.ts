@@ -1,11 +1,11 @@
 // Long operations (pull, ingest, push, init, clone) per fabric: what is running, its current step
 // from `progress` events, and whether it may be cancelled now.
 import * as api from '../api';
-import type { OperationKind, ProgressEvent } from '../types';
+import type { ProgressEvent, TaskKind } from '../types';
 
 export interface Running {
   fabric: string;
-  operation: OperationKind | string;
+  operation: TaskKind;
   step: string;
   done: number;
   total: number;
@@ -33,7 +33,7 @@ export class Operations {
   }
 
   /** Runs `work` as operation `operation` on `fabric`, showing a bar from the first moment. */
-  async run<T>(fabric: string, operation: OperationKind, work: () => Promise<T>): Promise<T> {
+  async run<T>(fabric: string, operation: TaskKind, work: () => Promise<T>): Promise<T> {
     this.#stopLinger(fabric);
     this.byFabric[fabric] = { fabric, operation, step: 'starting', done: 0, total: 0, cancellable: false, operationId: null, ours: true, cancelling: false };
     try {

@@ -119,7 +119,12 @@ pub enum Command {
     /// are kept), replace the whole resource with one side, choose per field, or give the text.
     Resolve {
         fabric: String,
-        resource: String,
+        /// KIND/NAME; or --all for every open conflict of the fabric.
+        #[arg(required_unless_present = "all")]
+        resource: Option<String>,
+        /// Every open conflict of the fabric, in one operation (with --take or --whole).
+        #[arg(long, conflicts_with_all = ["resource", "file", "field"])]
+        all: bool,
         #[arg(long, value_parser = ["ours", "theirs"], conflicts_with_all = ["file", "field", "whole"])]
         take: Option<String>,
         /// The whole resource as one side has it, dropping the other side's changes (named on

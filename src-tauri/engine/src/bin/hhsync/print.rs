@@ -4,10 +4,10 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::Done;
-use crate::engine::{DemoWorkspace, Engine, IngestReport, InitReport, PullReport, ResourceDetail, ResourceSummary, StatusReport, ValidationReport};
-use crate::error::Result;
-use crate::gitops::ingest::Outcome;
-use crate::store::{FabricRow, OperationRow, RepoRow};
+use hhsync_engine::engine::{DemoWorkspace, Engine, IngestReport, InitReport, PullReport, ResourceDetail, ResourceSummary, StatusReport, ValidationReport};
+use hhsync_engine::error::Result;
+use hhsync_engine::gitops::ingest::Outcome;
+use hhsync_engine::store::{FabricRow, OperationRow, RepoRow};
 
 pub(super) fn emit<T: Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
@@ -254,7 +254,7 @@ pub fn demo(json: bool, d: &DemoWorkspace, engine: &Engine) -> Result<Done> {
     done(false)
 }
 
-pub fn draft(json: bool, d: &crate::engine::DraftReport) -> Result<Done> {
+pub fn draft(json: bool, d: &hhsync_engine::engine::DraftReport) -> Result<Done> {
     if json {
         emit(d);
     } else {
@@ -264,7 +264,24 @@ pub fn draft(json: bool, d: &crate::engine::DraftReport) -> Result<Done> {
             println!("  {}: {}{line}: {}", i.severity, i.path, i.message);
         }
     }
-    done(!d.errors.is_empty() || d.status == crate::store::ResourceStatus::Conflict)
+    done(!d.errors.is_empty() || d.status == hhsync_engine::store::ResourceStatus::Conflict)
+}
+
+/// The drafts several resolutions left, one per resource (`resolve --all`).
+pub fn drafts(json: bool, list: &[hhsync_engine::engine::DraftReport]) -> Result<Done> {
+    if json {
+        emit(&json!({ "resolved": list }));
+    } else if list.is_empty() {
+        println!("no open conflicts");
+    }
+    let mut attention = false;
+    for d in list {
+        if !json {
+            println!("{}/{}: {}", d.kind, d.name, d.status.as_str());
+        }
+        attention |= !d.errors.is_empty() || d.status == hhsync_engine::store::ResourceStatus::Conflict;
+    }
+    done(attention)
 }
 
 pub fn discarded(json: bool, list: &[(String, String)]) -> Result<Done> {
@@ -281,7 +298,7 @@ pub fn discarded(json: bool, list: &[(String, String)]) -> Result<Done> {
     done(false)
 }
 
-pub fn diff(json: bool, diffs: &[crate::engine::DraftDiff]) -> Result<Done> {
+pub fn diff(json: bool, diffs: &[hhsync_engine::engine::DraftDiff]) -> Result<Done> {
     if json {
         emit(&diffs);
     } else if diffs.is_empty() {
@@ -294,7 +311,7 @@ pub fn diff(json: bool, diffs: &[crate::engine::DraftDiff]) -> Result<Done> {
     done(false)
 }
 
-pub fn push(json: bool, r: &crate::engine::PushReport) -> Result<Done> {
+pub fn push(json: bool, r: &hhsync_engine::engine::PushReport) -> Result<Done> {
     if json {
         emit(r);
     } else if r.commit.is_none() {
@@ -310,7 +327,7 @@ pub fn push(json: bool, r: &crate::engine::PushReport) -> Result<Done> {
     done(false)
 }
 
-pub fn conflicts(json: bool, list: &[crate::engine::ConflictDetail]) -> Result<Done> {
+pub fn conflicts(json: bool, list: &[hhsync_engine::engine::ConflictDetail]) -> Result<Done> {
     if json {
         emit(&list);
     } else if list.is_empty() {
@@ -324,7 +341,7 @@ pub fn conflicts(json: bool, list: &[crate::engine::ConflictDetail]) -> Result<D
                 println!("  field {f}");
             }
             if k.resolved_at.is_none() {
-                print!("{}", crate::sync::diff::unified(k.ours_text.as_deref().unwrap_or(""), k.theirs_text.as_deref().unwrap_or(""), "ours", "theirs"));
+                print!("{}", hhsync_engine::sync::diff::unified(k.ours_text.as_deref().unwrap_or(""), k.theirs_text.as_deref().unwrap_or(""), "ours", "theirs"));
             }
         }
         println!("resolve with: hhsync resolve FABRIC KIND/NAME --take ours|theirs | --field PATH=ours|theirs | --file PATH");
@@ -332,7 +349,7 @@ pub fn conflicts(json: bool, list: &[crate::engine::ConflictDetail]) -> Result<D
     done(list.iter().any(|c| c.conflict.resolved_at.is_none()))
 }
 
-pub fn revert(json: bool, r: &crate::engine::RevertReport) -> Result<Done> {
+pub fn revert(json: bool, r: &hhsync_engine::engine::RevertReport) -> Result<Done> {
     if json {
         emit(r);
     } else {
@@ -344,7 +361,7 @@ pub fn revert(json: bool, r: &crate::engine::RevertReport) -> Result<Done> {
     done(false)
 }
 
-pub fn proposals(json: bool, list: &[crate::store::ProposalRow]) -> Result<Done> {
+pub fn proposals(json: bool, list: &[hhsync_engine::store::ProposalRow]) -> Result<Done> {
     if json {
         emit(&list);
     } else if list.is_empty() {
@@ -358,7 +375,7 @@ pub fn proposals(json: bool, list: &[crate::store::ProposalRow]) -> Result<Done>
 }
 
 /// Proposals with their pull requests.
-pub fn proposal_views(json: bool, list: &[crate::engine::ProposalView]) -> Result<Done> {
+pub fn proposal_views(json: bool, list: &[hhsync_engine::engine::ProposalView]) -> Result<Done> {
     if json {
         emit(&list);
     } else if list.is_empty() {

@@ -1,6 +1,9 @@
 //! The `hhsync` command line: argument parsing, and printing results for people or, with
 //! `--json`, as one JSON document on stdout. Exit status: 0 done, 1 failed (the message on
 //! stderr says what and where), 2 usage, 3 done but something needs attention.
+//!
+//! A binary of its own over the engine's public API, not a module of the library: clap and the
+//! log subscriber are the shell's dependencies (the `cli` feature), not the engine API's.
 
 mod args;
 mod print;
@@ -11,9 +14,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::engine::{validate_file, Engine, PushRequest, Resolution, Trigger};
-use crate::sync::merge::Side;
-use crate::error::Result;
+use hhsync_engine::engine::{validate_file, Engine, PushRequest, Resolution, Trigger};
+use hhsync_engine::hedgehog::ResourceId;
+use hhsync_engine::sync::merge::Side;
+use hhsync_engine::error::Result;
 use args::{Cli, Command, FabricCommand, RepoCommand};
 
 /// How a command ended.
@@ -22,7 +26,7 @@ pub enum Done {
     Attention,
 }
 
-pub fn main() -> ExitCode {
+fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -30,7 +34,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    crate::logging::init();
+    hhsync_engine::logging::init();
     match run(&cli) {
         Ok(Done::Ok) => ExitCode::SUCCESS,
         Ok(Done::Attention) => ExitCode::from(3),
@@ -46,20 +50,24 @@ pub fn main() -> ExitCode {
 fn parse_field_choice(text: &str) -> Result<(String, Side)> {
     let (path, side) = text
         .rsplit_once('=')
-        .ok_or_else(|| crate::Error::InvalidInput(format!("--field {text:?}: write PATH=ours or PATH=theirs")))?;
+        .ok_or_else(|| hhsync_engine::Error::InvalidInput(format!("--field {text:?}: write PATH=ours or PATH=theirs")))?;
     let side = match side {
         "ours" => Side::Ours,
         "theirs" => Side::Theirs,
-        other => return Err(crate::Error::InvalidInput(format!("--field {path}: {other:?} is neither ours nor theirs"))),
+        other => return Err(hhsync_engine::Error::InvalidInput(format!("--field {path}: {other:?} is neither ours nor theirs"))),
     };
     Ok((path.to_owned(), side))
 }
 
+/// An optional `KIND/NAME` argument.
+fn parse_optional(resource: &Option<String>) -> Result<Option<ResourceId>> {
+    resource.as_deref().map(str::parse).transpose()
+}
+
 /// Before replacing a resource with one whole side: names on stderr what that drops.
-fn warn_whole_drops(engine: &Engine, fabric: &str, resource: &str, side: Side) -> Result<()> {
-    let (kind, name) = crate::engine::parse_kind_name(resource)?;
+fn warn_whole_drops(engine: &Engine, fabric: &str, resource: &ResourceId, side: Side) -> Result<()> {
     let conflicts = engine.conflicts(fabric, false)?;
-    let Some(c) = conflicts.iter().find(|c| c.conflict.kind == kind.name() && c.conflict.name == name) else { return Ok(()) };
+    let Some(c) = conflicts.iter().find(|c| c.conflict.kind == resource.kind.name() && c.conflict.name == resource.name) else { return Ok(()) };
     let (drops, whose) = match side {
         Side::Ours => (&c.whole_ours_drops, "upstream"),
         Side::Theirs => (&c.whole_theirs_drops, "your"),
@@ -106,48 +114,70 @@ fn run(cli: &Cli) -> Result<Done> {
         Command::Init { fabric } => print::init(json, &engine.init(fabric, Trigger::Cli)?),
         Command::Ingest { fabric, dry_run } => print::ingest(json, &engine.ingest(fabric, *dry_run, Trigger::Cli)?),
         Command::Validate { fabric: Some(fabric), file: None } => print::validation(json, &engine.validate_fabric(fabric)?),
-        Command::Validate { .. } => Err(crate::Error::InvalidInput("give either a FABRIC or --file PATH".to_owned())),
+        Command::Validate { .. } => Err(hhsync_engine::Error::InvalidInput("give either a FABRIC or --file PATH".to_owned())),
         Command::Pull { fabric } => print::pull(json, &engine.pull(fabric, Trigger::Cli)?),
         Command::Status { fabric } => print::status(json, &engine.status(fabric)?),
         Command::Resources { fabric, kind, status } => print::resources(json, &engine.resources(fabric, kind.as_deref(), status.as_deref())?),
-        Command::Show { fabric, resource } => print::show(json, &engine.show(fabric, resource)?),
+        Command::Show { fabric, resource } => print::show(json, &engine.show(fabric, &resource.parse()?)?),
         Command::Log { fabric, limit } => print::log(json, &engine.log(fabric, *limit)?),
         Command::Edit { fabric, resource, file } => {
             let (text, source) = match file {
-                Some(path) => (std::fs::read_to_string(path).map_err(|e| crate::Error::io(path, e))?, path.display().to_string()),
+                Some(path) => (std::fs::read_to_string(path).map_err(|e| hhsync_engine::Error::io(path, e))?, path.display().to_string()),
                 None => {
                     let mut text = String::new();
-                    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| crate::Error::io("standard input", e))?;
+                    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| hhsync_engine::Error::io("standard input", e))?;
                     (text, "standard input".to_owned())
                 }
             };
-            print::draft(json, &engine.edit(fabric, resource, &text, &source)?)
+            print::draft(json, &engine.edit(fabric, &resource.parse()?, &text, &source)?)
         }
-        Command::Delete { fabric, resource } => print::draft(json, &engine.delete(fabric, resource)?),
-        Command::Discard { fabric, resource, .. } => print::discarded(json, &engine.discard(fabric, resource.as_deref())?),
-        Command::Diff { fabric, resource } => print::diff(json, &engine.diff(fabric, resource.as_deref())?),
+        Command::Delete { fabric, resource } => print::draft(json, &engine.delete(fabric, &resource.parse()?)?),
+        Command::Discard { fabric, resource, .. } => print::discarded(json, &engine.discard(fabric, parse_optional(resource)?.as_ref())?),
+        Command::Diff { fabric, resource } => print::diff(json, &engine.diff(fabric, parse_optional(resource)?.as_ref())?),
         Command::Push { fabric, message, branch, only, allow_invalid, pr, title, body } => {
-            let request = PushRequest { message: message.clone(), branch: branch.clone(), only: only.clone(), allow_invalid: *allow_invalid };
+            let request = PushRequest { message: message.clone(), branch: branch.clone(), only: only.iter().map(|o| o.parse()).collect::<Result<_>>()?, allow_invalid: *allow_invalid };
             remote::push(&engine, json, fabric, request, *pr, title.as_deref(), body.as_deref())
         }
         Command::Conflicts { fabric, history } => print::conflicts(json, &engine.conflicts(fabric, *history)?),
-        Command::Resolve { fabric, resource, take, whole, file, field } => {
+        Command::Resolve { fabric, all: true, take, whole, .. } => {
+            let side = |text: &str| if text == "ours" { Side::Ours } else { Side::Theirs };
+            let resolution = match (take.as_deref(), whole.as_deref()) {
+                (Some(t), None) => if side(t) == Side::Ours { Resolution::Ours } else { Resolution::Theirs },
+                (None, Some(w)) => Resolution::Whole(side(w)),
+                _ => return Err(hhsync_engine::Error::InvalidInput("--all goes with --take ours|theirs or --whole ours|theirs".to_owned())),
+            };
+            let open = engine.conflicts(fabric, false)?;
+            let mut choices = Vec::new();
+            for c in &open {
+                let id = ResourceId::from_parts(&c.conflict.kind, &c.conflict.name)?;
+                if let Resolution::Whole(s) = resolution {
+                    warn_whole_drops(&engine, fabric, &id, s)?;
+                }
+                choices.push((id, resolution.clone()));
+            }
+            if choices.is_empty() {
+                return print::drafts(json, &[]);
+            }
+            print::drafts(json, &engine.resolve_many(fabric, choices, Trigger::Cli)?)
+        }
+        Command::Resolve { fabric, resource, take, whole, file, field, .. } => {
+            let resource: ResourceId = resource.as_deref().unwrap_or_default().parse()?;
             if let Some(side) = whole.as_deref() {
                 let side = if side == "ours" { Side::Ours } else { Side::Theirs };
-                warn_whole_drops(&engine, fabric, resource, side)?;
-                return print::draft(json, &engine.resolve(fabric, resource, Resolution::Whole(side), Trigger::Cli)?);
+                warn_whole_drops(&engine, fabric, &resource, side)?;
+                return print::draft(json, &engine.resolve(fabric, &resource, Resolution::Whole(side), Trigger::Cli)?);
             }
             let resolution = match (take.as_deref(), file, field.is_empty()) {
                 (Some("ours"), None, true) => Resolution::Ours,
                 (Some("theirs"), None, true) => Resolution::Theirs,
                 (None, Some(path), true) => Resolution::Text {
-                    text: std::fs::read_to_string(path).map_err(|e| crate::Error::io(path, e))?,
+                    text: std::fs::read_to_string(path).map_err(|e| hhsync_engine::Error::io(path, e))?,
                     source: path.display().to_string(),
                 },
                 (None, None, false) => Resolution::Fields(field.iter().map(|f| parse_field_choice(f)).collect::<Result<_>>()?),
-                _ => return Err(crate::Error::InvalidInput("give one of --take ours|theirs, --whole ours|theirs, --file PATH or --field PATH=ours|theirs".to_owned())),
+                _ => return Err(hhsync_engine::Error::InvalidInput("give one of --take ours|theirs, --whole ours|theirs, --file PATH or --field PATH=ours|theirs".to_owned())),
             };
-            print::draft(json, &engine.resolve(fabric, resource, resolution, Trigger::Cli)?)
+            print::draft(json, &engine.resolve(fabric, &resource, resolution, Trigger::Cli)?)
         }
         Command::Revert { fabric, operation } => print::revert(json, &engine.revert(fabric, *operation, Trigger::Cli)?),
         Command::Proposals { fabric, refresh: false } => print::proposal_views(json, &engine.proposal_views(fabric)?),

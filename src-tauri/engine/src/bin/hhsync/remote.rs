@@ -10,12 +10,12 @@ use serde_json::json;
 use super::args::{RepoCommand, RequiredTokenSource, TokenSource};
 use super::print::{emit, short};
 use super::Done;
-use crate::engine::{Engine, PushRequest, RepoCheck, RepoOptions, Trigger};
-use crate::error::{Error, Result};
-use crate::git::AuthMethod;
-use crate::secrets::Secret;
-use crate::store::RepoAuthRow;
-use crate::watch::{watch, WatchEvent, WatchOptions};
+use hhsync_engine::engine::{Engine, PushRequest, RepoCheck, RepoOptions, Trigger};
+use hhsync_engine::error::{Error, Result};
+use hhsync_engine::git::AuthMethod;
+use hhsync_engine::secrets::Secret;
+use hhsync_engine::store::RepoAuthRow;
+use hhsync_engine::watch::{watch, WatchEvent, WatchOptions};
 
 fn token_from(stdin: bool, env: Option<&str>) -> Result<Option<Secret>> {
     match (stdin, env) {
@@ -243,9 +243,9 @@ fn print_event(event: &WatchEvent) {
         }
         WatchEvent::Failed { message, retry_in_secs, .. } => println!("check failed: {message}; next try in {retry_in_secs} s"),
         WatchEvent::Webhook { delivery } => match delivery {
-            crate::watch::Delivery::Accepted { .. } => println!("webhook: push accepted"),
-            crate::watch::Delivery::Ignored { reason } => println!("webhook ignored: {reason}"),
-            crate::watch::Delivery::Rejected { reason } => println!("webhook rejected: {reason}"),
+            hhsync_engine::watch::Delivery::Accepted { .. } => println!("webhook: push accepted"),
+            hhsync_engine::watch::Delivery::Ignored { reason } => println!("webhook ignored: {reason}"),
+            hhsync_engine::watch::Delivery::Rejected { reason } => println!("webhook rejected: {reason}"),
         },
         WatchEvent::PullRequests { open, merged, abandoned } => {
             println!("pull requests: {open} open, {merged} merged, {abandoned} abandoned")

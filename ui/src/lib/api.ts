@@ -6,7 +6,10 @@ import { listen } from '@tauri-apps/api/event';
 import { getCurrentWindow } from '@tauri-apps/api/window';
 import type {
   AppInfo,
+  AuthMethod,
   BlockedResource,
+  BulkChoice,
+  CheckStep,
   Code,
   Conflict,
   DraftDiff,
@@ -17,9 +20,12 @@ import type {
   InitReport,
   Operation,
   Overview,
+  Preferences,
   ProgressEvent,
   PullReport,
   PushReport,
+  RepoAuthRow,
+  RepoCheck,
   Repository,
   Resolution,
   ResourceDetail,
@@ -78,14 +84,52 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const appInfo = () => call<AppInfo>('app_info');
 export const listRepositories = () => call<Repository[]>('list_repositories');
-export const addRepository = (name: string, url: string, branch: string) =>
-  call<Repository>('add_repository', { name, url, branch });
+/** Without `options`: a repository without credentials (a local path, a public one). */
+export const addRepository = (name: string, url: string, branch: string, options?: RepoAuthOptions) =>
+  call<Repository>('add_repository', options ? { name, url, branch, ...authArgs(options) } : { name, url, branch });
 export const removeRepository = (name: string) => call<null>('remove_repository', { name });
 export const listFabrics = () => call<Fabric[]>('list_fabrics');
 export const addFabric = (name: string, repository: string, directory: string, branch?: string) =>
   call<Fabric>('add_fabric', { name, repository, directory, branch: branch || undefined });
 export const initFabric = (fabric: string) => call<InitReport>('init_fabric', { fabric });
 export const removeFabric = (name: string) => call<null>('remove_fabric', { name });
+
+// Settings: repositories with their credentials, and preferences
+
+/**
+ * How a repository authenticates, when adding it or changing it. The token travels one way, into
+ * the keychain: no command returns it. Pass it straight from the input; keep no copy.
+ */
+export interface RepoAuthOptions {
+  auth: AuthMethod;
+  /** With `auth: 'token'`. Adding: the token. Changing: a new one replaces the stored one; absent keeps it. */
+  token?: string;
+  /** With `auth: 'ssh'`: a key file (absolute path); absent: the SSH agent's keys. */
+  sshKey?: string;
+  /** GitHub Enterprise's API; absent: github.com's (or none for other hosts). */
+  apiUrl?: string;
+}
+
+// Blank means absent for every field: the backend reads an empty token or path as given.
+const authArgs = ({ auth, token, sshKey, apiUrl }: RepoAuthOptions) => ({
+  auth,
+  token: token?.trim() ? token : undefined,
+  sshKey: sshKey?.trim() || undefined,
+  apiUrl: apiUrl?.trim() || undefined,
+});
+
+export const repositorySettings = () => call<RepoAuthRow[]>('repository_settings');
+/** Changes how a repository authenticates (its URL and branch stay). */
+export const updateRepository = (name: string, options: RepoAuthOptions) =>
+  call<RepoAuthRow>('update_repository', { name, ...authArgs(options) });
+/** Deletes the repository's token from the keychain; true when there was one. */
+export const removeToken = (name: string) => call<boolean>('remove_token', { name });
+/** Reports each step as a `repo-check` event (`onRepoCheck`) while it runs. */
+export const checkRepository = (name: string) => call<RepoCheck>('check_repository', { name });
+export const preferences = () => call<Preferences>('preferences');
+export type PreferenceKey = 'author.name' | 'author.email' | 'watch.interval' | 'ui.theme';
+/** `null` resets the setting to its default. Resolves with every preference after the change. */
+export const setPreference = (key: PreferenceKey, value: string | null) => call<Preferences>('set_preference', { key, value });
 
 // Reading a fabric
 
@@ -113,6 +157,12 @@ export const discardDraft = (fabric: string, kind?: string, name?: string) =>
 export const draftDiffs = (fabric: string) => call<DraftDiff[]>('draft_diffs', { fabric });
 export const resolveConflict = (fabric: string, kind: string, name: string, resolution: Resolution) =>
   call<DraftReport>('resolve_conflict', { fabric, kind, name, resolution });
+/**
+ * Several conflicts, each taking a side at its conflicting fields (what one side alone changed is
+ * kept), as one operation: all are resolved or none is.
+ */
+export const resolveConflicts = (fabric: string, choices: BulkChoice[]) =>
+  call<DraftReport[]>('resolve_conflicts', { fabric, choices });
 
 // Long operations (report `progress` events while they run)
 
@@ -141,6 +191,11 @@ export type Unlisten = () => void;
 
 export async function onProgress(handler: (event: ProgressEvent) => void): Promise<Unlisten> {
   return listen<ProgressEvent>('progress', (e) => handler(e.payload));
+}
+
+/** One finished step of a running `checkRepository`. */
+export async function onRepoCheck(handler: (event: CheckStep) => void): Promise<Unlisten> {
+  return listen<CheckStep>('repo-check', (e) => handler(e.payload));
 }
 
 export async function onFabricChanged(handler: (event: FabricChangedEvent) => void): Promise<Unlisten> {

@@ -1,15 +1,17 @@
 // The backend, mocked at the one API module. Use in a test file as
 //   vi.mock('../lib/api', async (original) => (await import('./api')).mockApi(await original()));
-// then `vi.mocked(api.pull).mockResolvedValue(...)`, and `emitProgress` / `emitFabricChanged` for events,
+// then `vi.mocked(api.pull).mockResolvedValue(...)`, and `emitProgress` / `emitFabricChanged` /
+// `emitRepoCheck` for events,
 // `requestWindowClose` for the window's close button (`api.destroyWindow` resolves unless mocked otherwise).
 import { vi } from 'vitest';
 import type * as Api from '../lib/api';
 import type { CloseRequest } from '../lib/api';
-import type { FabricChangedEvent, ProgressEvent } from '../lib/types';
+import type { CheckStep, FabricChangedEvent, ProgressEvent } from '../lib/types';
 
 const listeners = {
   progress: new Set<(e: ProgressEvent) => void>(),
   changed: new Set<(e: FabricChangedEvent) => void>(),
+  repoCheck: new Set<(e: CheckStep) => void>(),
   close: new Set<(e: CloseRequest) => void>(),
 };
 
@@ -30,6 +32,10 @@ export function mockApi(original: typeof Api): typeof Api {
     listeners.changed.add(h);
     return () => listeners.changed.delete(h);
   });
+  mocked.onRepoCheck = vi.fn(async (h: (e: CheckStep) => void) => {
+    listeners.repoCheck.add(h);
+    return () => listeners.repoCheck.delete(h);
+  });
   mocked.onCloseRequested = vi.fn(async (h: (e: CloseRequest) => void) => {
     listeners.close.add(h);
     return () => listeners.close.delete(h);
@@ -44,6 +50,10 @@ export function emitProgress(e: ProgressEvent): void {
 
 export function emitFabricChanged(e: FabricChangedEvent): void {
   for (const h of listeners.changed) h(e);
+}
+
+export function emitRepoCheck(e: CheckStep): void {
+  for (const h of listeners.repoCheck) h(e);
 }
 
 /**

@@ -1,6 +1,7 @@
 // Puts the app's singletons back to a fresh state between tests.
 import { app } from '../lib/state/app.svelte';
 import { operations } from '../lib/state/operations.svelte';
+import { settings } from '../lib/state/settings.svelte';
 import { toasts } from '../lib/state/toasts.svelte';
 
 export function resetState(): void {
@@ -13,6 +14,7 @@ export function resetState(): void {
   app.data = {};
   app.selected = null;
   app.view = 'overview';
+  app.page = 'fabric';
   app.clearBuffers();
   app.templates = null;
   app.dialog = null;
@@ -22,4 +24,10 @@ export function resetState(): void {
   app.closing = false;
   operations.byFabric = {};
   toasts.clear();
+  settings.stop();
+  settings.repositories = null;
+  settings.repositoriesError = null;
+  settings.preferences = null;
+  settings.preferencesError = null;
+  delete document.documentElement.dataset.theme;
 }

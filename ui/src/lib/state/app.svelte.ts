@@ -6,10 +6,13 @@ import type { AppInfo, FabricChangedEvent, Fabric, Repository } from '../types';
 import { FabricData } from './fabric.svelte';
 import { operations } from './operations.svelte';
 import { ResourceDraft } from './resource.svelte';
+import { settings } from './settings.svelte';
 import { toasts } from './toasts.svelte';
 
 export type View = 'overview' | 'resources' | 'tree' | 'editor' | 'conflicts' | 'history';
 export type DialogName = 'add' | 'push' | 'new-resource';
+/** What the main area shows: the selected fabric, or the Settings page. */
+export type Page = 'fabric' | 'settings';
 
 /** The key of an editor buffer: fabric, kind and name. */
 export function bufferKey(fabric: string, kind: string, name: string): string {
@@ -25,6 +28,7 @@ export class AppState {
   data = $state<Record<string, FabricData>>({});
   selected = $state<string | null>(null);
   view = $state<View>('overview');
+  page = $state<Page>('fabric');
   /**
    * Editor buffers by `bufferKey`: the resource open in each fabric's editor, and every other one
    * with unsaved changes (opening another resource or switching fabric keeps them; switching back
@@ -75,6 +79,8 @@ export class AppState {
       this.#unlisten.push(await api.onProgress((e) => operations.onProgress(e)));
       this.#unlisten.push(await api.onFabricChanged((e) => this.onFabricChanged(e)));
       this.#unlisten.push(await api.onCloseRequested((e) => this.onCloseRequested(e)));
+      // the theme colours the first screen; a failure keeps the system's colours, not the app from starting
+      void settings.loadPreferences();
       this.info = await api.appInfo();
       await this.loadWorkspace();
       const demo = this.info.demo;
@@ -163,6 +169,7 @@ export class AppState {
 
   /** Shows a fabric; its editor (and any unsaved buffer) stays as it was, and comes back with it. */
   select(name: string): void {
+    this.page = 'fabric';
     if (this.selected !== name) {
       this.selected = name;
       this.view = this.editing?.dirty ? 'editor' : 'overview';
@@ -171,7 +178,12 @@ export class AppState {
   }
 
   show(view: View): void {
+    this.page = 'fabric';
     this.view = view;
+  }
+
+  openSettings(): void {
+    this.page = 'settings';
   }
 
   /**

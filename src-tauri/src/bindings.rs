@@ -10,16 +10,18 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use hhsync_engine::engine::{
-    CheckStep, ConflictDetail, DraftDiff, IngestReport, InitReport, Overview, Preferences, ProgressEvent, PullReport,
-    PushReport, RepoCheck, ResourceDetail, ResourceSummary, TextCheck, TreeEntry,
+    CheckStep, ConflictDetail, DraftDiff, FabricSettings, IngestReport, InitReport, OperationDiff, Overview, Preferences,
+    ProgressEvent, ProposalView, PullReport, PushReport, RemoteNews, RepoCheck, ResourceDetail, ResourceSummary,
+    RevertReport, TextCheck, TreeEntry,
 };
 use hhsync_engine::git::AuthMethod;
-use hhsync_engine::store::{FabricRow, OperationRow, RepoAuthRow, RepoRow};
+use hhsync_engine::store::{FabricRow, OperationRow, ProposalRow, RepoAuthRow, RepoRow};
 use hhsync_engine::Code;
 use ts_rs::{Config, TS};
 
 use crate::commands::{AppInfo, BulkChoice, Discarded, FabricChanged, ResolutionArg};
 use crate::error::BackendError;
+use crate::proposals::ProposeResult;
 
 const REGENERATE: &str = "HHSYNC_UPDATE_BINDINGS=1 cargo test -p hhsync-desktop bindings";
 
@@ -58,6 +60,12 @@ fn generate(dir: &Path) {
         RepoAuthRow,
         RepoCheck,
         Preferences,
+        ProposeResult,
+        ProposalView,
+        ProposalRow,
+        OperationDiff,
+        RevertReport,
+        FabricSettings,
         // Command arguments beyond strings.
         ResolutionArg,
         BulkChoice,
@@ -69,6 +77,7 @@ fn generate(dir: &Path) {
         ProgressEvent,
         FabricChanged,
         CheckStep,
+        RemoteNews,
     );
 
     let codes = codes(&cfg);

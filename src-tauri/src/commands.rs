@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use hhsync_engine::engine::{
-    ConflictDetail, DraftDiff, DraftReport, IngestReport, Overview, PullReport, PushReport, PushRequest, Resolution,
+    ConflictDetail, DraftDiff, FabricSettings, DraftReport, IngestReport, Overview, PullReport, PushReport, PushRequest, Resolution,
     ResourceDetail, ResourceSummary, TextCheck, TreeEntry,
 };
 use hhsync_engine::hedgehog::ResourceId;
@@ -35,6 +35,12 @@ pub struct FabricChanged {
     reason: ChangeReason,
 }
 
+impl FabricChanged {
+    pub fn new(fabric: &str, reason: ChangeReason) -> Self {
+        Self { fabric: fabric.to_owned(), reason }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeReason {
@@ -45,10 +51,13 @@ pub enum ChangeReason {
     Draft,
     Resolve,
     Init,
+    Revert,
+    /// The background check: the remote moved, or the fabric went offline or came back.
+    Poll,
 }
 
-fn changed(app: &AppHandle, fabric: &str, reason: ChangeReason) {
-    let _ = app.emit("fabric-changed", FabricChanged { fabric: fabric.to_owned(), reason });
+pub(crate) fn changed(app: &AppHandle, fabric: &str, reason: ChangeReason) {
+    let _ = app.emit("fabric-changed", FabricChanged::new(fabric, reason));
 }
 
 /// The web view sends a resource as its kind and name apart.
@@ -300,4 +309,15 @@ pub async fn operation_log(state: State<'_, AppState>, fabric: String) -> Reply<
 #[tauri::command]
 pub async fn cancel_operation(state: State<'_, AppState>, fabric: String, operation_id: Option<i64>) -> Reply<bool> {
     Ok(state.engine.cancel_operation(operation_id, Some(&fabric)))
+}
+
+#[tauri::command]
+pub async fn fabric_settings(state: State<'_, AppState>, fabric: String) -> Reply<FabricSettings> {
+    run(&state, move |e| e.fabric_settings(&fabric)).await
+}
+
+/// Whether the background check pulls this fabric by itself when it has no drafts.
+#[tauri::command]
+pub async fn set_auto_pull(state: State<'_, AppState>, fabric: String, enabled: bool) -> Reply<FabricSettings> {
+    run(&state, move |e| e.set_auto_pull(&fabric, enabled)).await
 }

@@ -9,7 +9,10 @@
 mod bindings;
 mod commands;
 mod error;
+mod history;
+mod proposals;
 mod settings;
+mod watcher;
 
 use std::sync::Arc;
 
@@ -25,6 +28,7 @@ fn main() {
     // HHSYNC_LOG, with the HTTP libraries' byte dumps (tokens) kept out: shared with the CLI.
     hhsync_engine::logging::init();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let data_dir = Engine::default_data_dir()?;
             let handle = app.handle().clone();
@@ -32,6 +36,7 @@ fn main() {
                 let _ = handle.emit("progress", event);
             });
             let engine = Engine::open(&data_dir)?.with_progress(sink);
+            watcher::start(engine.clone(), app.handle().clone());
             app.manage(AppState { engine });
             Ok(())
         })
@@ -70,6 +75,15 @@ fn main() {
             commands::resolve_conflicts,
             commands::operation_log,
             commands::cancel_operation,
+            commands::fabric_settings,
+            commands::set_auto_pull,
+            history::operation_diff,
+            history::revert_operation,
+            proposals::propose,
+            proposals::proposals,
+            proposals::refresh_proposals,
+            proposals::abandon_proposal,
+            proposals::open_url,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

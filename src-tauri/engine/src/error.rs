@@ -67,6 +67,8 @@ pub enum Error {
     OperationNotFound { fabric: String, operation: i64 },
     #[error("fabric {fabric:?} was never synced; pull first")]
     NeverSynced { fabric: String },
+    #[error("operation #{operation} pushed to branch {branch}, a proposal, not to {fabric_branch}: nothing of it is on {fabric_branch} to revert; abandon the proposal (or close its pull request) instead")]
+    RevertOfProposal { operation: i64, branch: String, fabric_branch: String },
     #[error("cannot revert operation #{operation}: {}: {}", reason.explain(), files.join(", "))]
     RevertBlocked { operation: i64, reason: RevertBlock, files: Vec<String> },
     #[error("directory {directory:?} of {repository} ({branch}) is already used by fabric {fabric:?}")]
@@ -230,7 +232,7 @@ impl Error {
             Self::RepositoryNotFound(_) | Self::FabricNotFound(_) | Self::ResourceNotFound { .. } | Self::BranchNotFound { .. } => Code::NotFound,
             Self::ProposalNotFound { .. } | Self::NoDraft { .. } | Self::NoOpenConflict { .. } | Self::OperationNotFound { .. } => Code::NotFound,
             Self::NeverSynced { .. } => Code::NotSynced,
-            Self::RevertBlocked { .. } => Code::RevertBlocked,
+            Self::RevertBlocked { .. } | Self::RevertOfProposal { .. } => Code::RevertBlocked,
             Self::PushBlocked { .. } => Code::Blocked,
             Self::RepositoryExists(_) | Self::FabricExists(_) | Self::DirectoryTaken { .. } | Self::BranchExists { .. } => Code::AlreadyExists,
             Self::InvalidInput(_) | Self::RepositoryInUse { .. } => Code::InvalidInput,

@@ -10,7 +10,7 @@ use crate::github::{NewPullRequest, PullState};
 use crate::store::{FabricRow, ProposalRow};
 
 /// The pull request opened for a proposal.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct PullRequestReport {
     pub fabric: String,
     pub branch: String,
@@ -25,7 +25,7 @@ pub struct PullRequestReport {
 }
 
 /// A proposal with its pull request as GitHub last reported it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct ProposalView {
     #[serde(flatten)]
     pub proposal: ProposalRow,

@@ -9,7 +9,7 @@ use crate::error::{Error, Result, RevertBlock};
 use crate::git::FileWrite;
 use crate::gitops::layout::{self, FileRole};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct RevertReport {
     pub fabric: String,
     pub operation_id: i64,
@@ -36,6 +36,9 @@ impl Engine {
             (Some(after), OperationStatus::Succeeded | OperationStatus::Attention) if op.commit_before.as_deref() != Some(after.as_str()) => after.clone(),
             _ => return Err(Error::InvalidInput(format!("operation #{operation} made no commit; there is nothing to revert"))),
         };
+        if let Some(branch) = self.proposal_branch_of(&fabric, &after)? {
+            return Err(Error::RevertOfProposal { operation, branch, fabric_branch: fabric.branch.clone() });
+        }
         // The operation's own change: its commit against its parent (a push or ingest may have
         // pulled others' commits first; those are not undone).
         let before = repo.parent(&after)?.ok_or_else(|| Error::InvalidInput(format!("operation #{operation}'s commit has no parent")))?;

@@ -23,6 +23,15 @@ pub(crate) fn parse_url(url: &str) -> Option<url::Url> {
 }
 
 /// The host (without port or user) of a URL with a scheme, lower-case; IPv6 without brackets.
+/// A link to open in the system browser (a pull request's page): only an absolute http(s) URL
+/// with a host, judged on the parsed value; returned in its parsed form, which is what opens.
+pub fn browsable_url(text: &str) -> crate::error::Result<String> {
+    match url::Url::parse(text.trim()) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()) => Ok(u.to_string()),
+        _ => Err(crate::error::Error::InvalidInput(format!("{} is not an http(s) link; only web pages are opened", redacted(text)))),
+    }
+}
+
 pub(crate) fn url_host(url: &str) -> Option<String> {
     let host = match parse_url(url)?.host()? {
         url::Host::Domain(d) => d.to_ascii_lowercase(),
@@ -139,7 +148,7 @@ pub struct RepositoryInfo {
 }
 
 /// GitHub's state of a pull request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum PullState {
     Open,
@@ -182,6 +191,15 @@ pub struct NewPullRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_web_links_are_browsable() {
+        assert_eq!(browsable_url("https://github.com/acme/fabric/pull/7").unwrap(), "https://github.com/acme/fabric/pull/7");
+        assert!(browsable_url("http://127.0.0.1:8080/pr/1").is_ok());
+        for bad in ["file:///etc/passwd", "javascript:alert(1)", "ssh://git@host/x", "/tmp/x", "https://", ""] {
+            assert!(browsable_url(bad).is_err(), "{bad}");
+        }
+    }
 
     /// True for URLs to this machine; false for anything that does not parse.
     fn is_loopback_url(url: &str) -> bool {

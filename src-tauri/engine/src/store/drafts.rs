@@ -140,7 +140,7 @@ impl super::TextValue for ProposalState {
 
 super::stored_as_text!(ProposalState);
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct ProposalRow {
     pub id: i64,
     pub branch: String,

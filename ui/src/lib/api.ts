@@ -16,20 +16,27 @@ import type {
   DraftReport,
   Fabric,
   FabricChangedEvent,
+  FabricSettings,
   IngestReport,
   InitReport,
   Operation,
+  OperationDiff,
   Overview,
   Preferences,
   ProgressEvent,
+  ProposalRow,
+  ProposalView,
+  ProposeResult,
   PullReport,
   PushReport,
+  RemoteNews,
   RepoAuthRow,
   RepoCheck,
   Repository,
   Resolution,
   ResourceDetail,
   ResourceSummary,
+  RevertReport,
   TextCheck,
   TreeEntry,
 } from './types';
@@ -143,6 +150,18 @@ export const kindTemplates = () => call<Record<string, string>>('kind_templates'
 export const fabricTree = (fabric: string) => call<TreeEntry[]>('fabric_tree', { fabric });
 export const fileContent = (fabric: string, path: string) => call<string>('file_content', { fabric, path });
 export const operationLog = (fabric: string) => call<Operation[]>('operation_log', { fabric });
+
+// History
+
+/** What operation `operation` committed: its commit, message, author and each file's diff (no files when it made no commit). */
+export const operationDiff = (fabric: string, operation: number) => call<OperationDiff>('operation_diff', { fabric, operation });
+/**
+ * Undoes what operation `operation` committed, as a new commit (a `revert` operation); emits
+ * `fabric-changed`. Refused with `revert-blocked` when drafts sit on its files, they changed again
+ * since, or its push went to a proposal branch.
+ */
+export const revertOperation = (fabric: string, operation: number) => call<RevertReport>('revert_operation', { fabric, operation });
+
 export const listConflicts = (fabric: string) => call<Conflict[]>('conflicts', { fabric });
 
 // Drafts
@@ -185,6 +204,40 @@ export const push = (fabric: string, options: PushOptions = {}) =>
 export const cancelOperation = (fabric: string, operationId: number | null) =>
   call<boolean>('cancel_operation', { fabric, operationId });
 
+// Proposals and pull requests
+
+export interface ProposeOptions {
+  /** The new branch; absent or empty: the backend picks a name. */
+  branch?: string;
+  message?: string;
+  /** "Kind/name" of the drafts to propose; all when absent. */
+  only?: string[];
+  /** The pull request's title and body; absent: the backend's (the message's first line, the resources). */
+  title?: string;
+  body?: string;
+}
+/**
+ * Pushes to a new branch and opens a pull request into the fabric's branch. The push can land
+ * while opening the pull request fails: then `pull_request` is null and `pull_request_error` says why.
+ */
+export const propose = (fabric: string, options: ProposeOptions = {}) =>
+  call<ProposeResult>('propose', {
+    fabric,
+    branch: options.branch || undefined,
+    message: options.message || undefined,
+    only: options.only,
+    title: options.title || undefined,
+    body: options.body || undefined,
+  });
+/** The fabric's proposals as the database has them (no network). */
+export const proposals = (fabric: string) => call<ProposalView[]>('proposals', { fabric });
+/** Asks GitHub for each pull request's state: a merged one is pulled, a closed one abandons its proposal. */
+export const refreshProposals = (fabric: string) => call<ProposalView[]>('refresh_proposals', { fabric });
+/** Stops following the proposal of `branch`: its drafts stay drafts; the remote branch is left alone. */
+export const abandonProposal = (fabric: string, branch: string) => call<ProposalRow>('abandon_proposal', { fabric, branch });
+/** Opens an http(s) link (a pull request) in the system browser; any other URL is refused (invalid-input). */
+export const openUrl = (url: string) => call<null>('open_url', { url });
+
 // Events
 
 export type Unlisten = () => void;
@@ -200,6 +253,21 @@ export async function onRepoCheck(handler: (event: CheckStep) => void): Promise<
 
 export async function onFabricChanged(handler: (event: FabricChangedEvent) => void): Promise<Unlisten> {
   return listen<FabricChangedEvent>('fabric-changed', (e) => handler(e.payload));
+}
+
+// Watching
+
+/** A fabric's own settings: whether the app's background check pulls it by itself. */
+export const fabricSettings = (fabric: string) => call<FabricSettings>('fabric_settings', { fabric });
+/** Pull when the remote moves and the fabric has no drafts; checked at the watch interval (a preference). */
+export const setAutoPull = (fabric: string, enabled: boolean) => call<FabricSettings>('set_auto_pull', { fabric, enabled });
+
+/**
+ * A new commit on a fabric's remote, found by the background check (once per commit, for fabrics
+ * that do not pull by themselves). Checks that fail arrive as no event: the overview says offline.
+ */
+export async function onRemoteNews(handler: (event: RemoteNews) => void): Promise<Unlisten> {
+  return listen<RemoteNews>('remote-news', (e) => handler(e.payload));
 }
 
 // The window

@@ -34,3 +34,23 @@ export function badgeView(overview: Overview | null | undefined, failed = false)
       return { badge: 'unknown', label: String(overview.badge), tone: 'muted' };
   }
 }
+
+/**
+ * Since when the fabric's remote has been unreachable, for an offline overview: the failed check
+ * that made the badge say "offline" (recorded once, when the remote stopped answering). Null when
+ * the fabric is not offline or the time is unknown.
+ */
+export function offlineSince(overview: Overview | null | undefined): string | null {
+  if (overview?.badge !== 'offline') return null;
+  const op = overview.last_operation;
+  if (!op || op.status !== 'failed' || op.error_code !== 'remote-unreachable') return null;
+  return op.finished_at ?? op.started_at;
+}
+
+/** A moment in the recent past, briefly: the time of day today, else date and time. */
+export function sinceText(iso: string, now: Date = new Date()): string {
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return iso;
+  const time = t.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return t.toDateString() === now.toDateString() ? time : `${t.toLocaleDateString()} ${time}`;
+}

@@ -6,7 +6,7 @@
 import { vi } from 'vitest';
 import type * as Api from '../lib/api';
 import type { CloseRequest } from '../lib/api';
-import type { CheckStep, FabricChangedEvent, ProgressEvent } from '../lib/types';
+import type { CheckStep, FabricChangedEvent, FabricSettings, ProgressEvent, RemoteNews } from '../lib/types';
 
 const listeners = {
   progress: new Set<(e: ProgressEvent) => void>(),
@@ -41,6 +41,7 @@ export function mockApi(original: typeof Api): typeof Api {
     return () => listeners.close.delete(h);
   });
   mocked.destroyWindow = vi.fn(async () => {});
+  mockWatching(mocked);
   return mocked as typeof Api;
 }
 
@@ -66,4 +67,21 @@ export function requestWindowClose(): { closes: boolean; handlers: number } {
   const event: CloseRequest = { preventDefault: () => (prevented = true) };
   for (const h of listeners.close) h(event);
   return { closes: !prevented, handlers: listeners.close.size };
+}
+
+// Watching: `emitRemoteNews` for the background check's news; every overview asks for its fabric's
+// settings, so `fabricSettings` answers `auto_pull: false` unless mocked otherwise.
+
+const newsListeners = new Set<(e: RemoteNews) => void>();
+
+function mockWatching(mocked: Record<string, unknown>): void {
+  mocked.onRemoteNews = vi.fn(async (h: (e: RemoteNews) => void) => {
+    newsListeners.add(h);
+    return () => newsListeners.delete(h);
+  });
+  mocked.fabricSettings = vi.fn(async (): Promise<FabricSettings> => ({ auto_pull: false }));
+}
+
+export function emitRemoteNews(e: RemoteNews): void {
+  for (const h of newsListeners) h(e);
 }

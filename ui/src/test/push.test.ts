@@ -1,10 +1,11 @@
 import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { beforeEach, expect, test, vi } from 'vitest';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
 import Toasts from '../components/Toasts.svelte';
 import * as api from '../lib/api';
 import { app } from '../lib/state/app.svelte';
 import PushDialog from '../views/push/PushDialog.svelte';
+import { firstLine, suggestBranch } from '../views/push/propose';
 import { makeDiffs } from './fixtures';
 import { resetState } from './reset';
 
@@ -121,4 +122,118 @@ test('Escape closes the dialog', async () => {
   await screen.findByTestId('push-message');
   await user.keyboard('{Escape}');
   expect(onclose).toHaveBeenCalled();
+});
+
+describe('propose a change (pull request)', () => {
+  const PR_URL = 'https://github.com/acme/infra/pull/12';
+  const pushReport = (branch: string) => ({
+    fabric: 'demo',
+    operation_id: 9,
+    commit: SHA,
+    branch,
+    pushed: [
+      { kind: 'Switch', name: 'leaf-01', change: 'modified' },
+      { kind: 'Server', name: 'server-03', change: 'modified' },
+    ],
+    retries: 0,
+    proposal_id: 4,
+  });
+
+  test('the branch, title and body are prefilled; Propose sends them with the chosen changes', async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.propose).mockResolvedValue({
+      push: pushReport('hhsync/vlans'),
+      pull_request: { fabric: 'demo', branch: 'hhsync/vlans', base: 'main', proposal_id: 4, number: 12, url: PR_URL, state: 'open', title: 'Change VLANs', operation_id: 9 },
+      pull_request_error: null,
+    });
+    vi.mocked(api.openUrl).mockResolvedValue(null);
+    render(PushDialog, { fabric: 'demo', onclose: () => {} });
+    await screen.findByTestId('push-message');
+    await user.click(screen.getByLabelText('Include VPC/vpc-1'));
+    expect(screen.queryByTestId('propose-branch')).not.toBeInTheDocument();
+    expect(screen.getByTestId('push-mode-direct')).toBeChecked();
+
+    await user.click(screen.getByTestId('push-mode-propose'));
+    expect(screen.queryByTestId('push-branch-input')).not.toBeInTheDocument();
+    const branch = screen.getByTestId('propose-branch') as HTMLInputElement;
+    const title = screen.getByTestId('propose-title') as HTMLInputElement;
+    const body = screen.getByTestId('propose-body') as HTMLTextAreaElement;
+    expect(branch.value).toMatch(/^hhsync\/demo-\d{8}-\d{4}$/);
+    expect(title.value).toBe('hhsync: 2 modified in fabric demo');
+    expect(body.value).toBe('Changes to fabric demo, proposed with hhsync:\n\n- modified `Server/server-03`\n- modified `Switch/leaf-01`');
+
+    await user.clear(branch);
+    await user.type(branch, 'hhsync/vlans');
+    await user.clear(title);
+    await user.type(title, 'Change VLANs');
+    await user.click(screen.getByTestId('btn-propose-confirm'));
+    expect(api.push).not.toHaveBeenCalled();
+    expect(api.propose).toHaveBeenCalledWith('demo', {
+      branch: 'hhsync/vlans',
+      message: expect.stringMatching(/^hhsync: 2 modified in fabric demo/),
+      only: ['Switch/leaf-01', 'Server/server-03'],
+      title: 'Change VLANs',
+      body: body.value,
+    });
+
+    const link = await screen.findByTestId('pr-link');
+    expect(link).toHaveTextContent('#12 Change VLANs');
+    expect(screen.getByTestId('push-branch')).toHaveTextContent('hhsync/vlans');
+    expect(screen.getByTestId('push-commit')).toHaveTextContent(SHA);
+    await user.click(link);
+    expect(api.openUrl).toHaveBeenCalledWith(PR_URL);
+  });
+
+  test('an edited title stays when the message changes; the body follows the chosen changes', async () => {
+    const user = userEvent.setup();
+    render(PushDialog, { fabric: 'demo', onclose: () => {} });
+    await screen.findByTestId('push-message');
+    await user.click(screen.getByTestId('push-mode-propose'));
+    const title = screen.getByTestId('propose-title') as HTMLInputElement;
+    await user.clear(title);
+    await user.type(title, 'Mine');
+    await user.click(screen.getByLabelText('Include Switch/leaf-01'));
+    expect(title.value).toBe('Mine');
+    expect((screen.getByTestId('propose-body') as HTMLTextAreaElement).value).not.toContain('leaf-01');
+  });
+
+  test('pushed but no pull request: shows the branch and why, with advice', async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.propose).mockResolvedValue({
+      push: pushReport('hhsync/demo-20261201-1030'),
+      pull_request: null,
+      pull_request_error: { code: 'git-hub', message: 'not a GitHub repository: git.example' },
+    });
+    render(PushDialog, { fabric: 'demo', onclose: () => {} });
+    render(Toasts);
+    await screen.findByTestId('push-message');
+    await user.click(screen.getByTestId('push-mode-propose'));
+    await user.click(screen.getByTestId('btn-propose-confirm'));
+    const error = await screen.findByTestId('pr-error');
+    expect(error).toHaveTextContent('Pushed to branch hhsync/demo-20261201-1030; the pull request could not be opened: not a GitHub repository: git.example');
+    expect(error).toHaveTextContent("token's access");
+    expect(screen.queryByTestId('pr-link')).not.toBeInTheDocument();
+    expect(vi.mocked(api.propose).mock.calls[0][1]).toMatchObject({ only: undefined });
+    expect(await screen.findByTestId('toast')).toHaveAttribute('data-tone', 'warn');
+  });
+
+  test('a refused propose keeps the dialog open with advice', async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.propose).mockRejectedValue(new api.BackendError('already-exists', 'branch hhsync/x exists on the remote'));
+    render(PushDialog, { fabric: 'demo', onclose: () => {} });
+    await screen.findByTestId('push-message');
+    await user.click(screen.getByTestId('push-mode-propose'));
+    await user.click(screen.getByTestId('btn-propose-confirm'));
+    const error = await screen.findByTestId('push-error');
+    expect(error).toHaveTextContent('branch hhsync/x exists on the remote');
+    expect(error).toHaveTextContent('choose another one');
+    expect(screen.getByTestId('btn-propose-confirm')).toBeEnabled();
+  });
+
+  test('the suggested branch: the fabric and the local time, safe for Git', () => {
+    const at = new Date(2026, 11, 1, 9, 5);
+    expect(suggestBranch('demo', at)).toBe('hhsync/demo-20261201-0905');
+    expect(suggestBranch('my fabric/1', at)).toBe('hhsync/my-fabric-1-20261201-0905');
+    expect(firstLine('\n  Title here \nbody')).toBe('Title here');
+  });
 });

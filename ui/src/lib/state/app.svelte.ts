@@ -122,9 +122,12 @@ export class AppState {
       void this.loadWorkspace();
       return;
     }
+    // every reason reloads the overview: 'poll' is the remote going offline or answering again
+    // (the badge says so), 'pull' may be one the fabric made by itself
     void d.refresh();
-    // buffers with unsaved changes are left alone (reloadIfClean): the user's text wins
-    if (e.reason !== 'draft') for (const b of Object.values(this.buffers)) if (b.fabric === e.fabric) void b.reloadIfClean();
+    // no file changed on a draft save or a change of connectivity; buffers with unsaved changes
+    // are left alone (reloadIfClean): the user's text wins
+    if (e.reason !== 'draft' && e.reason !== 'poll') for (const b of Object.values(this.buffers)) if (b.fabric === e.fabric) void b.reloadIfClean();
   }
 
   /**

@@ -73,12 +73,19 @@ export class FabricData {
       this.#again = true;
       return this.#refreshing;
     }
+    // Cleared inside the loop's own `finally`, in the same turn as its last check of #again: a
+    // chained .finally() would leave a window where a call coalesces into a round that has
+    // already ended, and its reload would never happen.
     this.#refreshing = (async () => {
-      do {
-        this.#again = false;
-        await Promise.all([this.loadOverview(), ...[...this.#wanted].map((p) => this.#loader(p)())]);
-      } while (this.#again);
-    })().finally(() => (this.#refreshing = null));
+      try {
+        do {
+          this.#again = false;
+          await Promise.all([this.loadOverview(), ...[...this.#wanted].map((p) => this.#loader(p)())]);
+        } while (this.#again);
+      } finally {
+        this.#refreshing = null;
+      }
+    })();
     return this.#refreshing;
   }
 

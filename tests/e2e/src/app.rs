@@ -100,6 +100,32 @@ impl App {
         Ok(path)
     }
 
+    /// Runs the `hhsync` command line on the app's data directory (what one does the other
+    /// sees: a scenario sets up drafts with it, then works in the app); returns stdout.
+    pub fn hhsync(&self, args: &[&str], stdin: &str) -> String {
+        use std::io::Write;
+        let binary = app_binary().with_file_name("hhsync");
+        let mut child = Command::new(&binary)
+            .args(args)
+            .env("HOME", self.tmp.path().join("home"))
+            .env("XDG_CONFIG_HOME", self.tmp.path().join("config"))
+            .env("XDG_DATA_HOME", self.tmp.path().join("data"))
+            .env("HHSYNC_DATA_DIR", self.tmp.path().join("hhsync"))
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HHSYNC_AUTHOR_NAME", "E2E Tester")
+            .env("HHSYNC_AUTHOR_EMAIL", "e2e@example.com")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{}: {e} (scripts/e2e builds it)", binary.display()));
+        child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+        let out = child.wait_with_output().expect("hhsync");
+        assert!(out.status.success(), "hhsync {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// Runs git with the user's configuration masked out; returns stdout.
     pub fn git(&self, dir: &Path, args: &[&str]) -> String {
         let out = Command::new("git")

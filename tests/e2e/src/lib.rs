@@ -3,4 +3,5 @@
 //! and the data directory in a temp dir, and git helpers for "someone else's" clone.
 
 pub mod app;
+pub mod steps;
 pub mod webdriver;

@@ -5,45 +5,7 @@
 use std::time::Duration;
 
 use hhsync_e2e::app::App;
-use hhsync_e2e::webdriver::Session;
-use serde_json::json;
-
-const WAIT: Duration = Duration::from_secs(60);
-
-fn text(s: &Session, css: &str) -> String {
-    s.find(css).and_then(|e| s.text(&e)).unwrap_or_default()
-}
-
-/// Clicks `css` once it exists and is enabled (a button is disabled while an operation runs).
-fn click(s: &Session, css: &str) {
-    let e = s.wait_for(css, WAIT).unwrap_or_else(|e| panic!("{e}"));
-    s.wait_until(&format!("{css} enabled"), WAIT, || s.attribute(&e, "disabled").map(|d| d.is_none()).unwrap_or(false))
-        .unwrap_or_else(|e| panic!("{e}"));
-    s.click(&e).unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
-/// Replaces the editor's whole text the way a paste does: through the DOM, so CodeMirror sees
-/// a user edit (no auto-indent from typed newlines).
-fn set_editor_text(s: &Session, text: &str) {
-    let content = s.wait_for("[data-testid=editor] .cm-content", WAIT).unwrap();
-    s.execute(
-        "const el = arguments[0]; el.focus(); document.execCommand('selectAll', false, null); document.execCommand('insertText', false, arguments[1]); return true;",
-        vec![s.element_arg(&content), json!(text)],
-    )
-    .unwrap();
-}
-
-fn editor_text(s: &Session) -> String {
-    let content = s.wait_for("[data-testid=editor] .cm-content", WAIT).unwrap();
-    s.execute(
-        "return Array.from(arguments[0].querySelectorAll('.cm-line')).map(l => l.textContent).join('\\n');",
-        vec![s.element_arg(&content)],
-    )
-    .unwrap()
-    .as_str()
-    .unwrap_or_default()
-    .to_owned()
-}
+use hhsync_e2e::steps::{click, editor_text, set_editor_text, text, WAIT};
 
 #[test]
 fn a_network_engineer_ingests_edits_pushes_and_pulls() {

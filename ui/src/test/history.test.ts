@@ -105,7 +105,7 @@ describe('history tab', () => {
     expect(push).toHaveTextContent('user');
     expect(within(push).getByTestId('op-status')).toHaveClass('tone-danger');
     expect(within(push).getByTestId('op-error')).toHaveTextContent('remote rejected: protected branch');
-    expect(within(push).getByTestId('op-pr')).toHaveAttribute('href', 'https://git.example/acme/infra/pull/12');
+    expect(within(push).getByTestId('op-pr')).toHaveAttribute('title', 'https://git.example/acme/infra/pull/12');
     expect(push).toHaveTextContent('22222222 → —');
 
     const pull = screen.getByTestId('op-2');

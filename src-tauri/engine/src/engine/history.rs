@@ -83,7 +83,7 @@ impl Engine {
                 FileRole::Managed(kind) => c.path.rsplit('/').next().and_then(|f| f.strip_suffix(".yaml")).map(|stem| format!("{kind}/{stem}")),
                 _ => None,
             };
-            let diff_text = unified(&text(&c.old_blob)?, &text(&c.new_blob)?, &format!("a/{}", c.path), &format!("b/{}", c.path));
+            let diff_text = unified(&text(&c.old_blob)?, &text(&c.new_blob)?, &c.path, &c.path);
             diff.files.push(OperationFile { path: c.path, resource, change, diff: diff_text });
         }
         diff.commit = Some(commit);

@@ -1,0 +1,47 @@
+//! What a person does in the app, as WebDriver steps the scenarios share: read a text, click a
+//! button once it is enabled, set and read the editor's text.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::webdriver::Session;
+
+/// How long a step may take: a ceiling for a loaded CI machine, not an expectation.
+pub const WAIT: Duration = Duration::from_secs(60);
+
+pub fn text(s: &Session, css: &str) -> String {
+    s.find(css).and_then(|e| s.text(&e)).unwrap_or_default()
+}
+
+/// Clicks `css` once it exists and is enabled (a button is disabled while an operation runs).
+pub fn click(s: &Session, css: &str) {
+    let e = s.wait_for(css, WAIT).unwrap_or_else(|e| panic!("{e}"));
+    s.wait_until(&format!("{css} enabled"), WAIT, || s.attribute(&e, "disabled").map(|d| d.is_none()).unwrap_or(false))
+        .unwrap_or_else(|e| panic!("{e}"));
+    s.click(&e).unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// Replaces the editor's whole text the way a paste does: through the DOM, so CodeMirror sees
+/// a user edit (no auto-indent from typed newlines).
+pub fn set_editor_text(s: &Session, text: &str) {
+    let content = s.wait_for("[data-testid=editor] .cm-content", WAIT).unwrap();
+    s.execute(
+        "const el = arguments[0]; el.focus(); document.execCommand('selectAll', false, null); document.execCommand('insertText', false, arguments[1]); return true;",
+        vec![s.element_arg(&content), json!(text)],
+    )
+    .unwrap();
+}
+
+pub fn editor_text(s: &Session) -> String {
+    let content = s.wait_for("[data-testid=editor] .cm-content", WAIT).unwrap();
+    s.execute(
+        "return Array.from(arguments[0].querySelectorAll('.cm-line')).map(l => l.textContent).join('\\n');",
+        vec![s.element_arg(&content)],
+    )
+    .unwrap()
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+

@@ -29,6 +29,7 @@ fn main() {
     hhsync_engine::logging::init();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let data_dir = Engine::default_data_dir()?;
             let handle = app.handle().clone();
@@ -48,6 +49,7 @@ fn main() {
             settings::update_repository,
             settings::remove_token,
             settings::check_repository,
+            settings::pick_ssh_key,
             settings::preferences,
             settings::set_preference,
             commands::remove_repository,

@@ -7,8 +7,10 @@ use hhsync_engine::git::AuthMethod;
 use hhsync_engine::secrets::Secret;
 use hhsync_engine::store::{RepoAuthRow, RepoRow};
 use tauri::{AppHandle, Emitter, State};
+use tauri_plugin_dialog::DialogExt;
 
 use crate::commands::{run, Reply};
+use crate::error::BackendError;
 use crate::AppState;
 
 /// The token as the web view typed it, straight into the type that never prints it.
@@ -93,6 +95,22 @@ pub async fn check_repository(app: AppHandle, state: State<'_, AppState>, name: 
         })
     })
     .await
+}
+
+/// The system's file dialog for an SSH private key, opened in ~/.ssh; `None` when cancelled.
+/// The path goes back into the form; nothing is read from the file here.
+#[tauri::command]
+pub async fn pick_ssh_key(app: AppHandle) -> Reply<Option<String>> {
+    let picked = tauri::async_runtime::spawn_blocking(move || {
+        let mut dialog = app.dialog().file().set_title("SSH private key");
+        if let Some(ssh) = std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".ssh")).filter(|d| d.is_dir()) {
+            dialog = dialog.set_directory(ssh);
+        }
+        dialog.blocking_pick_file()
+    })
+    .await
+    .map_err(BackendError::internal)?;
+    Ok(picked.and_then(|p| p.into_path().ok()).map(|p| p.to_string_lossy().into_owned()))
 }
 
 #[tauri::command]

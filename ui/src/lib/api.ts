@@ -131,6 +131,8 @@ export const updateRepository = (name: string, options: RepoAuthOptions) =>
   call<RepoAuthRow>('update_repository', { name, ...authArgs(options) });
 /** Deletes the repository's token from the keychain; true when there was one. */
 export const removeToken = (name: string) => call<boolean>('remove_token', { name });
+/** The system's file dialog, opened in ~/.ssh: the chosen key file's path, or null when cancelled. */
+export const pickSshKey = () => call<string | null>('pick_ssh_key');
 /** Reports each step as a `repo-check` event (`onRepoCheck`) while it runs. */
 export const checkRepository = (name: string) => call<RepoCheck>('check_repository', { name });
 export const preferences = () => call<Preferences>('preferences');

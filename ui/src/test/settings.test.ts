@@ -167,6 +167,22 @@ test('switching a key-file repository to the agent sends no key path', async () 
   expect(await screen.findByTestId('repo-row-edge')).toHaveTextContent('SSH agent');
 });
 
+test('Choose… fills the key path from the file dialog; a cancelled dialog keeps what was typed', async () => {
+  const user = userEvent.setup();
+  vi.mocked(api.updateRepository).mockResolvedValue(row('edge', { auth: 'ssh', url: 'git@github.com:acme/edge.git' }));
+  const dialog = await openEdit(user, 'edge');
+  vi.mocked(api.pickSshKey).mockResolvedValueOnce(null);
+  await user.click(within(dialog).getByTestId('repo-form-ssh-key-pick'));
+  expect(within(dialog).getByTestId('repo-form-ssh-key')).toHaveValue('/home/ada/.ssh/id_ed25519');
+  vi.mocked(api.pickSshKey).mockResolvedValueOnce('/home/ada/.ssh/id_lab');
+  await user.click(within(dialog).getByTestId('repo-form-ssh-key-pick'));
+  await waitFor(() => expect(within(dialog).getByTestId('repo-form-ssh-key')).toHaveValue('/home/ada/.ssh/id_lab'));
+  await user.click(within(dialog).getByTestId('repo-form-save'));
+  await waitFor(() =>
+    expect(api.updateRepository).toHaveBeenCalledWith('edge', { auth: 'ssh', token: undefined, sshKey: '/home/ada/.ssh/id_lab', apiUrl: '' }),
+  );
+});
+
 test('Check connection ticks off each step as its event arrives; a failed step says what to do', async () => {
   const user = userEvent.setup();
   let finish!: (r: RepoCheck) => void;

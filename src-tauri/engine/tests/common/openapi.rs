@@ -22,8 +22,16 @@ pub struct Spec {
     validators: Mutex<HashMap<String, std::sync::Arc<jsonschema::Validator>>>,
 }
 
+/// Installed next to the engine's tests; the app's end-to-end tests (another crate, which
+/// includes this file) find it from their own directory.
 fn spec_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/github-openapi/node_modules/@octokit/openapi/generated/api.github.com.json")
+    let file = "node_modules/@octokit/openapi/generated/api.github.com.json";
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let engine = here.join("tests/github-openapi").join(file);
+    if engine.exists() {
+        return engine;
+    }
+    here.join("../../src-tauri/engine/tests/github-openapi").join(file)
 }
 
 /// The description, loaded once. Panics with what to run when it is not installed.

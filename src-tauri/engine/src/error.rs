@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use crate::git::AuthMethod;
 use crate::hedgehog::ResourceId;
 
 /// What kind of failure this is, for a user interface to choose its response.
@@ -47,9 +48,9 @@ pub enum Code {
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("no repository named {0:?} (see `hhsync repo list`)")]
+    #[error("no repository named {0:?}")]
     RepositoryNotFound(String),
-    #[error("no fabric named {0:?} (see `hhsync fabric list`)")]
+    #[error("no fabric named {0:?}")]
     FabricNotFound(String),
     #[error("fabric {fabric:?} has no resource {kind}/{name}")]
     ResourceNotFound { fabric: String, kind: String, name: String },
@@ -61,9 +62,9 @@ pub enum Error {
     InvalidInput(String),
     #[error("{resource} has no draft to {action} in fabric {fabric:?}")]
     NoDraft { fabric: String, resource: ResourceId, action: DraftAction },
-    #[error("{resource} has no open conflict (see `hhsync conflicts {fabric}`)")]
+    #[error("{resource} has no open conflict in fabric {fabric:?}")]
     NoOpenConflict { fabric: String, resource: ResourceId },
-    #[error("fabric {fabric} has no operation #{operation} (see `hhsync log {fabric}`)")]
+    #[error("fabric {fabric} has no operation #{operation}")]
     OperationNotFound { fabric: String, operation: i64 },
     #[error("fabric {fabric:?} was never synced; pull first")]
     NeverSynced { fabric: String },
@@ -77,13 +78,13 @@ pub enum Error {
     RepositoryInUse { repository: String, fabrics: String },
     #[error("cannot reach {url}: {message} (offline? drafts and conflict resolution keep working; nothing was lost)")]
     RemoteUnreachable { url: String, message: String },
-    #[error("branch {branch:?} does not exist in {url}; push an initial commit or run `hhsync init`")]
+    #[error("branch {branch:?} does not exist in {url}; push an initial commit, or create the fabric's GitOps directory there")]
     BranchNotFound { url: String, branch: String },
     #[error("branch {branch} already exists on {url}; choose another name")]
     BranchExists { url: String, branch: String },
-    #[error("fabric {fabric:?} has no open proposal on branch {branch} (see `hhsync proposals {fabric}`)")]
+    #[error("fabric {fabric:?} has no open proposal on branch {branch}")]
     ProposalNotFound { fabric: String, branch: String },
-    #[error("not pushing; fix these first (or push with --allow-invalid for validation errors):\n  {}", blocked.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  "))]
+    #[error("not pushing; fix these first:\n  {}", blocked.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  "))]
     PushBlocked { fabric: String, blocked: Vec<BlockedResource> },
     #[error("{url} rejected the push to {branch}: {message}")]
     PushRejected { url: String, branch: String, message: String },
@@ -99,11 +100,11 @@ pub enum Error {
     Storage { path: PathBuf, message: String },
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("{url} refused the credentials of repository {repository:?} ({message}): {hint}")]
-    AuthFailed { url: String, repository: String, message: String, hint: String },
-    #[error("{url} asks for credentials and repository {repository:?} has none stored; add a token with `hhsync repo login {repository} --token-stdin` (or use --auth ssh)")]
+    #[error("{url} refused the credentials of repository {repository:?} ({message}): {}", if *method == AuthMethod::Ssh { "the SSH key is not accepted" } else { "the token is wrong, expired or revoked; store a new one" })]
+    AuthFailed { url: String, repository: String, message: String, method: AuthMethod },
+    #[error("{url} asks for credentials and repository {repository:?} has none stored; give it a token (or use SSH)")]
     AuthRequired { url: String, repository: String },
-    #[error("no token for repository {repository:?} in the system keychain; store one with `hhsync repo login {repository} --token-stdin`")]
+    #[error("no token for repository {repository:?} in the system keychain; store one")]
     CredentialMissing { repository: String },
     #[error("{url} denied {action} ({message}): the credentials of repository {repository:?} are valid but lack permission (a read-only token?)")]
     PermissionDenied { url: String, repository: String, action: String, message: String },
@@ -178,7 +179,7 @@ pub enum BlockReason {
 impl std::fmt::Display for BlockedResource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.reason {
-            BlockReason::Conflict => write!(f, "{}/{} has an unresolved conflict (hhsync conflicts {})", self.kind, self.name, self.fabric),
+            BlockReason::Conflict => write!(f, "{}/{} has an unresolved conflict", self.kind, self.name),
             BlockReason::Invalid { path, line, message } => {
                 let line = line.map(|l| format!(" (line {l})")).unwrap_or_default();
                 write!(f, "{}/{}: {path}{line}: {message}", self.kind, self.name)
@@ -264,3 +265,35 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The app shows these messages as they are: no `hhsync` command and no flag in any of them
+    /// (the command line adds its hints itself).
+    #[test]
+    fn messages_name_no_command_or_flag() {
+        let blocked = |reason| BlockedResource { kind: "Switch".into(), name: "leaf-01".into(), fabric: "f".into(), reason };
+        let errors = [
+            Error::RepositoryNotFound("r".into()),
+            Error::FabricNotFound("f".into()),
+            Error::NoOpenConflict { fabric: "f".into(), resource: "Switch/leaf-01".parse().unwrap() },
+            Error::OperationNotFound { fabric: "f".into(), operation: 3 },
+            Error::ProposalNotFound { fabric: "f".into(), branch: "b".into() },
+            Error::BranchNotFound { url: "u".into(), branch: "main".into() },
+            Error::PushBlocked {
+                fabric: "f".into(),
+                blocked: vec![blocked(BlockReason::Conflict), blocked(BlockReason::Invalid { path: "spec.role".into(), line: Some(3), message: "bad".into() })],
+            },
+            Error::AuthRequired { url: "u".into(), repository: "r".into() },
+            Error::CredentialMissing { repository: "r".into() },
+            Error::AuthFailed { url: "u".into(), repository: "r".into(), message: "m".into(), method: AuthMethod::Token },
+            Error::AuthFailed { url: "u".into(), repository: "r".into(), message: "m".into(), method: AuthMethod::Ssh },
+        ];
+        for e in errors {
+            let text = e.to_string();
+            assert!(!text.contains("hhsync ") && !text.contains(" --") && !text.contains("(--"), "{text}");
+        }
+    }
+}

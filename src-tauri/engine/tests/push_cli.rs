@@ -150,6 +150,9 @@ fn invalid_drafts_block_the_push_unless_allowed() {
     let before = f.commits();
     let err = f.env.fail(1, &["push", "f"]);
     assert!(err.contains("Switch/leaf-01") && err.contains("spec.role"), "{err}");
+    // The message names no flag (the app shows it too); the command line's hint does.
+    let (message, hint) = err.split_once("\nhint: ").expect("a hint line");
+    assert!(!message.contains("--allow-invalid") && hint.contains("--allow-invalid"), "{err}");
     assert_eq!(f.commits(), before);
     assert_eq!(f.drafts(), 1, "the draft is kept");
     // The refusal is a list the app can show, with its own code (not "check your input").

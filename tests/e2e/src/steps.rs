@@ -14,12 +14,23 @@ pub fn text(s: &Session, css: &str) -> String {
     s.find(css).and_then(|e| s.text(&e)).unwrap_or_default()
 }
 
-/// Clicks `css` once it exists and is enabled (a button is disabled while an operation runs).
+/// Clicks `css` once it exists and is enabled (a button is disabled while an operation runs),
+/// and once nothing covers it: a dialog closing or a toast sliding in intercepts a click for a
+/// moment, as it would a person's, who then clicks again.
 pub fn click(s: &Session, css: &str) {
     let e = s.wait_for(css, WAIT).unwrap_or_else(|e| panic!("{e}"));
     s.wait_until(&format!("{css} enabled"), WAIT, || s.attribute(&e, "disabled").map(|d| d.is_none()).unwrap_or(false))
         .unwrap_or_else(|e| panic!("{e}"));
-    s.click(&e).unwrap_or_else(|e| panic!("click {css}: {e}"));
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        match s.click(&e) {
+            Ok(()) => return,
+            Err(err) if err.0.contains("click intercepted") && std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            Err(err) => panic!("click {css}: {err}"),
+        }
+    }
 }
 
 /// Replaces the editor's whole text the way a paste does: through the DOM, so CodeMirror sees

@@ -80,6 +80,7 @@ fn a_draft_is_proposed_as_a_pull_request_listed_then_merged() {
     type_into(s, "[data-testid=add-fabric-directory]", "fab");
     click(s, "[data-testid=btn-add-confirm]");
     s.wait_for("[data-testid=fabric-f]", WAIT).unwrap();
+    s.wait_until("the dialog closed", WAIT, || s.find("[data-testid=add-dialog]").is_err()).unwrap();
     click(s, "[data-testid=fabric-f]");
     s.wait_for("[data-testid=overview]", WAIT).unwrap();
 

@@ -84,7 +84,7 @@ impl Engine {
             .into_iter()
             .rev()
             .find(|p| p.branch == branch)
-            .ok_or_else(|| Error::InvalidInput(format!("no proposal on branch {branch}; push with --branch first (see `hhsync proposals {}`)", fabric.name)))?;
+            .ok_or_else(|| Error::InvalidInput(format!("fabric {} has no proposal on branch {branch}; push the drafts to that branch first", fabric.name)))?;
         let row = self.store.repo_auth(&conn, &fabric.repository)?;
         let (client, repo_ref) = self.github_for(&row)?.ok_or_else(|| {
             Error::InvalidInput(format!(

@@ -225,7 +225,7 @@ impl Engine {
     ) -> Result<PushReport> {
         let branch = if branch.is_empty() { generated_branch(&fabric.name, drafts, commit) } else { branch.to_owned() };
         if branch == fabric.branch {
-            return Err(Error::InvalidInput(format!("{branch} is the fabric's own branch; push without --branch instead")));
+            return Err(Error::InvalidInput(format!("{branch} is the fabric's own branch; push to it directly instead")));
         }
         if repo.fetch(&branch)?.is_some() {
             return Err(Error::BranchExists { url: fabric.url.clone(), branch });

@@ -36,7 +36,7 @@ fn normalize_url(url: &str) -> Result<(String, Remote)> {
     }
     let credentials = || {
         Error::InvalidInput(format!(
-            "the URL {} holds a user name or token; give the URL without it and the token with --token-stdin or --token-env (it goes to the system keychain)",
+            "the URL {} holds a user name or token; give the URL without it, and the token separately (it goes to the system keychain)",
             redacted(url)
         ))
     };
@@ -99,7 +99,7 @@ fn check_auth(url: &str, remote: Remote, auth: AuthMethod, has_token: bool, toke
     match auth {
         AuthMethod::None => {
             if token_given {
-                return Err(Error::InvalidInput("a token was given with --auth none; use --auth token".to_owned()));
+                return Err(Error::InvalidInput("a token was given for a repository without credentials; choose token authentication".to_owned()));
             }
         }
         AuthMethod::Token => {
@@ -108,23 +108,23 @@ fn check_auth(url: &str, remote: Remote, auth: AuthMethod, has_token: bool, toke
                 Remote::Http { .. } => {
                     return Err(Error::InvalidInput(format!("refusing to send a token over plain HTTP to {url}; use https://")));
                 }
-                Remote::Ssh | Remote::Other => return Err(Error::InvalidInput(format!("--auth token needs an https:// URL, not {url}"))),
+                Remote::Ssh | Remote::Other => return Err(Error::InvalidInput(format!("token authentication needs an https:// URL, not {url}"))),
             }
             if !has_token {
-                return Err(Error::InvalidInput("--auth token needs the token: --token-stdin or --token-env VAR".to_owned()));
+                return Err(Error::InvalidInput("token authentication needs a token".to_owned()));
             }
         }
         AuthMethod::Ssh => {
             if remote != Remote::Ssh {
-                return Err(Error::InvalidInput(format!("--auth ssh needs an ssh URL (ssh://git@host/owner/repo or git@host:owner/repo), not {url}")));
+                return Err(Error::InvalidInput(format!("SSH authentication needs an SSH URL (ssh://git@host/owner/repo or git@host:owner/repo), not {url}")));
             }
             if token_given {
-                return Err(Error::InvalidInput("a token was given with --auth ssh; SSH uses keys".to_owned()));
+                return Err(Error::InvalidInput("a token was given for SSH authentication, which uses keys".to_owned()));
             }
         }
     }
     if ssh_key_given && auth != AuthMethod::Ssh {
-        return Err(Error::InvalidInput("--ssh-key goes with --auth ssh".to_owned()));
+        return Err(Error::InvalidInput("a key file goes with SSH authentication".to_owned()));
     }
     Ok(())
 }

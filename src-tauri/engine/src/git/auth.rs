@@ -264,11 +264,7 @@ impl<'r> NetOp<'r> {
         let message = e.message().to_owned();
         let auth_code = e.code() == git2::ErrorCode::Auth;
         if ex.refused || (auth_code && (ex.token_offered || ex.ssh_offered)) {
-            let hint = match self.settings.method {
-                AuthMethod::Ssh => format!("the SSH key is not accepted; check --ssh-key or the keys in your agent (ssh-add -l) for repository {repository}"),
-                _ => format!("the token is wrong, expired or revoked; store a new one with `hhsync repo login {repository} --token-stdin`"),
-            };
-            return Error::AuthFailed { url, repository, message: "credentials refused".to_owned(), hint };
+            return Error::AuthFailed { url, repository, message: "credentials refused".to_owned(), method: self.settings.method };
         }
         if ex.needed_credentials || auth_code {
             return Error::AuthRequired { url, repository };

@@ -302,10 +302,7 @@ impl GitHub {
                 url: api,
                 repository: self.repository.clone(),
                 message,
-                hint: format!(
-                    "GitHub refused the token (wrong, expired or revoked); store a new one with `hhsync repo login {} --token-stdin`",
-                    self.repository
-                ),
+                method: crate::git::AuthMethod::Token,
             },
             403 => Error::PermissionDenied { url: api, repository: self.repository.clone(), action: what.to_owned(), message },
             _ => {

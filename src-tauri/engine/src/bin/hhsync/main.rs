@@ -6,6 +6,7 @@
 //! log subscriber are the shell's dependencies (the `cli` feature), not the engine API's.
 
 mod args;
+mod hints;
 mod print;
 mod remote;
 
@@ -41,6 +42,9 @@ fn main() -> ExitCode {
         Err(e) => {
             let _ = std::io::stdout().flush();
             eprintln!("error: {e}");
+            if let Some(hint) = hints::hint(&e) {
+                eprintln!("hint: {hint}");
+            }
             ExitCode::from(1)
         }
     }

@@ -47,15 +47,38 @@ export function toRow(r: ResourceSummary): Row {
   };
 }
 
-/** Rows sorted by kind then name, the table's order. */
-export function buildRows(resources: ResourceSummary[]): Row[] {
-  const rows = resources.map(toRow);
-  rows.sort((a, b) => (a.kind === b.kind ? cmp(a.name, b.name) : cmp(a.kind, b.kind)));
-  return rows;
+/** Natural order: digit runs compare as numbers, so E1/2 comes before E1/10 and leaf-2 before leaf-10. */
+const natural = new Intl.Collator('en', { numeric: true });
+
+/** Compares two names in natural order; equal-looking names fall back to code-point order, so the order is total. */
+export function naturalCompare(a: string, b: string): number {
+  return natural.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** Where a status sorts: what needs the user's hand first (conflicts, then drafts), then the rest. */
+export function statusRank(status: Status): number {
+  switch (status) {
+    case 'conflict':
+      return 0;
+    case 'modified':
+    case 'new':
+    case 'deleted':
+      return 1;
+    default:
+      return 2;
+  }
+}
+
+/** The table's order: conflicts, then drafts, then the rest; within each, by kind then name, naturally. */
+export function compareRows(a: Row, b: Row): number {
+  return statusRank(a.status) - statusRank(b.status) || naturalCompare(a.kind, b.kind) || naturalCompare(a.name, b.name);
+}
+
+/** Rows in the table's order (`compareRows`). */
+export function buildRows(resources: ResourceSummary[]): Row[] {
+  const rows = resources.map(toRow);
+  rows.sort(compareRows);
+  return rows;
 }
 
 /** Search terms: whitespace-separated, lowercase; a row matches when its key holds every term. */
@@ -82,7 +105,7 @@ export function filterRows(rows: Row[], filter: Filter): Row[] {
 
 /** The kinds present, sorted, for the kind filter. */
 export function kindsOf(rows: Row[]): string[] {
-  return [...new Set(rows.map((r) => r.kind))].sort();
+  return [...new Set(rows.map((r) => r.kind))].sort(naturalCompare);
 }
 
 /** The visible slice of a fixed-row-height list. */

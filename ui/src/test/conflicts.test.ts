@@ -1,10 +1,12 @@
-import { render, screen, waitFor } from '@testing-library/svelte';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, expect, test, vi } from 'vitest';
+import Toasts from '../components/Toasts.svelte';
 import * as api from '../lib/api';
 import { app } from '../lib/state/app.svelte';
 import { FabricData } from '../lib/state/fabric.svelte';
 import Conflicts from '../views/conflicts/Conflicts.svelte';
+import { resolvedToast } from '../views/conflicts/resolvedToast';
 import { makeConflict, makeOverview } from './fixtures';
 import { resetState } from './reset';
 
@@ -118,4 +120,53 @@ test('the toast after a resolve opens the resource it was about, even once the c
   vi.mocked(api.listConflicts).mockResolvedValue([]);
   toast?.action?.run();
   expect(open).toHaveBeenCalledWith('Switch', 'leaf-01');
+});
+
+test('with two conflicts open, the toast after resolving the first opens the first, not the one shown next', async () => {
+  const user = userEvent.setup();
+  const first = makeConflict();
+  const second = { ...makeConflict(), id: 4, kind: 'Connection', name: 'leaf-02--server-10' };
+  vi.mocked(api.listConflicts).mockResolvedValue([first, second]);
+  vi.mocked(api.getResource).mockImplementation(async (_f, kind, name) => ({
+    kind,
+    name,
+    status: 'modified',
+    path: null,
+    errors: [],
+    warnings: [],
+    legacy: false,
+    blob: null,
+    commit: null,
+    text: 'kind: x\n',
+    draft_text: null,
+  }));
+  render(Conflicts, { data: app.data.demo });
+  render(Toasts);
+  await user.click(await screen.findByTestId('btn-take-ours'));
+  expect(api.resolveConflict).toHaveBeenCalledWith('demo', 'Switch', 'leaf-01', { take: 'ours' });
+  // the reload after the resolve leaves only the second conflict: it is the one shown now
+  vi.mocked(api.listConflicts).mockResolvedValue([second]);
+  await app.data.demo.refresh();
+  await waitFor(() => expect(screen.getByTestId('conflict-detail')).toHaveAccessibleName('Conflict on Connection/leaf-02--server-10'));
+  const toast = screen.getAllByTestId('toast').find((t) => t.textContent?.includes('Conflict on Switch/leaf-01 resolved'));
+  expect(toast).toBeDefined();
+  await user.click(within(toast!).getByRole('button', { name: 'Open in editor' }));
+  expect(app.view).toBe('editor');
+  expect([app.editing?.fabric, app.editing?.kind, app.editing?.name]).toEqual(['demo', 'Switch', 'leaf-01']);
+  expect(screen.queryAllByTestId('toast')).toHaveLength(0);
+});
+
+test('the toast action holds plain copies: it opens its resource in its fabric, whatever is shown by then', () => {
+  const open = vi.spyOn(app, 'openResource').mockImplementation(() => {});
+  const select = vi.spyOn(app, 'select').mockImplementation((name: string) => void (app.selected = name));
+  const conflict = { kind: 'Switch', name: 'leaf-01' };
+  const t = resolvedToast('demo', conflict.kind, conflict.name, 'took ours', 0);
+  // what it was made from changes (or goes away) afterwards
+  conflict.kind = 'Server';
+  conflict.name = 'server-01';
+  app.selected = 'other';
+  expect(() => t.action?.run()).not.toThrow();
+  expect(select).toHaveBeenCalledWith('demo');
+  expect(open).toHaveBeenCalledWith('Switch', 'leaf-01');
+  expect(resolvedToast('demo', 'Switch', 'leaf-01', 'per field', 2)).toMatchObject({ tone: 'warn', message: expect.stringContaining('with 2 errors to fix') });
 });

@@ -158,13 +158,52 @@ describe('editor', () => {
 
   test('a refused save shows the backend’s reason and advice', async () => {
     const user = userEvent.setup();
-    await open();
+    const { view } = await open();
+    type(view, 'profile: vs', 'profile: vs2');
     vi.mocked(api.saveDraft).mockRejectedValue(new api.BackendError('invalid-input', 'the text is for Switch/leaf-02, not Switch/leaf-01'));
     await user.click(screen.getByTestId('btn-save'));
     const toast = await screen.findByTestId('toast');
     expect(toast).toHaveTextContent('Save failed');
     expect(toast).toHaveTextContent('not Switch/leaf-01');
     expect(toast).toHaveTextContent('Check what you entered');
+  });
+
+  test('Save draft is disabled until there are edits, and again once they are saved', async () => {
+    const user = userEvent.setup();
+    const { view } = await open();
+    const button = screen.getByTestId('btn-save');
+    expect(button).toBeDisabled();
+    expect(button).toHaveAttribute('title', 'Nothing to save: edit the text first');
+    type(view, 'profile: vs', 'profile: vs2');
+    await waitFor(() => expect(button).toBeEnabled());
+    vi.mocked(api.saveDraft).mockResolvedValue({ kind: 'Switch', name: 'leaf-01', status: 'modified', path: null, errors: [], warnings: [] });
+    await user.click(button);
+    await waitFor(() => expect(button).toBeDisabled());
+    // the "Draft saved" toast sits bottom right: the error list keeps clear of that corner
+    expect(await screen.findByTestId('toast')).toHaveTextContent('Draft saved');
+    expect(screen.getByTestId('editor-errors')).toHaveClass('clear-toasts');
+    // typing it back to what was saved leaves nothing to save either
+    type(view, 'profile: vs2', 'profile: vs3');
+    await waitFor(() => expect(button).toBeEnabled());
+    type(view, 'profile: vs3', 'profile: vs2');
+    await waitFor(() => expect(button).toBeDisabled());
+  });
+
+  test('Ctrl+S with nothing edited saves nothing and claims nothing', async () => {
+    const user = userEvent.setup();
+    const { view } = await open();
+    view.focus();
+    await user.keyboard('{Control>}s{/Control}');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(api.saveDraft).not.toHaveBeenCalled();
+    expect(screen.queryByTestId('toast')).not.toBeInTheDocument();
+  });
+
+  test('a new resource from a template can be saved at once', async () => {
+    const draft = new ResourceDraft('demo', 'VPC', 'vpc-7');
+    draft.startNew('kind: VPC\nmetadata:\n  name: vpc-7\n');
+    render(Editor, { draft });
+    await waitFor(() => expect(screen.getByTestId('btn-save')).toBeEnabled());
   });
 
   test('a saved draft opens with its errors already shown', async () => {

@@ -1,15 +1,19 @@
 import { describe, expect, test } from 'vitest';
-import { buildRows, filterRows, kindsOf, visibleWindow } from '../lib/filter';
+import { buildRows, filterRows, kindsOf, naturalCompare, statusRank, visibleWindow } from '../lib/filter';
+import type { ResourceSummary, Status } from '../lib/types';
 import { makeResources } from './fixtures';
 
 describe('resources filter at 10,000 rows', () => {
   const rows = buildRows(makeResources(10_000));
 
-  test('builds one row per resource, sorted by kind then name, with lowercase search keys', () => {
+  test('builds one row per resource: conflicts, then drafts, then the rest, each by kind then name; lowercase search keys', () => {
     expect(rows).toHaveLength(10_000);
-    expect(rows[0].kind <= rows[rows.length - 1].kind).toBe(true);
-    const switches = rows.filter((r) => r.kind === 'Switch');
-    expect(switches.map((r) => r.name)).toEqual([...switches.map((r) => r.name)].sort());
+    const ranks = rows.map((r) => statusRank(r.status));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(rows[0].status).toBe('conflict');
+    expect(rows.at(-1)?.status).toMatch(/^(synced|invalid)$/);
+    const syncedSwitches = rows.filter((r) => r.kind === 'Switch' && r.status === 'synced');
+    expect(syncedSwitches.map((r) => r.name)).toEqual([...syncedSwitches.map((r) => r.name)].sort());
     expect(rows.every((r) => r.key === r.key.toLowerCase())).toBe(true);
   });
 
@@ -50,6 +54,45 @@ describe('resources filter at 10,000 rows', () => {
 
   test('lists the kinds present', () => {
     expect(kindsOf(rows)).toEqual(['Connection', 'IPv4Namespace', 'Server', 'Switch', 'SwitchGroup', 'VLANNamespace', 'VPC', 'VPCAttachment']);
+  });
+});
+
+function resource(kind: string, name: string, status: Status = 'synced'): ResourceSummary {
+  return { kind, name, status, path: `managed/${name}.yaml`, errors: [], warnings: [] };
+}
+
+describe('table order', () => {
+  test('natural sort: E1/2 before E1/10, leaf-2 before leaf-10', () => {
+    const names = ['leaf-10', 'leaf-2', 'leaf-1', 'E1/10', 'E1/2', 'E1/1', 'E10/1'];
+    expect([...names].sort(naturalCompare)).toEqual(['E1/1', 'E1/2', 'E1/10', 'E10/1', 'leaf-1', 'leaf-2', 'leaf-10']);
+    const rows = buildRows(['leaf-10', 'leaf-2', 'leaf-1--server-10', 'leaf-1--server-9'].map((n) => resource('Connection', n)));
+    expect(rows.map((r) => r.name)).toEqual(['leaf-1--server-9', 'leaf-1--server-10', 'leaf-2', 'leaf-10']);
+  });
+
+  test('conflicts sort to the top, then drafts (modified, new, deleted), then synced and invalid', () => {
+    const rows = buildRows([
+      resource('Switch', 'leaf-1'),
+      resource('Connection', 'a', 'invalid'),
+      resource('VPC', 'vpc-2', 'new'),
+      resource('Switch', 'leaf-10', 'conflict'),
+      resource('Server', 'server-3', 'deleted'),
+      resource('Switch', 'leaf-2', 'modified'),
+      resource('Connection', 'z', 'conflict'),
+    ]);
+    expect(rows.map((r) => `${r.status} ${r.id}`)).toEqual([
+      'conflict Connection/z',
+      'conflict Switch/leaf-10',
+      'deleted Server/server-3',
+      'modified Switch/leaf-2',
+      'new VPC/vpc-2',
+      'invalid Connection/a',
+      'synced Switch/leaf-1',
+    ]);
+  });
+
+  test('names equal but for case keep a stable, total order', () => {
+    expect(naturalCompare('Leaf-1', 'leaf-1')).not.toBe(0);
+    expect(naturalCompare('leaf-1', 'leaf-1')).toBe(0);
   });
 });
 

@@ -112,3 +112,59 @@ test('clicking a status count shows those resources', async () => {
   expect(app.view).toBe('resources');
   expect(data.filter).toEqual({ kind: '', status: 'invalid', text: '' });
 });
+
+test('Push is disabled while conflicts are open, with a link into Conflicts', async () => {
+  vi.mocked(api.fabricOverview).mockResolvedValue(
+    makeOverview({ counts: { synced: 40, modified: 2, new: 0, deleted: 0, conflict: 2, invalid: 0 }, drafts: 4, badge: 'conflicts', badge_count: 2 }),
+  );
+  await data.loadOverview();
+  const user = userEvent.setup();
+  render(Overview, { data });
+  const push = screen.getByTestId('btn-push');
+  expect(push).toBeDisabled();
+  expect(push).toHaveAccessibleDescription('Resolve 2 conflicts first');
+  await user.click(screen.getByTestId('push-resolve-first'));
+  expect(app.view).toBe('conflicts');
+  expect(app.dialog).toBeNull();
+});
+
+test('Push is enabled again once no conflict is open, and the link is gone', () => {
+  render(Overview, { data });
+  expect(screen.getByTestId('btn-push')).toBeEnabled();
+  expect(screen.queryByTestId('push-resolve-first')).not.toBeInTheDocument();
+});
+
+test('zero counts are grey and no link: "invalid 0" is no alarm', async () => {
+  vi.mocked(api.fabricOverview).mockResolvedValue(makeOverview());
+  await data.loadOverview();
+  render(Overview, { data });
+  const invalid = screen.getByTestId('count-box-invalid');
+  expect(invalid).toHaveClass('zero');
+  expect(invalid).not.toHaveClass('status-invalid');
+  expect(screen.getByTestId('count-invalid')).toHaveTextContent(/^0$/);
+  expect(screen.getByTestId('count-invalid').closest('button')).toBeNull();
+  const synced = screen.getByTestId('count-box-synced');
+  expect(synced).not.toHaveClass('zero');
+  expect(synced).toHaveClass('status-synced');
+});
+
+test('the counts link to the table filtered by status, and the conflict count to Conflicts', async () => {
+  vi.mocked(api.fabricOverview).mockResolvedValue(
+    makeOverview({ counts: { synced: 40, modified: 2, new: 0, deleted: 0, conflict: 1, invalid: 3 }, drafts: 3 }),
+  );
+  await data.loadOverview();
+  const user = userEvent.setup();
+  render(Overview, { data });
+  await user.click(screen.getByRole('button', { name: '2 modified: show them' }));
+  expect(app.view).toBe('resources');
+  expect(data.filter).toEqual({ kind: '', status: 'modified', text: '' });
+
+  app.view = 'overview';
+  await user.click(screen.getByRole('button', { name: '1 conflict: resolve it' }));
+  expect(app.view).toBe('conflicts');
+
+  app.view = 'overview';
+  await user.click(screen.getByTestId('kind-count-Switch'));
+  expect(app.view).toBe('resources');
+  expect(data.filter).toEqual({ kind: 'Switch', status: '', text: '' });
+});

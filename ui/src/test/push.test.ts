@@ -4,9 +4,10 @@ import { beforeEach, describe, expect, test, vi } from 'vitest';
 import Toasts from '../components/Toasts.svelte';
 import * as api from '../lib/api';
 import { app } from '../lib/state/app.svelte';
+import { FabricData } from '../lib/state/fabric.svelte';
 import PushDialog from '../views/push/PushDialog.svelte';
 import { firstLine, suggestBranch } from '../views/push/propose';
-import { makeDiffs } from './fixtures';
+import { makeDiffs, makeOverview } from './fixtures';
 import { resetState } from './reset';
 
 vi.mock('../lib/api', async (original) => (await import('./api')).mockApi(await original()));
@@ -236,4 +237,22 @@ describe('propose a change (pull request)', () => {
     expect(suggestBranch('my fabric/1', at)).toBe('hhsync/my-fabric-1-20261201-0905');
     expect(firstLine('\n  Title here \nbody')).toBe('Title here');
   });
+});
+
+test('with conflicts open, Push and Propose wait, and the link goes to Conflicts', async () => {
+  const user = userEvent.setup();
+  const data = new FabricData('demo');
+  data.overview = makeOverview({ counts: { synced: 40, modified: 2, new: 0, deleted: 0, conflict: 1, invalid: 0 }, drafts: 3 });
+  app.data = { demo: data };
+  app.dialog = 'push';
+  render(PushDialog, { fabric: 'demo', onclose: () => {} });
+  await screen.findByTestId('push-message');
+  expect(screen.getByTestId('push-conflicts')).toHaveTextContent('A conflict is open: push waits until it is resolved.');
+  expect(screen.getByTestId('btn-push-confirm')).toBeDisabled();
+  await user.click(screen.getByTestId('push-mode-propose'));
+  expect(screen.getByTestId('btn-propose-confirm')).toBeDisabled();
+  await user.click(screen.getByTestId('push-resolve-first'));
+  expect(app.dialog).toBeNull();
+  expect(app.view).toBe('conflicts');
+  expect(api.push).not.toHaveBeenCalled();
 });

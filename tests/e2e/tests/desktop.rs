@@ -170,7 +170,14 @@ fn resolving_per_hunk_with_the_defaults_keeps_the_colleagues_other_change() {
     app.git(&work, &["push", "-q", "origin", "HEAD:main"]);
     click(s, "[data-testid=tab-overview]");
     click(s, "[data-testid=btn-pull]");
-    click(s, "[data-testid=tab-conflicts]");
+    // Push is not offered while a conflict is open: the button says why and where to go.
+    s.wait_until("push disabled with the way to resolve", WAIT, || {
+        text(s, "[data-testid=push-resolve-first]").contains("Resolve 1 conflict first")
+            && s.find("[data-testid=btn-push]").and_then(|b| s.attribute(&b, "disabled")).ok().flatten().is_some()
+    })
+    .unwrap();
+    app.screenshot("l2-push-disabled-while-a-conflict-is-open").unwrap();
+    click(s, "[data-testid=push-resolve-first]");
     let conflict = s.wait_for("[data-testid=conflict-Switch-leaf-01]", WAIT).unwrap();
     s.click(&conflict).unwrap();
     s.wait_for("[data-testid=conflict-detail]", WAIT).unwrap();

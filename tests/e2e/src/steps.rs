@@ -56,3 +56,21 @@ pub fn editor_text(s: &Session) -> String {
     .to_owned()
 }
 
+
+/// Replaces the text of the input `css`, as a person clearing it and typing.
+pub fn type_into(s: &Session, css: &str, value: &str) {
+    let e = s.wait_for(css, WAIT).unwrap_or_else(|e| panic!("{e}"));
+    s.clear(&e).unwrap();
+    s.type_text(&e, value).unwrap();
+}
+
+/// Ingests the demo fabric's raw/ from the overview (confirming if asked) and waits for its
+/// 46 resources.
+pub fn ingest_demo(s: &Session) {
+    s.wait_for("[data-testid=overview]", WAIT).unwrap();
+    click(s, "[data-testid=btn-ingest]");
+    if let Ok(confirm) = s.wait_for("[data-testid=btn-ingest-confirm]", Duration::from_secs(3)) {
+        s.click(&confirm).unwrap();
+    }
+    s.wait_until("46 synced resources", WAIT, || text(s, "[data-testid=count-synced]") == "46").unwrap();
+}

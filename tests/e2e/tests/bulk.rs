@@ -4,10 +4,8 @@
 //! holds exactly those choices. The drafts are made with the `hhsync` CLI on the app's data
 //! directory (the two shells share it); everything after that is done in the app.
 
-use std::time::Duration;
-
 use hhsync_e2e::app::App;
-use hhsync_e2e::steps::{click, text, WAIT};
+use hhsync_e2e::steps::{click, ingest_demo, text, WAIT};
 
 const DIR: &str = "gitops/hedgehog/fabric-1/managed/switches";
 
@@ -15,12 +13,7 @@ const DIR: &str = "gitops/hedgehog/fabric-1/managed/switches";
 fn two_conflicts_resolved_in_bulk_one_ours_one_theirs_then_pushed() {
     let app = App::start().unwrap_or_else(|e| panic!("{e}"));
     let s = &app.session;
-    s.wait_for("[data-testid=overview]", WAIT).unwrap();
-    click(s, "[data-testid=btn-ingest]");
-    if let Ok(confirm) = s.wait_for("[data-testid=btn-ingest-confirm]", Duration::from_secs(3)) {
-        s.click(&confirm).unwrap();
-    }
-    s.wait_until("46 synced resources", WAIT, || text(s, "[data-testid=count-synced]") == "46").unwrap();
+    ingest_demo(s);
 
     // Our drafts: new descriptions for leaf-01 and leaf-02.
     for leaf in ["leaf-01", "leaf-02"] {

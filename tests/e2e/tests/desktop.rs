@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use hhsync_e2e::app::App;
-use hhsync_e2e::steps::{click, editor_text, set_editor_text, text, WAIT};
+use hhsync_e2e::steps::{click, ingest_demo, editor_text, set_editor_text, text, WAIT};
 
 #[test]
 fn a_network_engineer_ingests_edits_pushes_and_pulls() {
@@ -123,12 +123,7 @@ fn a_network_engineer_ingests_edits_pushes_and_pulls() {
 fn resolving_per_hunk_with_the_defaults_keeps_the_colleagues_other_change() {
     let app = App::start().unwrap_or_else(|e| panic!("{e}"));
     let s = &app.session;
-    s.wait_for("[data-testid=overview]", WAIT).unwrap();
-    click(s, "[data-testid=btn-ingest]");
-    if let Ok(confirm) = s.wait_for("[data-testid=btn-ingest-confirm]", Duration::from_secs(3)) {
-        s.click(&confirm).unwrap();
-    }
-    s.wait_until("46 synced resources", WAIT, || text(s, "[data-testid=count-synced]") == "46").unwrap();
+    ingest_demo(s);
 
     // The colleague gives leaf-01 a breakout; we pull it: that is the base.
     let remote = app.demo_remote();

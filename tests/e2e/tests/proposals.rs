@@ -18,19 +18,12 @@ use std::time::Duration;
 
 use fake_github::FakeGitHub;
 use hhsync_e2e::app::App;
-use hhsync_e2e::steps::{click, text, WAIT};
-use hhsync_e2e::webdriver::Session;
+use hhsync_e2e::steps::{click, text, type_into, WAIT};
 use http_git::GitHttpServer;
 
 const PUSH: &str = "ghs_Push7oken0123456789abcdefGHIJKLmn";
 const READ: &str = "ghs_Read7oken0123456789abcdefOPQRSTuv";
 const VLANS: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: VLANNamespace\nmetadata:\n  name: extra\nspec:\n  ranges:\n  - from: 1000\n    to: 1999\n";
-
-fn type_into(s: &Session, css: &str, value: &str) {
-    let e = s.wait_for(css, WAIT).unwrap_or_else(|e| panic!("{e}"));
-    s.clear(&e).unwrap();
-    s.type_text(&e, value).unwrap();
-}
 
 #[test]
 fn a_draft_is_proposed_as_a_pull_request_listed_then_merged() {

@@ -10,7 +10,7 @@ mod http_git;
 use std::path::Path;
 
 use hhsync_e2e::app::App;
-use hhsync_e2e::steps::{click, text, WAIT};
+use hhsync_e2e::steps::{click, text, type_into, WAIT};
 use hhsync_e2e::webdriver::Session;
 use http_git::GitHttpServer;
 
@@ -63,12 +63,6 @@ fn readable(s: &Session) -> String {
     )
     .unwrap();
     format!("{}\n{}", results.as_str().unwrap_or_default(), page.as_str().unwrap_or_default())
-}
-
-fn type_into(s: &Session, css: &str, value: &str) {
-    let e = s.wait_for(css, WAIT).unwrap_or_else(|e| panic!("{e}"));
-    s.clear(&e).unwrap();
-    s.type_text(&e, value).unwrap();
 }
 
 fn step_state(s: &Session, step: &str) -> String {

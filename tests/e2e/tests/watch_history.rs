@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use hhsync_e2e::app::App;
-use hhsync_e2e::steps::{click, editor_text, set_editor_text, text, WAIT};
+use hhsync_e2e::steps::{click, ingest_demo, editor_text, set_editor_text, text, WAIT};
 
 const LEAF: &str = "gitops/hedgehog/fabric-1/managed/switches/leaf-01.yaml";
 
@@ -15,12 +15,7 @@ const LEAF: &str = "gitops/hedgehog/fabric-1/managed/switches/leaf-01.yaml";
 fn a_colleagues_commit_is_noticed_and_pulled_then_a_push_is_reverted_from_history() {
     let app = App::start().unwrap_or_else(|e| panic!("{e}"));
     let s = &app.session;
-    s.wait_for("[data-testid=overview]", WAIT).unwrap();
-    click(s, "[data-testid=btn-ingest]");
-    if let Ok(confirm) = s.wait_for("[data-testid=btn-ingest-confirm]", Duration::from_secs(3)) {
-        s.click(&confirm).unwrap();
-    }
-    s.wait_until("46 synced resources", WAIT, || text(s, "[data-testid=count-synced]") == "46").unwrap();
+    ingest_demo(s);
 
     // Settings → General: check every 5 seconds.
     eprintln!("step: watch interval 5 s");

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use hhsync_engine::engine::{validate_file, Engine, PushRequest, Resolution, Trigger};
+use hhsync_engine::engine::{validate_file, ConflictDetail, Engine, PushRequest, Resolution, Trigger};
 use hhsync_engine::hedgehog::ResourceId;
 use hhsync_engine::sync::merge::Side;
 use hhsync_engine::error::Result;
@@ -69,8 +69,7 @@ fn parse_optional(resource: &Option<String>) -> Result<Option<ResourceId>> {
 }
 
 /// Before replacing a resource with one whole side: names on stderr what that drops.
-fn warn_whole_drops(engine: &Engine, fabric: &str, resource: &ResourceId, side: Side) -> Result<()> {
-    let conflicts = engine.conflicts(fabric, false)?;
+fn warn_whole_drops(conflicts: &[ConflictDetail], resource: &ResourceId, side: Side) -> Result<()> {
     let Some(c) = conflicts.iter().find(|c| c.conflict.kind == resource.kind.name() && c.conflict.name == resource.name) else { return Ok(()) };
     let (drops, whose) = match side {
         Side::Ours => (&c.whole_ours_drops, "upstream"),
@@ -155,7 +154,7 @@ fn run(cli: &Cli) -> Result<Done> {
             for c in &open {
                 let id = ResourceId::from_parts(&c.conflict.kind, &c.conflict.name)?;
                 if let Resolution::Whole(s) = resolution {
-                    warn_whole_drops(&engine, fabric, &id, s)?;
+                    warn_whole_drops(&open, &id, s)?;
                 }
                 choices.push((id, resolution.clone()));
             }
@@ -168,7 +167,7 @@ fn run(cli: &Cli) -> Result<Done> {
             let resource: ResourceId = resource.as_deref().unwrap_or_default().parse()?;
             if let Some(side) = whole.as_deref() {
                 let side = if side == "ours" { Side::Ours } else { Side::Theirs };
-                warn_whole_drops(&engine, fabric, &resource, side)?;
+                warn_whole_drops(&engine.conflicts(fabric, false)?, &resource, side)?;
                 return print::draft(json, &engine.resolve(fabric, &resource, Resolution::Whole(side), Trigger::Cli)?);
             }
             let resolution = match (take.as_deref(), file, field.is_empty()) {

@@ -14,6 +14,7 @@ use crate::gitops::resource::{render_resource, same_content};
 use crate::hedgehog::ResourceId;
 use crate::store::ConflictRow;
 use crate::sync::issues::issues_of_text;
+use crate::sync::diff3::{merge_regions, MergeRegion};
 use crate::sync::diff::{hunk_origins, line_diff, take_hunks, Hunk, HunkOrigin, HunkSide};
 use crate::sync::merge::{differing_paths, merge3, Side};
 use crate::sync::revalidate::revalidate;
@@ -68,6 +69,9 @@ pub struct ConflictDetail {
     pub whole_ours_drops: Vec<String>,
     /// Field paths we changed without conflict that taking their whole text would drop.
     pub whole_theirs_drops: Vec<String>,
+    /// The line-level three-way merge of base, ours and theirs, region by region, for the
+    /// merge editor. Empty when one side deleted the resource: there is no text to merge.
+    pub merge_regions: Vec<MergeRegion>,
 }
 
 /// The three-way merge of a conflict with `choose` deciding the conflicting fields, as the
@@ -121,6 +125,10 @@ impl Engine {
                 let ours = c.ours_text.clone().unwrap_or_default();
                 let theirs = c.theirs_text.clone().unwrap_or_default();
                 let (whole_ours_drops, whole_theirs_drops) = whole_drops(&c);
+                let merge_regions = match (&c.ours_text, &c.theirs_text) {
+                    (Some(o), Some(t)) => merge_regions(c.base_text.as_deref(), o, t),
+                    _ => Vec::new(),
+                };
                 ConflictDetail {
                     ours_vs_theirs: line_diff(&ours, &theirs, 3),
                     base_vs_ours: line_diff(&base, &ours, 3),
@@ -128,6 +136,7 @@ impl Engine {
                     hunk_origins: hunk_origins(&base, &ours, &theirs),
                     whole_ours_drops,
                     whole_theirs_drops,
+                    merge_regions,
                     conflict: c,
                 }
             })

@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod diff;
+pub mod diff3;
 pub mod issues;
 pub mod merge;
 pub mod reconcile;

@@ -127,7 +127,8 @@ fn codes(cfg: &Config) -> Vec<String> {
             Some(GitHub) => Some(Blocked),
             Some(Blocked) => Some(RevertBlocked),
             Some(RevertBlocked) => Some(NotSynced),
-            Some(NotSynced) => None,
+            Some(NotSynced) => Some(NotLinked),
+            Some(NotLinked) => None,
         }
     }
     let chain: Vec<Code> = std::iter::successors(after(None), |c| after(Some(*c))).collect();

@@ -44,6 +44,8 @@ pub enum Code {
     RevertBlocked,
     /// The fabric has never been pulled: pull it first.
     NotSynced,
+    /// The fabric has no cluster linked: link one to see what runs.
+    NotLinked,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +68,10 @@ pub enum Error {
     NoOpenConflict { fabric: String, resource: ResourceId },
     #[error("fabric {fabric} has no operation #{operation}")]
     OperationNotFound { fabric: String, operation: i64 },
+    #[error("fabric {fabric:?} has no cluster linked")]
+    ClusterNotLinked { fabric: String },
+    #[error("the kubeconfig {path}: {reason}")]
+    Kubeconfig { path: String, reason: String },
     #[error("fabric {fabric:?} was never synced; pull first")]
     NeverSynced { fabric: String },
     #[error("operation #{operation} pushed to branch {branch}, a proposal, not to {fabric_branch}: nothing of it is on {fabric_branch} to revert; abandon the proposal (or close its pull request) instead")]
@@ -196,7 +202,7 @@ impl Code {
         Self::NotFound, Self::AlreadyExists, Self::InvalidInput, Self::RemoteUnreachable, Self::AuthFailed, Self::Rejected,
         Self::Busy, Self::Cancelled, Self::Storage, Self::Git, Self::Io, Self::KeychainLocked, Self::KeychainUnavailable,
         Self::Permission, Self::Tls, Self::HostKey, Self::RateLimited, Self::GitHub, Self::Blocked, Self::RevertBlocked,
-        Self::NotSynced,
+        Self::NotSynced, Self::NotLinked,
     ];
 
     /// The kebab-case name the UI and the audit trail use (the serde name).
@@ -223,6 +229,7 @@ impl Code {
             Self::Blocked => "blocked",
             Self::RevertBlocked => "revert-blocked",
             Self::NotSynced => "not-synced",
+            Self::NotLinked => "not-linked",
         }
     }
 }
@@ -233,6 +240,8 @@ impl Error {
             Self::RepositoryNotFound(_) | Self::FabricNotFound(_) | Self::ResourceNotFound { .. } | Self::BranchNotFound { .. } => Code::NotFound,
             Self::ProposalNotFound { .. } | Self::NoDraft { .. } | Self::NoOpenConflict { .. } | Self::OperationNotFound { .. } => Code::NotFound,
             Self::NeverSynced { .. } => Code::NotSynced,
+            Self::ClusterNotLinked { .. } => Code::NotLinked,
+            Self::Kubeconfig { .. } => Code::InvalidInput,
             Self::RevertBlocked { .. } | Self::RevertOfProposal { .. } => Code::RevertBlocked,
             Self::PushBlocked { .. } => Code::Blocked,
             Self::RepositoryExists(_) | Self::FabricExists(_) | Self::DirectoryTaken { .. } | Self::BranchExists { .. } => Code::AlreadyExists,

@@ -27,6 +27,7 @@ export const ADVICE: Record<ErrorCode, string> = {
   'revert-blocked':
     'Nothing was reverted: push or discard the drafts of the files listed, or, for files changed again since, revert the later change first.',
   'not-synced': 'This fabric has not been pulled yet: pull it first.',
+  'not-linked': "This fabric has no cluster linked: link one with a kubeconfig in the fabric's settings to see what runs.",
   internal: 'Something unexpected failed: try again, and if it keeps happening, restart hhsync.',
 };
 
@@ -46,6 +47,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   blocked: 'Push blocked',
   'revert-blocked': 'Revert blocked',
   'not-synced': 'Not pulled yet',
+  'not-linked': 'No cluster linked',
 };
 
 /**

@@ -127,6 +127,28 @@ pub(crate) fn endpoints(document: &Value) -> Option<Endpoints<'_>> {
     Some(Endpoints { ty, ports })
 }
 
+/// The cabled port pairs of a connection document: for each link between two ends, both
+/// directions, `(this end, the other end)`, each `device/port` as written.
+pub(crate) fn connection_links(document: &Value) -> Vec<(String, String)> {
+    let Some(endpoints) = endpoints(document) else { return Vec::new() };
+    let mut by_link: Vec<(FieldPath, Vec<&str>)> = Vec::new();
+    for port in &endpoints.ports {
+        let (Some(p), Some(link)) = (port.port, port.path.parent().and_then(|p| p.parent())) else { continue };
+        match by_link.iter_mut().find(|(l, _)| *l == link) {
+            Some((_, ports)) => ports.push(p),
+            None => by_link.push((link, vec![p])),
+        }
+    }
+    let mut pairs = Vec::new();
+    for (_, ports) in by_link {
+        if let [a, b] = ports[..] {
+            pairs.push((a.to_owned(), b.to_owned()));
+            pairs.push((b.to_owned(), a.to_owned()));
+        }
+    }
+    pairs
+}
+
 /// The per-document rules of a Connection.
 pub(crate) fn validate(document: &Value, issues: &mut Vec<Issue>) {
     let Some(spec) = document.get("spec").filter(|s| s.is_object()) else {

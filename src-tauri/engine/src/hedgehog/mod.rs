@@ -25,6 +25,9 @@ use crate::yaml::FieldPath;
 
 pub use kinds::{classify, Classification, Kind, UnknownKind};
 pub use resource_id::ResourceId;
+pub(crate) use connection::connection_links;
+pub(crate) use kinds::VERSION;
+pub(crate) use schema::openapi_schema;
 
 /// How bad an [`Issue`] is. Errors make a document invalid; warnings (deprecated features,
 /// settings the server will ignore) do not.

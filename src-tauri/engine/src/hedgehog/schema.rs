@@ -260,6 +260,24 @@ fn load(kind: Kind) -> Result<Schema, String> {
 }
 
 static SCHEMAS: OnceLock<Result<Vec<Schema>, String>> = OnceLock::new();
+static OPENAPI: OnceLock<Vec<Option<Value>>> = OnceLock::new();
+
+/// The v1beta1 openAPIV3Schema of a kind's shipped CRD, as written there (with the `default`s
+/// the API server fills in, which the compiled [`Schema`] leaves out). Parsed on first use.
+pub(crate) fn openapi_schema(kind: Kind) -> Option<&'static Value> {
+    let all = OPENAPI.get_or_init(|| {
+        Kind::ALL
+            .into_iter()
+            .map(|k| {
+                let crd = parse_document(crd_text(k).as_bytes(), 1, &Limits::default()).ok()?.value;
+                let versions = crd.pointer("/spec/versions")?.as_array()?.clone();
+                let version = versions.into_iter().find(|v| v.get("name").and_then(Value::as_str) == Some(super::kinds::VERSION))?;
+                version.pointer("/schema/openAPIV3Schema").cloned()
+            })
+            .collect()
+    });
+    all.get(kind.index())?.as_ref()
+}
 
 /// The compiled root schema of every kind, indexed by [`Kind::index`]; loaded on first use.
 fn schemas() -> Result<&'static [Schema], &'static str> {

@@ -154,4 +154,19 @@ ALTER TABLE repositories ADD COLUMN ssh_key TEXT;
 ALTER TABLE proposals ADD COLUMN pr_state TEXT;
 ALTER TABLE proposals ADD COLUMN pr_checked_at TEXT;
 "#,
+    // 6: each fabric's link to its cluster (a kubeconfig, context and namespace), and the last
+    // snapshot read from it, so the app opens with it offline.
+    r#"
+CREATE TABLE cluster_links (
+    fabric_id   INTEGER PRIMARY KEY REFERENCES fabrics(id) ON DELETE CASCADE,
+    kubeconfig  TEXT NOT NULL,
+    context     TEXT,
+    namespace   TEXT
+);
+CREATE TABLE cluster_snapshots (
+    fabric_id   INTEGER PRIMARY KEY REFERENCES fabrics(id) ON DELETE CASCADE,
+    taken_at    TEXT NOT NULL,
+    body        TEXT NOT NULL
+);
+"#,
 ];

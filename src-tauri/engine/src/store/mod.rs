@@ -5,6 +5,7 @@
 //! and the audit trail of sync operations. Everything here can be rebuilt from Git except
 //! drafts, which is why writes that move a fabric forward happen in one transaction.
 
+mod cluster;
 mod credentials;
 mod drafts;
 mod fabrics;
@@ -19,6 +20,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
+pub use cluster::DriftInput;
 pub use credentials::{ProposalPr, RepoAuthRow};
 pub use drafts::{ConflictRow, DraftRow, NewConflict, ProposalRow, ProposalState};
 pub use fabrics::FabricRow;

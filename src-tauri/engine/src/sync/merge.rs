@@ -232,7 +232,7 @@ impl Merger<'_> {
 /// - a scalar: itself, so a list of scalars merges as a set (Switch groups, VPC subnets of a
 ///   peering, ...);
 /// - a list: none.
-fn identity(item: &Value) -> Option<Vec<String>> {
+pub(crate) fn identity(item: &Value) -> Option<Vec<String>> {
     match item {
         Value::Object(map) => {
             if let Some(Value::String(name)) = map.get("name") {

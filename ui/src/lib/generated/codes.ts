@@ -24,4 +24,5 @@ export const CODES: readonly Code[] = [
   "blocked",
   "revert-blocked",
   "not-synced",
+  "not-linked",
 ];

@@ -170,6 +170,43 @@ pub enum Command {
     },
     /// Create a demo workspace: a local repository with the virtual-lab fabric in raw/.
     Demo,
+    /// The fabric's cluster (read-only): link it through a kubeconfig, show or remove the link.
+    Cluster {
+        #[command(subcommand)]
+        command: ClusterCommand,
+    },
+    /// What the cluster runs against Git and drafts, per resource and field, and each switch's
+    /// agent and cabling. Exit status: 0 all in sync, 3 something drifts, 1 the cluster cannot
+    /// be read (the report is then from the last snapshot).
+    Drift {
+        fabric: String,
+        /// Only this kind (switches are reported with Switch).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Use the last snapshot; do not read the cluster.
+        #[arg(long)]
+        offline: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClusterCommand {
+    /// Link FABRIC to a cluster: the kubeconfig's own credentials (certificates, tokens, exec
+    /// plugins) and CA are used.
+    Set {
+        fabric: String,
+        #[arg(long, value_name = "PATH")]
+        kubeconfig: PathBuf,
+        /// Context in the kubeconfig; default: its current context.
+        #[arg(long)]
+        context: Option<String>,
+        /// Namespace of the Hedgehog objects; default: default.
+        #[arg(long)]
+        namespace: Option<String>,
+    },
+    Show { fabric: String },
+    /// Remove the link and the last snapshot read through it.
+    Unset { fabric: String },
 }
 
 #[derive(Debug, Subcommand)]

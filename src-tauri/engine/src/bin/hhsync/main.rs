@@ -6,6 +6,7 @@
 //! log subscriber are the shell's dependencies (the `cli` feature), not the engine API's.
 
 mod args;
+mod cluster;
 mod hints;
 mod print;
 mod remote;
@@ -25,6 +26,8 @@ use args::{Cli, Command, FabricCommand, RepoCommand};
 pub enum Done {
     Ok,
     Attention,
+    /// The result is printed, but the work could not be done (exit 1).
+    Failed,
 }
 
 fn main() -> ExitCode {
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(Done::Ok) => ExitCode::SUCCESS,
         Ok(Done::Attention) => ExitCode::from(3),
+        Ok(Done::Failed) => ExitCode::from(1),
         Err(e) => {
             let _ = std::io::stdout().flush();
             eprintln!("error: {e}");
@@ -196,5 +200,7 @@ fn run(cli: &Cli) -> Result<Done> {
             print::settings(json, &engine.settings()?, key.as_deref())
         }
         Command::Demo => print::demo(json, &engine.ensure_demo()?, &engine),
+        Command::Cluster { command } => cluster::cluster(&engine, json, command),
+        Command::Drift { fabric, kind, offline } => cluster::drift(&engine, json, fabric, kind.as_deref(), *offline),
     }
 }

@@ -1,0 +1,100 @@
+//! `hhsync cluster set|show|unset` and `hhsync drift`: the fabric's cluster, read-only.
+
+use serde_json::json;
+
+use super::args::ClusterCommand;
+use super::print::emit;
+use super::Done;
+use hhsync_engine::cluster::{AgentState, ClusterLink, ClusterState, DriftReport, DriftState, LldpState};
+use hhsync_engine::engine::Engine;
+use hhsync_engine::error::{Error, Result};
+use hhsync_engine::hedgehog::Kind;
+
+pub fn cluster(engine: &Engine, json: bool, command: &ClusterCommand) -> Result<Done> {
+    let (fabric, link) = match command {
+        ClusterCommand::Set { fabric, kubeconfig, context, namespace } => {
+            let link = ClusterLink { kubeconfig: kubeconfig.display().to_string(), context: context.clone(), namespace: namespace.clone() };
+            (fabric, Some(engine.set_cluster(fabric, link)?))
+        }
+        ClusterCommand::Show { fabric } => (fabric, engine.cluster(fabric)?),
+        ClusterCommand::Unset { fabric } => {
+            let had = engine.unset_cluster(fabric)?;
+            if json {
+                emit(&json!({ "fabric": fabric, "unset": had }));
+            } else if had {
+                println!("{fabric}: cluster link removed (the cluster is untouched)");
+            } else {
+                println!("{fabric}: no cluster was linked");
+            }
+            return Ok(Done::Ok);
+        }
+    };
+    if json {
+        emit(&json!({ "fabric": fabric, "cluster": link }));
+    } else {
+        match &link {
+            Some(l) => println!(
+                "{fabric}: kubeconfig {}, context {}, namespace {}",
+                l.kubeconfig,
+                l.context.as_deref().unwrap_or("(its current context)"),
+                l.namespace()
+            ),
+            None => println!("{fabric}: no cluster linked"),
+        }
+    }
+    Ok(Done::Ok)
+}
+
+pub fn drift(engine: &Engine, json: bool, fabric: &str, kind: Option<&str>, offline: bool) -> Result<Done> {
+    let kind = kind.map(|k| Kind::from_name(k).ok_or_else(|| Error::InvalidInput(format!("--kind {k:?}: not a Hedgehog kind")))).transpose()?;
+    let report = engine.drift(fabric, kind, !offline)?;
+    if json {
+        emit(&report);
+    } else {
+        print_report(&report);
+    }
+    Ok(if report.cluster != ClusterState::Reachable {
+        Done::Failed
+    } else if report.drifts() {
+        Done::Attention
+    } else {
+        Done::Ok
+    })
+}
+
+fn print_report(report: &DriftReport) {
+    let age = report.snapshot_at.as_deref().unwrap_or("never");
+    match report.cluster {
+        ClusterState::Reachable => println!("cluster read at {age}"),
+        other => println!("cluster {}: showing the snapshot of {age}", serde_json::to_value(other).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()),
+    }
+    let mut in_sync = 0;
+    for r in &report.resources {
+        let what = match r.state {
+            DriftState::InSync => {
+                in_sync += 1;
+                continue;
+            }
+            DriftState::Differs => format!("differs: {}", r.fields.join(", ")),
+            DriftState::NotApplied => "in Git, not on the cluster (not applied yet)".to_owned(),
+            DriftState::OnlyOnCluster => "on the cluster, not in Git".to_owned(),
+            DriftState::Unknown => format!("unknown: {}", r.reason.as_deref().unwrap_or("")),
+        };
+        println!("  {}/{}: {what}{}", r.kind, r.name, if r.against_draft { " (against your draft)" } else { "" });
+    }
+    println!("{in_sync} of {} resources in sync", report.resources.len());
+    for s in &report.switches {
+        let agent = match (s.agent, s.heartbeat_age_s) {
+            (AgentState::Missing, _) => "no agent".to_owned(),
+            (state, Some(age)) => format!("agent {} (heartbeat {age}s ago)", if state == AgentState::Alive { "alive" } else { "stale" }),
+            (_, None) => "agent stale (no heartbeat)".to_owned(),
+        };
+        let wrong: Vec<String> = s
+            .links
+            .iter()
+            .filter(|l| l.lldp == LldpState::Wrong)
+            .map(|l| format!("{} sees {} (Git: {})", l.port, l.seen.as_deref().unwrap_or("nothing"), l.expected))
+            .collect();
+        println!("  switch {}: {agent}, {}{}", s.name, if s.applied { "config applied" } else { "config not applied" }, if wrong.is_empty() { String::new() } else { format!(", cabling: {}", wrong.join("; ")) });
+    }
+}

@@ -1,0 +1,199 @@
+//! Making a live object and a Git document comparable, so that drift lists only what really
+//! differs. A Go client stores objects with server fields (status, uid, resourceVersion...),
+//! empty objects where YAML has nothing (`ecmp: {}`), and the defaults that the CRD schema and
+//! Hedgehog's admission webhooks fill in; Git holds what a person wrote. Both sides go through
+//! [`normalize`] before [`differing_fields`] compares them.
+//!
+//! The webhook defaults are those of the `Default()` methods of the api types in
+//! githedgehog/fabric (api/vpc/v1beta1/vpc_types.go and siblings). What is mirrored here is
+//! listed in [`webhook_defaults`]; a default missed here shows as drift on that field, never as
+//! a silent "in sync".
+
+use std::net::Ipv4Addr;
+
+use serde_json::{Map, Value};
+
+use crate::hedgehog::{openapi_schema, Kind};
+use crate::sync::merge::{differing_paths, identity};
+
+/// Metadata the server owns: never written by a person, never drift.
+const SERVER_METADATA: [&str; 9] = [
+    "managedFields",
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "selfLink",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "ownerReferences",
+];
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+/// Labels Hedgehog's webhooks derive from the spec (`fabric.githedgehog.com/vpc`, ...): they
+/// follow the spec, so the spec's own comparison covers them.
+const DERIVED_LABEL_PREFIX: &str = "fabric.githedgehog.com/";
+/// The namespace Hedgehog objects live in when a document names none.
+pub const DEFAULT_NAMESPACE: &str = "default";
+
+/// The object as it compares: apiVersion, kind, metadata (name, labels and annotations a
+/// person set) and spec, with defaults filled in, `{}`/`[]`/null dropped and lists in the
+/// order of their items' natural keys.
+pub fn normalize(kind: Kind, object: &Value) -> Value {
+    let mut out = Map::new();
+    for key in ["apiVersion", "kind"] {
+        if let Some(v) = object.get(key) {
+            out.insert(key.to_owned(), v.clone());
+        }
+    }
+    if let Some(Value::Object(meta)) = object.get("metadata") {
+        let mut meta = meta.clone();
+        for key in SERVER_METADATA {
+            meta.remove(key);
+        }
+        if meta.get("namespace").and_then(Value::as_str) == Some(DEFAULT_NAMESPACE) {
+            meta.remove("namespace");
+        }
+        if let Some(Value::Object(annotations)) = meta.get_mut("annotations") {
+            annotations.remove(LAST_APPLIED);
+        }
+        if let Some(Value::Object(labels)) = meta.get_mut("labels") {
+            labels.retain(|k, _| !k.starts_with(DERIVED_LABEL_PREFIX));
+        }
+        out.insert("metadata".to_owned(), Value::Object(meta));
+    }
+    if let Some(spec) = object.get("spec") {
+        let mut spec = spec.clone();
+        if let Some(schema) = openapi_schema(kind).and_then(|s| s.pointer("/properties/spec")) {
+            apply_schema_defaults(schema, &mut spec);
+        }
+        webhook_defaults(kind, &mut spec);
+        out.insert("spec".to_owned(), spec);
+    }
+    let mut value = Value::Object(out);
+    prune_empty(&mut value);
+    sort_lists(&mut value);
+    value
+}
+
+/// The field paths (as validation findings write them) where two normalized objects differ.
+pub fn differing_fields(desired: &Value, live: &Value) -> Vec<String> {
+    differing_paths(Some(desired), Some(live)).iter().map(ToString::to_string).collect()
+}
+
+/// Fills in the `default` of every property the schema declares one for, where the value is
+/// an object that lacks it, as the API server does on write.
+fn apply_schema_defaults(schema: &Value, value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Object(properties)) = schema.get("properties") {
+                for (name, sub) in properties {
+                    match (map.get_mut(name), sub.get("default")) {
+                        (Some(v), _) => apply_schema_defaults(sub, v),
+                        (None, Some(default)) => {
+                            map.insert(name.clone(), default.clone());
+                        }
+                        (None, None) => {}
+                    }
+                }
+            }
+            if let Some(sub @ Value::Object(_)) = schema.get("additionalProperties") {
+                for v in map.values_mut() {
+                    apply_schema_defaults(sub, v);
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(sub) = schema.get("items") {
+                for v in items {
+                    apply_schema_defaults(sub, v);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The defaults Hedgehog's admission webhooks set, for the fields they touch:
+/// - VPC: `ipv4Namespace` and `vlanNamespace` become `default`, and each subnet without a
+///   gateway (and not hostBGP) gets its first address;
+/// - VPCAttachment, VPCPeering and the rest: only labels, which [`normalize`] leaves out.
+fn webhook_defaults(kind: Kind, spec: &mut Value) {
+    let Value::Object(spec) = spec else { return };
+    if kind == Kind::VPC {
+        for key in ["ipv4Namespace", "vlanNamespace"] {
+            if spec.get(key).is_none_or(|v| v.as_str() == Some("")) {
+                spec.insert(key.to_owned(), Value::String(DEFAULT_NAMESPACE.to_owned()));
+            }
+        }
+        if let Some(Value::Object(subnets)) = spec.get_mut("subnets") {
+            for subnet in subnets.values_mut() {
+                let Value::Object(subnet) = subnet else { continue };
+                let host_bgp = subnet.get("hostBGP").and_then(Value::as_bool).unwrap_or(false);
+                let has_gateway = subnet.get("gateway").and_then(Value::as_str).is_some_and(|g| !g.is_empty());
+                if !host_bgp && !has_gateway {
+                    if let Some(gateway) = subnet.get("subnet").and_then(Value::as_str).and_then(first_address) {
+                        subnet.insert("gateway".to_owned(), Value::String(gateway.to_string()));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The first host address of an IPv4 prefix (`10.0.1.0/24` → `10.0.1.1`).
+fn first_address(cidr: &str) -> Option<Ipv4Addr> {
+    let (addr, len) = cidr.split_once('/')?;
+    let addr: Ipv4Addr = addr.parse().ok()?;
+    let len: u32 = len.parse().ok().filter(|l| *l <= 32)?;
+    let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
+    Some(Ipv4Addr::from((u32::from(addr) & mask).wrapping_add(1)))
+}
+
+/// Drops nulls, empty objects and empty lists, bottom up: to a Go client with `omitempty`
+/// each is the same as the field missing.
+fn prune_empty(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for v in map.values_mut() {
+                prune_empty(v);
+            }
+            map.retain(|_, v| !is_empty(v));
+        }
+        Value::Array(items) => items.iter_mut().for_each(prune_empty),
+        _ => {}
+    }
+}
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Object(m) => m.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
+/// Puts the items of every list with a natural key (a name, a link's ports, a scalar) in the
+/// order of that key, so that a list the server returns in another order is no drift.
+fn sort_lists(value: &mut Value) {
+    match value {
+        Value::Object(map) => map.values_mut().for_each(sort_lists),
+        Value::Array(items) => {
+            items.iter_mut().for_each(sort_lists);
+            let keys: Option<Vec<String>> = items.iter().map(|i| identity(i).map(|mut k| {
+                k.sort();
+                k.join("\u{1}")
+            })).collect();
+            if let Some(keys) = keys {
+                let mut keyed: Vec<(String, Value)> = keys.into_iter().zip(items.drain(..)).collect();
+                keyed.sort_by(|a, b| a.0.cmp(&b.0));
+                items.extend(keyed.into_iter().map(|(_, v)| v));
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+#[path = "normalize_tests.rs"]
+mod tests;

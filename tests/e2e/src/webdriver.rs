@@ -83,6 +83,12 @@ impl Session {
         Ok(v.as_array().map(|a| a.iter().filter_map(element_of).collect()).unwrap_or_default())
     }
 
+    /// The first element matching `css` inside `parent`.
+    pub fn find_in(&self, parent: &Element, css: &str) -> Result<Element> {
+        let v = self.post(&format!("/element/{}/element", parent.id), json!({"using": "css selector", "value": css}))?;
+        element_of(&v).ok_or_else(|| WebDriverError(format!("no element {css} in its parent")))
+    }
+
     /// Waits until `css` matches an element, up to `timeout`.
     pub fn wait_for(&self, css: &str, timeout: Duration) -> Result<Element> {
         let deadline = Instant::now() + timeout;

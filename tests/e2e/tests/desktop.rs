@@ -115,12 +115,14 @@ fn a_network_engineer_ingests_edits_pushes_and_pulls() {
     app.screenshot("08-new-value-after-pull").unwrap();
 }
 
-/// Issue K: resolving a conflict per hunk with the defaults keeps what only the colleague
-/// changed. Our draft changes leaf-01's description; the colleague changes it too and changes a
-/// port breakout; after the pull, "Resolve with these choices" (untouched) then Push must leave
-/// both our description and the colleague's breakout in the bare repository.
+/// Issues K and L: resolving a conflict keeps what only the colleague changed. Our draft changes
+/// leaf-01's description; the colleague changes it too and changes a port breakout. After the
+/// pull, Push is disabled with the way to the conflict; the three-way merge editor has the
+/// breakout already in its result and one conflict left; accepting ours and resolving leads to
+/// "All conflicts resolved", the toast's action opens the merged draft, and Push leaves both our
+/// description and the colleague's breakout in the bare repository, which History then shows.
 #[test]
-fn resolving_per_hunk_with_the_defaults_keeps_the_colleagues_other_change() {
+fn the_merge_editor_keeps_the_colleagues_other_change_through_resolve_and_push() {
     let app = App::start().unwrap_or_else(|e| panic!("{e}"));
     let s = &app.session;
     ingest_demo(s);
@@ -176,15 +178,39 @@ fn resolving_per_hunk_with_the_defaults_keeps_the_colleagues_other_change() {
     let conflict = s.wait_for("[data-testid=conflict-Switch-leaf-01]", WAIT).unwrap();
     s.click(&conflict).unwrap();
     s.wait_for("[data-testid=conflict-detail]", WAIT).unwrap();
-    assert_eq!(s.find("[data-testid=mode-fields]").and_then(|e| s.attribute(&e, "aria-selected")).ok().flatten().as_deref(), Some("true"), "per field is the default");
-    click(s, "[data-testid=mode-hunks]");
-    s.wait_until("the upstream-only hunk marked", WAIT, || {
-        s.find_all("[data-testid^=hunk-origin-]").unwrap_or_default().iter().any(|e| s.text(e).unwrap_or_default().contains("only upstream"))
+    // The three-way merge editor: upstream's breakout (only they changed it) is already in the
+    // result; the description, changed on both sides, waits for a choice.
+    assert_eq!(s.find("[data-testid=mode-merge]").and_then(|e| s.attribute(&e, "aria-selected")).ok().flatten().as_deref(), Some("true"), "the merge editor is the default");
+    let result = || text(s, "[data-testid=merge-result] .cm-content");
+    s.wait_until("one conflict left", WAIT, || text(s, "[data-testid=merge-left]").contains("1 conflict left")).unwrap();
+    assert!(result().contains("E1/5: 4x25G"), "upstream's other change is pre-applied:\n{}", result());
+    assert!(!result().contains("VS-01 ours") && !result().contains("VS-01 theirs"), "the conflict is not decided yet:\n{}", result());
+    assert!(s.find("[data-testid=btn-resolve-merge]").and_then(|b| s.attribute(&b, "disabled")).ok().flatten().is_some(), "Resolve waits for the last conflict");
+    app.screenshot("l1-merge-editor-one-conflict-left").unwrap();
+    click(s, "[data-testid=merge-accept-ours-1]");
+    s.wait_until("no conflict left", WAIT, || text(s, "[data-testid=merge-left]").contains("No conflicts left")).unwrap();
+    assert!(result().contains("VS-01 ours") && result().contains("E1/5: 4x25G"), "{}", result());
+    app.screenshot("l1-merge-editor-resolved").unwrap();
+    click(s, "[data-testid=btn-resolve-merge]");
+    s.wait_until("the empty state offers the push", WAIT, || text(s, "[data-testid=conflicts-empty]").contains("All conflicts resolved")).unwrap();
+    app.screenshot("l1-all-conflicts-resolved").unwrap();
+
+    // The toast's action opens the resolved resource, after its conflict is gone from the list.
+    let resolved_toast = || {
+        s.find_all("[data-testid=toast]").unwrap_or_default().into_iter().find(|t| {
+            let text = s.text(t).unwrap_or_default();
+            text.contains("leaf-01") && text.contains("resolved")
+        })
+    };
+    s.wait_until("the resolve toast", WAIT, || resolved_toast().is_some()).unwrap();
+    let action = s.find_in(&resolved_toast().unwrap(), "button.link").unwrap();
+    assert_eq!(s.text(&action).unwrap(), "Open in editor");
+    s.click(&action).unwrap();
+    s.wait_until("the merged text in the editor", WAIT, || {
+        let t = editor_text(s);
+        t.contains("VS-01 ours") && t.contains("E1/5: 4x25G")
     })
     .unwrap();
-    app.screenshot("k1-conflict-per-hunk-defaults").unwrap();
-    click(s, "[data-testid=btn-resolve-hunks]");
-    s.wait_for("[data-testid=conflicts-empty]", WAIT).unwrap();
 
     click(s, "[data-testid=tab-overview]");
     click(s, "[data-testid=btn-push]");
@@ -195,4 +221,25 @@ fn resolving_per_hunk_with_the_defaults_keeps_the_colleagues_other_change() {
     assert!(file.contains("VS-01 ours"), "our description won the conflict:\n{file}");
     assert!(file.contains("E1/5: 4x25G"), "the colleague's breakout survived:\n{file}");
     app.screenshot("k2-pushed-both-changes").unwrap();
+
+    // History names what the resolve and the push touched, and its detail shows the commit.
+    click(s, "[data-testid=btn-push-close]");
+    click(s, "[data-testid=tab-history]");
+    // The push's row names the resource it touched (read from its commit, a moment after the row).
+    let is_our_push = |r: &hhsync_e2e::webdriver::Element| {
+        let t = s.text(r).unwrap_or_default();
+        t.to_lowercase().contains("push") && t.contains("leaf-01")
+    };
+    let push_row = s
+        .wait_until("the push in the history, naming leaf-01", WAIT, || s.find_all("tr[data-testid^=op-]").unwrap_or_default().iter().any(is_our_push))
+        .map(|_| s.find_all("tr[data-testid^=op-]").unwrap().into_iter().find(is_our_push).unwrap())
+        .unwrap();
+    let row_id = s.attribute(&push_row, "data-testid").unwrap().unwrap();
+    click(s, &format!("[data-testid={row_id}] td"));
+    s.wait_until("the push's commit and diff", WAIT, || {
+        let detail = text(s, "[data-testid=operation-detail]");
+        detail.contains("VS-01 ours") && !text(s, "[data-testid=detail-author]").is_empty()
+    })
+    .unwrap();
+    app.screenshot("l3-history-detail").unwrap();
 }

@@ -21,15 +21,29 @@ beforeEach(() => {
   vi.mocked(api.listConflicts).mockResolvedValue([makeConflict()]);
   vi.mocked(api.fabricOverview).mockResolvedValue(makeOverview());
   vi.mocked(api.resolveConflict).mockResolvedValue(ok);
+  vi.mocked(api.checkText).mockResolvedValue({ errors: [], warnings: [] });
 });
 
-test('lists open conflicts and shows ours and theirs side by side', async () => {
+test('lists open conflicts and opens the merge editor, with ours and theirs as its panes', async () => {
   render(Conflicts, { data: app.data.demo });
   expect(await screen.findByTestId('conflict-Switch-leaf-01')).toHaveTextContent('spec.description');
+  expect(screen.getByTestId('mode-merge')).toHaveAttribute('aria-selected', 'true');
+  expect(screen.getByTestId('merge-ours').querySelector('.cm-content')).toHaveTextContent('description: ours');
+  expect(screen.getByTestId('merge-theirs').querySelector('.cm-content')).toHaveTextContent('description: theirs');
+  // the two-pane diff would show the same texts again: it is there in the other modes only
+  expect(screen.queryByTestId('conflict-merge')).not.toBeInTheDocument();
+  expect(screen.queryByTestId('mode-hunks')).not.toBeInTheDocument();
+});
+
+test('per field and edit text show ours and theirs side by side', async () => {
+  const user = userEvent.setup();
+  render(Conflicts, { data: app.data.demo });
+  await user.click(await screen.findByTestId('mode-fields'));
   const merge = screen.getByTestId('conflict-merge');
   expect(merge).toHaveTextContent('Ours (your draft)');
   expect(merge).toHaveTextContent('Theirs (pulled from Git)');
   expect(merge.querySelectorAll('.cm-editor')).toHaveLength(2);
+  expect(screen.queryByTestId('merge-editor')).not.toBeInTheDocument();
 });
 
 test('take theirs resolves with { take: theirs }', async () => {
@@ -37,16 +51,6 @@ test('take theirs resolves with { take: theirs }', async () => {
   render(Conflicts, { data: app.data.demo });
   await user.click(await screen.findByTestId('btn-take-theirs'));
   expect(api.resolveConflict).toHaveBeenCalledWith('demo', 'Switch', 'leaf-01', { take: 'theirs' });
-});
-
-test('per hunk: each hunk takes ours or theirs', async () => {
-  const user = userEvent.setup();
-  render(Conflicts, { data: app.data.demo });
-  await user.click(await screen.findByTestId('mode-hunks'));
-  await screen.findByTestId('hunk-h1');
-  await user.click(screen.getByLabelText(/take theirs/));
-  await user.click(screen.getByTestId('btn-resolve-hunks'));
-  expect(api.resolveConflict).toHaveBeenCalledWith('demo', 'Switch', 'leaf-01', { hunks: { h1: 'new' }, default: 'old' });
 });
 
 test('per field and edited text', async () => {
@@ -67,33 +71,24 @@ test('per field and edited text', async () => {
   );
 });
 
-test('a field-level conflict opens per field', async () => {
+test('a conflict where one side deleted the resource has no merge: it opens per field, or the text, as before', async () => {
+  const deleted = { ...makeConflict(), type: 'edit-delete', theirs_text: null, merge_regions: [] };
+  vi.mocked(api.listConflicts).mockResolvedValue([deleted]);
+  const user = userEvent.setup();
   render(Conflicts, { data: app.data.demo });
   expect(await screen.findByTestId('field-spec.description')).toBeInTheDocument();
   expect(screen.getByTestId('mode-fields')).toHaveAttribute('aria-selected', 'true');
+  expect(screen.queryByTestId('mode-merge')).not.toBeInTheDocument();
+  expect(screen.getByTestId('conflict-merge')).toBeInTheDocument();
+  await user.click(screen.getByTestId('btn-take-theirs'));
+  expect(api.resolveConflict).toHaveBeenCalledWith('demo', 'Switch', 'leaf-01', { take: 'theirs' });
 });
 
-test('per hunk: a hunk only upstream changed is preselected theirs, so the defaults keep it', async () => {
-  const c = makeConflict();
-  c.ours_vs_theirs.push({
-    id: 'h2',
-    old_start: 9,
-    old_lines: 1,
-    new_start: 9,
-    new_lines: 1,
-    lines: [
-      { tag: 'delete', old_line: 9, new_line: null, text: '    E1/5: 4x10G' },
-      { tag: 'insert', old_line: null, new_line: 9, text: '    E1/5: 4x25G' },
-    ],
-  });
-  c.hunk_origins = { h1: 'both', h2: 'theirs' };
-  vi.mocked(api.listConflicts).mockResolvedValue([c]);
-  const user = userEvent.setup();
+test('without fields nor a merge, it opens the text', async () => {
+  vi.mocked(api.listConflicts).mockResolvedValue([{ ...makeConflict(), ours_text: null, fields: [], merge_regions: [] }]);
   render(Conflicts, { data: app.data.demo });
-  await user.click(await screen.findByTestId('mode-hunks'));
-  expect(screen.getByTestId('hunk-origin-h2')).toHaveTextContent('only upstream changed this');
-  await user.click(screen.getByTestId('btn-resolve-hunks'));
-  expect(api.resolveConflict).toHaveBeenCalledWith('demo', 'Switch', 'leaf-01', { hunks: { h1: 'old', h2: 'new' }, default: 'old' });
+  expect(await screen.findByTestId('mode-text')).toHaveAttribute('aria-selected', 'true');
+  expect(screen.getByTestId('resolve-text')).toHaveValue('spec:\n  description: theirs\n');
 });
 
 test('replacing with a whole side names what it drops first', async () => {

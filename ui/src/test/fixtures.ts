@@ -118,5 +118,9 @@ export function makeConflict(): Conflict {
     hunk_origins: { h1: 'both' },
     whole_ours_drops: [],
     whole_theirs_drops: [],
+    merge_regions: [
+      { kind: 'unchanged', base: 'spec:\n', ours: 'spec:\n', theirs: 'spec:\n' },
+      { kind: 'conflict', base: '  description: base\n', ours: '  description: ours\n', theirs: '  description: theirs\n' },
+    ],
   };
 }

@@ -26,7 +26,7 @@ export const highlight = HighlightStyle.define([
 ]);
 
 export const theme = EditorView.theme({
-  '&': { color: 'var(--fg)', backgroundColor: 'var(--bg)', height: '100%', fontSize: '13px' },
+  '&': { color: 'var(--fg)', backgroundColor: 'var(--bg)', height: '100%', fontSize: 'var(--text-md)' },
   '.cm-scroller': { fontFamily: 'var(--mono)' },
   '.cm-content': { caretColor: 'var(--fg)' },
   '.cm-gutters': { backgroundColor: 'var(--bg-alt)', color: 'var(--fg-muted)', borderRight: '1px solid var(--border)' },
@@ -47,6 +47,22 @@ export const theme = EditorView.theme({
   '&.cm-merge-a .cm-changedLine, .cm-deletedChunk': { backgroundColor: 'var(--diff-del) !important' },
   '&.cm-merge-b .cm-changedText, &:not(.cm-merge-a) .cm-changedText': { background: 'var(--diff-add-strong) !important' },
   '&.cm-merge-a .cm-changedText, .cm-deletedChunk .cm-deletedText': { background: 'var(--diff-del-strong) !important' },
+  // The merge view's folded unchanged lines: @codemirror/merge frames the text with "⦚" (U+29DA),
+  // which DejaVu (the only font of the Linux web view on a bare system) lacks, so it showed as
+  // empty boxes. "⋯" (U+22EF) is in DejaVu Sans and Sans Mono; the bar takes the app's colours.
+  // !important: the package's own light/dark rules carry one class more than a theme's.
+  '.cm-collapsedLines': {
+    color: 'var(--fg-muted) !important',
+    background: 'var(--bg-alt) !important',
+    borderTop: '1px solid var(--border)',
+    borderBottom: '1px solid var(--border)',
+    fontFamily: 'var(--mono)',
+    fontSize: 'var(--text-sm)',
+    padding: '2px 10px',
+  },
+  '.cm-collapsedLines:hover': { color: 'var(--accent) !important' },
+  '.cm-collapsedLines:before': { content: '"⋯" !important', marginInlineEnd: '8px', fontSize: 'var(--text-lg)', lineHeight: '1' },
+  '.cm-collapsedLines:after': { content: '"(click to show)" !important', marginInlineStart: '8px', opacity: '0.8' },
 });
 
 /** YAML with line numbers, folding, search and history; `readOnly` for viewers. */

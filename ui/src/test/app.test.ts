@@ -106,3 +106,18 @@ test('Add repository / fabric: adds the repository, the fabric, initialises it a
   expect(screen.queryByTestId('add-dialog')).not.toBeInTheDocument();
   expect(await screen.findByTestId('fabric-dc1')).toBeInTheDocument();
 });
+
+test('toasts take a strip of their own below the screen, never a place over it', async () => {
+  render(App);
+  const screenArea = (await screen.findByTestId('count-synced')).closest('.content') as HTMLElement;
+  const { toasts } = await import('../lib/state/toasts.svelte');
+  toasts.show({ tone: 'success', title: 'Pulled' });
+  const toast = await screen.findByTestId('toast');
+  const strip = screen.getByTestId('toasts');
+  expect(strip).toHaveClass('docked');
+  // a sibling after the screen in the main column: laid out below it, not floating over it
+  expect(screenArea.contains(toast)).toBe(false);
+  expect(strip.parentElement).toBe(screenArea.parentElement);
+  expect(screenArea.compareDocumentPosition(strip) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  expect(screen.getAllByTestId('toasts')).toHaveLength(1);
+});

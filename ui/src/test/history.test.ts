@@ -5,7 +5,8 @@ import App from '../App.svelte';
 import * as api from '../lib/api';
 import { newestFirst } from '../lib/state/fabric.svelte';
 import type { Operation } from '../lib/types';
-import { countsSummary, duration, safeUrl, statusTone } from '../views/history/history';
+import { absoluteTime } from '../lib/format';
+import { authorName, countsSummary, duration, outcomeText, resourceOfPath, resourcesOf, safeUrl, statusTone } from '../views/history/history';
 import { emitFabricChanged } from './api';
 import { makeOverview } from './fixtures';
 import { resetState } from './reset';
@@ -78,6 +79,34 @@ describe('history helpers', () => {
   });
 });
 
+describe('history in plain words', () => {
+  test('"attention" says what needs a look, by kind', () => {
+    expect(outcomeText({ kind: 'ingest', status: 'attention', counts: { managed: 44, errors: 1, invalid: 1 } })).toBe('done, 2 documents need a look');
+    expect(outcomeText({ kind: 'ingest', status: 'attention', counts: { errors: 0, invalid: 1 } })).toBe('done, 1 document needs a look');
+    expect(outcomeText({ kind: 'pull', status: 'attention', counts: { conflicts: 3 } })).toBe('done, 3 conflicts to resolve');
+    expect(outcomeText({ kind: 'init', status: 'attention', counts: { created: 2, findings: 1 } })).toBe('done, 1 finding to check');
+    expect(outcomeText({ kind: 'push', status: 'attention', counts: {} })).toBe('done, something needs a look');
+    expect(outcomeText({ kind: 'push', status: 'succeeded', counts: {} })).toBe('done');
+    expect(outcomeText({ kind: 'push', status: 'failed', counts: {} })).toBe('failed');
+    expect(outcomeText({ kind: 'pull', status: 'interrupted', counts: {} })).toBe('interrupted before it finished');
+  });
+
+  test('resources by name from the commit\'s files: named by the engine, else from the managed/ path', () => {
+    expect(
+      resourcesOf([
+        { path: 'managed/switches/leaf-01.yaml', resource: 'Switch/leaf-01' },
+        { path: 'gitops/fab/managed/vpcattachments/vpc-1--server-01.yaml', resource: null },
+        { path: 'managed/switches/leaf-01.yaml', resource: 'Switch/leaf-01' },
+        { path: 'raw/prepop.yaml', resource: null },
+        { path: 'unmanaged/cm.yaml', resource: null },
+      ]),
+    ).toEqual(['Switch/leaf-01', 'VPCAttachment/vpc-1--server-01']);
+    expect(resourceOfPath('managed/ipv4namespaces/default.yaml')).toBe('IPv4Namespace/default');
+    expect(resourceOfPath('managed/unknownthings/x.yaml')).toBeNull();
+    expect(authorName('Ada Lovelace <ada@example.org>')).toBe('Ada Lovelace');
+  });
+});
+
 describe('history tab', () => {
   beforeEach(() => {
     resetState();
@@ -102,14 +131,14 @@ describe('history tab', () => {
 
     const push = screen.getByTestId('op-3');
     expect(push).toHaveTextContent('push');
-    expect(push).toHaveTextContent('user');
+    expect(push).toHaveTextContent('by you');
     expect(within(push).getByTestId('op-status')).toHaveClass('tone-danger');
     expect(within(push).getByTestId('op-error')).toHaveTextContent('remote rejected: protected branch');
     expect(within(push).getByTestId('op-pr')).toHaveAttribute('title', 'https://git.example/acme/infra/pull/12');
     expect(push).toHaveTextContent('22222222 → —');
 
     const pull = screen.getByTestId('op-2');
-    expect(pull).toHaveTextContent('poll');
+    expect(pull).toHaveTextContent('by the background check');
     expect(pull).toHaveTextContent('11111111 → 22222222');
     expect(within(pull).getByTestId('op-counts')).toHaveTextContent('files 2, added 1, changed 1, conflicts 1');
     expect(within(pull).getByTestId('op-status')).toHaveClass('tone-warn');
@@ -124,6 +153,50 @@ describe('history tab', () => {
     await waitFor(() => expect(screen.getByTestId('op-4')).toHaveAttribute('data-status', 'running'));
     expect(within(screen.getByTestId('history')).getAllByTestId(/^op-\d+$/)[0]).toBe(screen.getByTestId('op-4'));
     expect(api.operationLog).toHaveBeenCalledTimes(2);
+  });
+
+  test('each row names the resources its commit touched, with message and author; times are relative with the full time on hover', async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.operationDiff).mockImplementation(async (_fabric, id) => ({
+      operation_id: id,
+      commit: '2222222222222222222222222222222222222222',
+      parent: '1111111111111111111111111111111111111111',
+      branch: null,
+      message: 'Pull from main\n\nbody',
+      author: 'Grace Hopper <grace@example.org>',
+      files: [
+        { path: 'managed/switches/leaf-01.yaml', resource: 'Switch/leaf-01', change: 'modified', diff: '' },
+        { path: 'managed/vpcs/vpc-1.yaml', resource: 'VPC/vpc-1', change: 'added', diff: '' },
+        { path: 'notes.txt', resource: null, change: 'added', diff: '' },
+      ],
+    }));
+    render(App);
+    await user.click(await screen.findByTestId('tab-history'));
+    const pull = await screen.findByTestId('op-2');
+    const names = await within(pull).findByTestId('op-resources');
+    expect(within(names).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['leaf-01', 'vpc-1']);
+    expect(within(names).getAllByRole('listitem').map((li) => li.title)).toEqual(['Switch/leaf-01', 'VPC/vpc-1']);
+    expect(names.querySelector('[data-icon="network"]')).not.toBeNull();
+    expect(within(pull).getByTestId('op-message')).toHaveTextContent('Pull from main');
+    expect(within(pull).getByTestId('op-author')).toHaveTextContent('by Grace Hopper');
+    expect(within(pull).getByTestId('op-author')).not.toHaveTextContent('grace@example.org');
+    expect(within(pull).getByTestId('op-status')).toHaveTextContent('done, 1 conflict to resolve');
+    // only operations that made a commit are asked about (op 3 failed before committing)
+    expect(api.operationDiff).toHaveBeenCalledWith('demo', 2);
+    expect(api.operationDiff).toHaveBeenCalledWith('demo', 1);
+    expect(api.operationDiff).not.toHaveBeenCalledWith('demo', 3);
+
+    const started = within(pull).getByTestId('op-started');
+    expect(started.tagName).toBe('TIME');
+    expect(started).toHaveAttribute('datetime', '2024-11-01T10:00:00Z');
+    expect(started).toHaveAttribute('title', absoluteTime('2024-11-01T10:00:00Z'));
+    expect(started.textContent).toMatch(/ago|yesterday|^\d/);
+    expect(within(screen.getByTestId('op-1')).getByTestId('op-started')).toHaveAttribute('title', new Date('2024-11-01T09:00:00Z').toLocaleString());
+
+    // the commit opens its diff
+    await user.click(within(pull).getByTestId('op-commit'));
+    expect(await screen.findByTestId('operation-detail')).toBeInTheDocument();
+    expect(await screen.findByTestId('detail-files')).toHaveTextContent('Switch/leaf-01');
   });
 
   test('an empty log says so; a failed load offers a retry', async () => {

@@ -112,8 +112,10 @@ describe('operation detail and revert', () => {
     const detail = await screen.findByTestId('operation-detail');
     expect(api.operationDiff).toHaveBeenCalledWith('demo', 5);
 
-    expect(within(detail).getByTestId('detail-status')).toHaveTextContent('succeeded');
-    expect(within(detail).getByTestId('detail-trigger')).toHaveTextContent('user');
+    expect(within(detail).getByTestId('detail-status')).toHaveTextContent('done');
+    expect(within(detail).getByTestId('detail-status')).toHaveAttribute('title', 'Status: succeeded');
+    expect(within(detail).getByTestId('detail-resources')).toHaveTextContent('Switch/leaf-01VPC/vpc-9');
+    expect(within(detail).getByTestId('detail-trigger')).toHaveTextContent('by you');
     expect(within(detail).getByTestId('detail-started')).toHaveAttribute('title', new Date('2024-11-01T10:00:00Z').toLocaleString());
     const commit = await within(detail).findByTestId('detail-commit');
     expect(commit).toHaveTextContent('bbbbbbbb');
@@ -236,10 +238,17 @@ describe('operation detail and revert', () => {
   });
 
   test('a failed load of the changes shows the error and retries', async () => {
-    vi.mocked(api.operationDiff).mockRejectedValueOnce(new api.BackendError('not-found', 'no operation 5'));
+    // fails until the backend answers again (the list asks for the same diff for its summary)
+    let answering = false;
+    const answer = vi.mocked(api.operationDiff).getMockImplementation()!;
+    vi.mocked(api.operationDiff).mockImplementation(async (fabric, id) => {
+      if (!answering) throw new api.BackendError('not-found', 'no operation 5');
+      return answer(fabric, id);
+    });
     const user = await openHistory();
     await user.click(screen.getByTestId('op-5'));
     expect(await screen.findByTestId('detail-load-error')).toHaveTextContent('no operation 5');
+    answering = true;
     await user.click(screen.getByRole('button', { name: 'Retry' }));
     expect(await screen.findByTestId('detail-commit')).toBeInTheDocument();
   });

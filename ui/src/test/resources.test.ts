@@ -82,6 +82,20 @@ test('a search with no match says so', async () => {
   await user.type(screen.getByTestId('search'), 'no-such-thing');
   expect(screen.getByTestId('row-count')).toHaveTextContent('0 of 10000');
   expect(screen.getByText('No resource matches.')).toBeInTheDocument();
+  // a line with one action, not an empty table
+  expect(screen.queryByTestId('resources-table')).not.toBeInTheDocument();
+  await user.click(within(screen.getByTestId('resources-no-match')).getByRole('button', { name: 'Clear the filter' }));
+  expect(data.filter.text).toBe('');
+  expect(screen.getByTestId('row-count')).toHaveTextContent('10000 of 10000');
+  expect(screen.getByTestId('resources-table')).toBeInTheDocument();
+});
+
+test('a fabric without resources says so in one line', async () => {
+  vi.mocked(api.listResources).mockResolvedValue([]);
+  await data.loadResources();
+  render(Resources, { data });
+  expect(screen.getByTestId('resources-empty')).toHaveTextContent('No resources yet');
+  expect(screen.queryByTestId('resources-table')).not.toBeInTheDocument();
 });
 
 function mockGetResource() {

@@ -35,3 +35,40 @@ test('applyTheme sets data-theme on <html>, and system removes it', () => {
   applyTheme('system');
   expect(document.documentElement).not.toHaveAttribute('data-theme');
 });
+
+/** WCAG contrast ratio of two `#rrggbb` colours. */
+function contrast(a: string, b: string): number {
+  const lum = (hex: string) => {
+    const [r, g, bl] = [1, 3, 5].map((i) => {
+      const v = parseInt(hex.slice(i, i + 2), 16) / 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+test.each([
+  ['light', ':root'],
+  ['dark', ":root[data-theme='dark']"],
+])('the %s palette keeps text readable: 4.5:1 or more for body, muted, links, badges and diffs', (_name, selector) => {
+  const p = Object.fromEntries(properties(selector).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
+  const pairs: [string, string][] = [
+    ['--fg', '--bg'],
+    ['--fg-muted', '--bg'],
+    ['--fg-muted', '--bg-alt'],
+    ['--fg-muted', '--muted-bg'],
+    ['--accent', '--bg'],
+    ['--accent-fg', '--accent'],
+    ['--ok', '--ok-bg'],
+    ['--info', '--info-bg'],
+    ['--warn', '--warn-bg'],
+    ['--danger', '--danger-bg'],
+    ['--fg', '--diff-add'],
+    ['--fg', '--diff-del'],
+  ];
+  for (const [fg, bg] of pairs) expect(contrast(p[fg], p[bg]), `${fg} on ${bg}`).toBeGreaterThanOrEqual(4.5);
+  // muted text is dimmer than body text, or the hierarchy is gone
+  expect(contrast(p['--fg-muted'], p['--bg'])).toBeLessThan(contrast(p['--fg'], p['--bg']) * 0.6);
+});

@@ -31,6 +31,26 @@ describe('tree model', () => {
     expect(root.attention).toBe(3); // two drafts and the raw file
   });
 
+  test('each folder counts the files beneath it, at any depth; .gitkeep is neither shown nor counted', () => {
+    const root = buildTree([
+      ...ENTRIES,
+      { path: 'managed/switches/.gitkeep', role: 'structure' },
+      { path: 'managed/vpcs/.gitkeep', role: 'structure' },
+      { path: 'raw/.gitkeep', role: 'structure' },
+    ]);
+    const managed = root.children.find((c) => c.name === 'managed')!;
+    const switches = managed.children.find((c) => c.name === 'switches')!;
+    expect(switches.children.map((c) => c.name)).toEqual(['leaf-01.yaml', 'leaf-02.yaml']);
+    expect(switches.files).toBe(2);
+    expect(managed.files).toBe(3);
+    // an empty kind folder stays, with nothing in it
+    const vpcs = managed.children.find((c) => c.name === 'vpcs')!;
+    expect(vpcs.children).toEqual([]);
+    expect(vpcs.files).toBe(0);
+    expect(root.children.find((c) => c.name === 'raw')!.files).toBe(1);
+    expect(root.files).toBe(7);
+  });
+
   test('marks say the status or role of a file', () => {
     expect(markOf(ENTRIES[3]).mark).toBe('M');
     expect(markOf(ENTRIES[4]).mark).toBe('!');
@@ -69,6 +89,20 @@ describe('tree view', () => {
     const leaf = within(tree).getByTestId('tree-managed/switches/leaf-01.yaml');
     expect(leaf).toHaveAttribute('data-status', 'modified');
     expect(leaf).toHaveTextContent('M');
+  });
+
+  test('folders show their file counts and .gitkeep files are hidden', async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.fabricTree).mockResolvedValue([...ENTRIES, { path: 'managed/switches/.gitkeep', role: 'structure' }]);
+    render(TreeView, { data });
+    const tree = await screen.findByTestId('tree');
+    expect(await within(tree).findByTestId('tree-count-managed')).toHaveTextContent('3');
+    expect(within(tree).getByTestId('tree-managed')).toHaveAccessibleName('managed/, 3 files, 2 need attention');
+    await user.click(within(tree).getByTestId('tree-managed/switches'));
+    expect(within(tree).getByTestId('tree-count-managed/switches')).toHaveTextContent('2');
+    expect(within(tree).getByTestId('tree-managed/switches/leaf-01.yaml')).toBeInTheDocument();
+    expect(within(tree).queryByTestId('tree-managed/switches/.gitkeep')).not.toBeInTheDocument();
+    expect(tree).not.toHaveTextContent('.gitkeep');
   });
 
   test('selecting a raw file shows its content and what ingestion would do with each document', async () => {

@@ -71,3 +71,4 @@ export type * from "./Trigger";
 export type * from "./UnmanagedFile";
 export type * from "./serde_json/JsonValue";
 export { CODES } from "./codes";
+export { KINDS, PLURALS } from "./kinds";

@@ -1,5 +1,7 @@
-// Presentation of operation_log entries: the counts summary, the status tone, a safe PR link,
-// and what an operation changed and whether it may be reverted.
+// Presentation of operation_log entries: the counts summary, the status tone and its words, a safe
+// PR link, the resources a commit touched, and what an operation changed and whether it may be
+// reverted.
+import { KIND_OF_PLURAL } from '../../lib/kinds';
 import type { FileChangeKind, JsonValue, Operation } from '../../lib/types';
 
 /** The colour (a `tone-*` class of app.css) for an operation's status. */
@@ -91,4 +93,91 @@ export function splitMessage(message: string | null): { subject: string; body: s
   const text = (message ?? '').trim();
   const nl = text.indexOf('\n');
   return nl < 0 ? { subject: text, body: '' } : { subject: text.slice(0, nl).trim(), body: text.slice(nl + 1).trim() };
+}
+
+/** A whole number from an operation's counts, 0 when absent. */
+function count(counts: JsonValue | undefined, key: string): number {
+  if (!counts || typeof counts !== 'object' || Array.isArray(counts)) return 0;
+  const v = counts[key];
+  return typeof v === 'number' ? v : 0;
+}
+
+/**
+ * How an operation ended, in plain words: "done", "done, 2 documents need a look", "failed".
+ * "attention" means it finished but left something for a person; what that is depends on the
+ * kind (the engine sets it from these counts: src-tauri/engine/src/engine/{ingest,pull}.rs).
+ */
+export function outcomeText(op: Pick<Operation, 'kind' | 'status' | 'counts'>): string {
+  switch (op.status) {
+    case 'running':
+      return 'running';
+    case 'succeeded':
+      return 'done';
+    case 'failed':
+      return 'failed';
+    case 'interrupted':
+      return 'interrupted before it finished';
+    case 'attention': {
+      const c = op.counts;
+      if (op.kind === 'ingest') {
+        const n = count(c, 'errors') + count(c, 'invalid');
+        if (n) return `done, ${n} document${n === 1 ? '' : 's'} need${n === 1 ? 's' : ''} a look`;
+      } else if (op.kind === 'pull') {
+        const n = count(c, 'conflicts');
+        if (n) return `done, ${n} conflict${n === 1 ? '' : 's'} to resolve`;
+      } else if (op.kind === 'init') {
+        const n = count(c, 'findings');
+        if (n) return `done, ${n} finding${n === 1 ? '' : 's'} to check`;
+      }
+      return 'done, something needs a look';
+    }
+    default:
+      return String(op.status);
+  }
+}
+
+/** Whether the operation moved the fabric to a new commit (what operation_diff can show). */
+export function madeCommit(op: Pick<Operation, 'commit_before' | 'commit_after'>): boolean {
+  return !!op.commit_after && op.commit_after !== op.commit_before;
+}
+
+/** The resources (`Kind/name`) a commit's files are, in order, each once; unmanaged files left out. */
+export function resourcesOf(files: { path: string; resource: string | null }[]): string[] {
+  const out = new Set<string>();
+  for (const f of files) {
+    const r = f.resource ?? resourceOfPath(f.path);
+    if (r) out.add(r);
+  }
+  return [...out];
+}
+
+/**
+ * `Kind/name` from a GitOps path `…/managed/<plural>/<name>.yaml`, for a file the engine did not
+ * name (it names every managed file it knows today; this keeps older answers readable).
+ */
+export function resourceOfPath(path: string): string | null {
+  const m = /(?:^|\/)managed\/([^/]+)\/([^/]+)\.ya?ml$/.exec(path);
+  const kind = m ? KIND_OF_PLURAL[m[1]] : undefined;
+  return m && kind ? `${kind}/${m[2]}` : null;
+}
+
+/** "Ada Lovelace" from "Ada Lovelace <ada@example.org>": the address is noise in a list. */
+export function authorName(author: string | null): string {
+  return (author ?? '').replace(/\s*<[^>]*>\s*$/, '').trim();
+}
+
+/** Who started an operation, in words: "by you", "by the background check", … */
+export function triggerText(trigger: Operation['trigger']): string {
+  switch (trigger) {
+    case 'user':
+      return 'by you';
+    case 'cli':
+      return 'from the command line';
+    case 'poll':
+      return 'by the background check';
+    case 'webhook':
+      return 'by a webhook';
+    default:
+      return `by ${String(trigger)}`;
+  }
 }

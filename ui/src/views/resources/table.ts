@@ -9,7 +9,8 @@ export const ROW_HEIGHT = 22;
 
 /** The grid's columns: Kind, Name (the width goes here), Status, then File and Validation when shown. */
 export function columnsOf(showFile: boolean, showIssues: boolean): string {
-  const cols = ['minmax(90px, 130px)', 'minmax(200px, 3fr)', '80px'];
+  // Kind and Status carry an icon before the word: room for "ExternalAttachment" and "conflict"
+  const cols = ['minmax(110px, 170px)', 'minmax(200px, 3fr)', '96px'];
   if (showFile) cols.push('minmax(140px, 1.5fr)');
   if (showIssues) cols.push('minmax(140px, 1.5fr)');
   return cols.join(' ');

@@ -1,4 +1,6 @@
-// The fabric's files (fabric_tree, a flat sorted list) as a nested tree with status marks.
+// The fabric's files (fabric_tree, a flat sorted list) as a nested tree with status marks and,
+// per folder, how many files it holds. `.gitkeep` files (placeholders that keep an empty kind
+// folder in Git) are not shown: their folder is, with nothing in it.
 import type { DocumentOutcome, TreeEntry } from '../../lib/types';
 
 export interface TreeNode {
@@ -8,17 +10,24 @@ export interface TreeNode {
   children: TreeNode[];
   /** Files below (or this file) whose status is not synced, for the directory's mark. */
   attention: number;
+  /** Files below, at any depth (1 for a file), `.gitkeep` not counted. */
+  files: number;
+}
+
+/** Placeholders Git needs for an empty folder; nothing to read or edit. */
+export function isPlaceholder(path: string): boolean {
+  return path === '.gitkeep' || path.endsWith('/.gitkeep');
 }
 
 export function buildTree(entries: TreeEntry[]): TreeNode {
-  const root: TreeNode = { name: '', path: '', entry: null, children: [], attention: 0 };
+  const root: TreeNode = { name: '', path: '', entry: null, children: [], attention: 0, files: 0 };
   const dirs = new Map<string, TreeNode>([['', root]]);
   const dirOf = (path: string): TreeNode => {
     let node = dirs.get(path);
     if (node) return node;
     const cut = path.lastIndexOf('/');
     const parent = dirOf(cut < 0 ? '' : path.slice(0, cut));
-    node = { name: path.slice(cut + 1), path, entry: null, children: [], attention: 0 };
+    node = { name: path.slice(cut + 1), path, entry: null, children: [], attention: 0, files: 0 };
     parent.children.push(node);
     dirs.set(path, node);
     return node;
@@ -26,18 +35,20 @@ export function buildTree(entries: TreeEntry[]): TreeNode {
   for (const entry of entries) {
     const cut = entry.path.lastIndexOf('/');
     const parent = dirOf(cut < 0 ? '' : entry.path.slice(0, cut));
+    if (isPlaceholder(entry.path)) continue;
     const attention = needsAttention(entry) ? 1 : 0;
-    parent.children.push({ name: entry.path.slice(cut + 1), path: entry.path, entry, children: [], attention });
+    parent.children.push({ name: entry.path.slice(cut + 1), path: entry.path, entry, children: [], attention, files: 1 });
   }
   sortAndCount(root);
   return root;
 }
 
-function sortAndCount(node: TreeNode): number {
+function sortAndCount(node: TreeNode): void {
   node.children.sort((a, b) => (!a.entry === !b.entry ? a.name.localeCompare(b.name) : a.entry ? 1 : -1));
-  if (node.entry) return node.attention;
-  node.attention = node.children.reduce((n, c) => n + sortAndCount(c), 0);
-  return node.attention;
+  if (node.entry) return;
+  for (const c of node.children) sortAndCount(c);
+  node.attention = node.children.reduce((n, c) => n + c.attention, 0);
+  node.files = node.children.reduce((n, c) => n + c.files, 0);
 }
 
 export function needsAttention(e: TreeEntry): boolean {

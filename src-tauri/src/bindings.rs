@@ -9,13 +9,15 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use hhsync_engine::cluster::{ClusterLink, DriftReport};
 use hhsync_engine::engine::{
-    CheckStep, ConflictDetail, DraftDiff, FabricSettings, IngestReport, InitReport, OperationDiff, Overview, Preferences,
+    CheckStep, LiveView, ConflictDetail, DraftDiff, FabricSettings, IngestReport, InitReport, OperationDiff, Overview, Preferences,
     ProgressEvent, ProposalView, PullReport, PushReport, RemoteNews, RepoCheck, ResourceDetail, ResourceSummary,
     RevertReport, TextCheck, TreeEntry,
 };
 use hhsync_engine::git::AuthMethod;
 use hhsync_engine::store::{FabricRow, OperationRow, ProposalRow, RepoAuthRow, RepoRow};
+use hhsync_engine::hedgehog::Kind;
 use hhsync_engine::Code;
 use ts_rs::{Config, TS};
 
@@ -66,6 +68,9 @@ fn generate(dir: &Path) {
         OperationDiff,
         RevertReport,
         FabricSettings,
+        ClusterLink,
+        DriftReport,
+        LiveView,
         // Command arguments beyond strings.
         ResolutionArg,
         BulkChoice,
@@ -89,13 +94,28 @@ fn generate(dir: &Path) {
     text.push_str("];\n");
     write(&dir.join("codes.ts"), &text);
 
+    // The kinds and their managed/ folders, from the engine's one table.
+    let mut text = HEADER.to_owned();
+    text.push_str("/** The Hedgehog kinds hhsync manages, in the engine's order (Kind::ALL). */\nexport const KINDS = [\n");
+    for kind in Kind::ALL {
+        text.push_str(&format!("  \"{}\",\n", kind.name()));
+    }
+    text.push_str("] as const;\n\nexport type Kind = (typeof KINDS)[number];\n\n");
+    text.push_str("/** Each kind's folder under managed/: its CRD plural. */\nexport const PLURALS: Record<Kind, string> = {\n");
+    for kind in Kind::ALL {
+        text.push_str(&format!("  {}: \"{}\",\n", kind.name(), kind.plural()));
+    }
+    text.push_str("};\n");
+    write(&dir.join("kinds.ts"), &text);
+
     let mut index = HEADER.to_owned();
     for name in read_dir(dir).into_keys() {
-        if let Some(module) = name.strip_suffix(".ts").filter(|m| *m != "codes" && *m != "index") {
+        if let Some(module) = name.strip_suffix(".ts").filter(|m| !["codes", "index", "kinds"].contains(m)) {
             index.push_str(&format!("export type * from \"./{module}\";\n"));
         }
     }
     index.push_str("export { CODES } from \"./codes\";\n");
+    index.push_str("export { KINDS, PLURALS } from \"./kinds\";\n");
     write(&dir.join("index.ts"), &index);
 }
 

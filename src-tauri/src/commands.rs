@@ -54,6 +54,8 @@ pub enum ChangeReason {
     Revert,
     /// The background check: the remote moved, or the fabric went offline or came back.
     Poll,
+    /// The cluster was read again (or unlinked): what runs may have changed.
+    Live,
 }
 
 pub(crate) fn changed(app: &AppHandle, fabric: &str, reason: ChangeReason) {

@@ -7,6 +7,7 @@
 
 #[cfg(test)]
 mod bindings;
+mod cluster;
 mod commands;
 mod error;
 mod history;
@@ -86,6 +87,13 @@ fn main() {
             proposals::refresh_proposals,
             proposals::abandon_proposal,
             proposals::open_url,
+            cluster::cluster_link,
+            cluster::set_cluster,
+            cluster::unset_cluster,
+            cluster::drift,
+            cluster::live_view,
+            cluster::adopt,
+            cluster::pick_kubeconfig,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

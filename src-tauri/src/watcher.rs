@@ -4,7 +4,8 @@
 //! fabric lock, so nothing waits for it. A new remote commit becomes one `remote-news` event,
 //! or, for a fabric set to pull by itself and holding no drafts, a pull. A change of
 //! connectivity (offline, reachable again) becomes one `fabric-changed` event with reason
-//! `poll`, so the badge follows; failures are never reported one by one.
+//! `poll`, so the badge follows; failures are never reported one by one. A fabric linked to a
+//! cluster gets a new snapshot of it each round (`fabric-changed` with reason `live`).
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -56,6 +57,13 @@ fn emit_changed(app: &AppHandle, fabric: &str, reason: ChangeReason) {
 fn round(engine: &Engine, app: &AppHandle, seen: &mut HashMap<String, Seen>) {
     let Ok(fabrics) = engine.fabrics() else { return };
     for fabric in fabrics {
+        // The cluster, when one is linked: a new snapshot (kept), so Live shows what runs now.
+        if engine.cluster(&fabric.name).is_ok_and(|l| l.is_some()) {
+            match engine.drift(&fabric.name, None, true) {
+                Ok(_) => emit_changed(app, &fabric.name, ChangeReason::Live),
+                Err(e) => tracing::debug!(fabric = %fabric.name, error = %e, "cluster not read"),
+            }
+        }
         let state = seen.entry(fabric.name.clone()).or_default();
         match engine.check_remote(&fabric.name) {
             Ok(news) => {

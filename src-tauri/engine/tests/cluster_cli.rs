@@ -262,3 +262,29 @@ fn the_stand_in_is_checked_against_the_crds_and_a_real_kubectl() {
     let err = String::from_utf8_lossy(&out.stderr).to_lowercase();
     assert!(err.contains("must be logged in") || err.contains("unauthorized"), "{err}");
 }
+
+#[test]
+fn a_resource_only_on_the_cluster_is_adopted_as_a_draft_and_pushed() {
+    let (env, kube, _) = in_sync();
+    kube.put(json!({ "apiVersion": "vpc.githedgehog.com/v1beta1", "kind": "VPC", "metadata": { "name": "vpc-9", "labels": { "team": "net" } },
+                     "spec": { "subnets": { "default": { "subnet": "10.0.9.0/24", "vlan": 1009 } } } }));
+    // Only what is on the cluster and not in Git can be adopted.
+    let err = env.fail(1, &["adopt", FABRIC, "VPC/vpc-1"]);
+    assert!(err.contains("VPC/vpc-1 cannot be adopted") && err.contains("in-sync"), "{err}");
+    let adopted = env.json(0, &["adopt", FABRIC, "--all"]);
+    let names: Vec<&str> = adopted["adopted"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["vpc-9"]);
+    let text = env.run(0, &["show", FABRIC, "VPC/vpc-9"]);
+    for gone in ["status", "uid", "resourceVersion", "managedFields", "creationTimestamp", "last-applied", "fabric.githedgehog.com/", "namespace: default"] {
+        assert!(!text.contains(gone), "{gone} in the adopted draft:\n{text}");
+    }
+    assert!(text.contains("team: net") && text.contains("gateway: 10.0.9.1"), "{text}");
+    // Against the draft it is in sync already; pushing brings it under Git.
+    assert_eq!(state_of(&env.json(0, &["drift", FABRIC, "--kind", "VPC", "--offline"]), "VPC", "vpc-9")["state"], "in-sync");
+    let out = env.hhsync(&["push", FABRIC, "-m", "adopt vpc-9"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let remote = env.path("remote.git");
+    let file = env.cat(&remote, &format!("{DIR}/managed/vpcs/vpc-9.yaml"));
+    assert!(file.contains("name: vpc-9") && !file.contains("status"), "{file}");
+    assert_eq!(env.json(0, &["drift", FABRIC])["resources"].as_array().unwrap().iter().filter(|r| r["state"] != "in-sync").count(), 0);
+}

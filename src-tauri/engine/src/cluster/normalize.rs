@@ -39,6 +39,30 @@ pub const DEFAULT_NAMESPACE: &str = "default";
 /// person set) and spec, with defaults filled in, `{}`/`[]`/null dropped and lists in the
 /// order of their items' natural keys.
 pub fn normalize(kind: Kind, object: &Value) -> Value {
+    let mut value = without_server_fields(object);
+    if let Some(spec) = value.get_mut("spec") {
+        if let Some(schema) = openapi_schema(kind).and_then(|s| s.pointer("/properties/spec")) {
+            apply_schema_defaults(schema, spec);
+        }
+        webhook_defaults(kind, spec);
+    }
+    prune_empty(&mut value);
+    sort_lists(&mut value);
+    value
+}
+
+/// A live object as a resource to keep in Git (adopting it): apiVersion, kind, the metadata a
+/// person sets, and the spec as it runs, without status and server-set metadata, `{}`/`[]`/null
+/// dropped. Defaults the server filled in stay: they are what runs.
+pub fn adoptable(object: &Value) -> Value {
+    let mut value = without_server_fields(object);
+    prune_empty(&mut value);
+    value
+}
+
+/// apiVersion, kind, metadata without what the server owns (and without the `default`
+/// namespace, the last-applied annotation and derived labels), and spec; no status.
+fn without_server_fields(object: &Value) -> Value {
     let mut out = Map::new();
     for key in ["apiVersion", "kind"] {
         if let Some(v) = object.get(key) {
@@ -62,17 +86,9 @@ pub fn normalize(kind: Kind, object: &Value) -> Value {
         out.insert("metadata".to_owned(), Value::Object(meta));
     }
     if let Some(spec) = object.get("spec") {
-        let mut spec = spec.clone();
-        if let Some(schema) = openapi_schema(kind).and_then(|s| s.pointer("/properties/spec")) {
-            apply_schema_defaults(schema, &mut spec);
-        }
-        webhook_defaults(kind, &mut spec);
-        out.insert("spec".to_owned(), spec);
+        out.insert("spec".to_owned(), spec.clone());
     }
-    let mut value = Value::Object(out);
-    prune_empty(&mut value);
-    sort_lists(&mut value);
-    value
+    Value::Object(out)
 }
 
 /// The field paths (as validation findings write them) where two normalized objects differ.

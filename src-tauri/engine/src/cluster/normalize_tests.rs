@@ -96,3 +96,16 @@ fn first_addresses() {
     assert_eq!(first_address("10.0.1.77/24"), Some(Ipv4Addr::new(10, 0, 1, 1)));
     assert_eq!(first_address("not a cidr"), None);
 }
+
+#[test]
+fn an_adopted_object_keeps_its_spec_and_loses_what_the_server_owns() {
+    let adopted = adoptable(&vpc_live());
+    assert_eq!(
+        adopted,
+        json!({
+            "apiVersion": "vpc.githedgehog.com/v1beta1", "kind": "VPC", "metadata": { "name": "vpc-1" },
+            "spec": { "ipv4Namespace": "default", "vlanNamespace": "default",
+                      "subnets": { "default": { "subnet": "10.0.1.0/24", "vlan": 1001, "gateway": "10.0.1.1" } } }
+        })
+    );
+}

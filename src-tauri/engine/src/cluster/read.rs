@@ -66,6 +66,16 @@ pub struct Snapshot {
     pub agents: KindRead,
 }
 
+impl Snapshot {
+    /// The live object of `kind` named `name`, when its kind was listed.
+    pub fn object(&self, kind: Kind, name: &str) -> Option<&Value> {
+        match self.kinds.get(kind.name())? {
+            KindRead::Listed { items } => items.iter().find(|o| o.pointer("/metadata/name").and_then(Value::as_str) == Some(name)),
+            _ => None,
+        }
+    }
+}
+
 /// Why no snapshot could be read at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReadError {

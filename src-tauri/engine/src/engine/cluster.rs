@@ -6,7 +6,10 @@ use std::path::Path;
 use time::OffsetDateTime;
 
 use super::Engine;
-use crate::cluster::{drift_of, read_snapshot, ClusterLink, ClusterState, DriftReport, ReadError};
+use crate::cluster::normalize::{adoptable, normalize};
+use crate::cluster::{drift_of, read_snapshot, ClusterLink, ClusterState, DriftReport, DriftState, ReadError};
+use crate::gitops::resource::render_resource;
+use crate::hedgehog::ResourceId;
 use crate::error::{Error, Result};
 use crate::hedgehog::Kind;
 use crate::store::now;
@@ -70,6 +73,93 @@ impl Engine {
         let snapshot = self.store.cluster_snapshot(&conn, row.id)?;
         let inputs = self.store.drift_inputs(&conn, row.id)?;
         Ok(drift_of(state, snapshot.as_ref(), &inputs, only, OffsetDateTime::now_utc()))
+    }
+}
+
+impl Engine {
+    /// Turns resources that are only on the cluster into drafts: each named one, or with
+    /// `None` all of them. Reads the cluster first (the last snapshot when it cannot be read).
+    /// Each becomes a new resource's draft, without status and server-set metadata, rendered
+    /// canonically; pushing it brings it under Git.
+    pub fn adopt(&self, fabric: &str, ids: Option<&[ResourceId]>) -> Result<Vec<super::DraftReport>> {
+        let report = self.drift(fabric, None, true)?;
+        let only_on_cluster: Vec<ResourceId> = report
+            .resources
+            .iter()
+            .filter(|r| r.state == DriftState::OnlyOnCluster)
+            .filter_map(|r| ResourceId::from_parts(&r.kind, &r.name).ok())
+            .collect();
+        let chosen: Vec<ResourceId> = match ids {
+            None => only_on_cluster,
+            Some(ids) => {
+                for id in ids {
+                    if !only_on_cluster.contains(id) {
+                        let state = report.resources.iter().find(|r| r.kind == id.kind.name() && r.name == id.name).map(|r| r.state);
+                        let why = match state {
+                            None => "the cluster does not have it".to_owned(),
+                            Some(s) => format!("it is {}", serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()),
+                        };
+                        return Err(Error::InvalidInput(format!("{id} cannot be adopted: only a resource that is on the cluster and not in Git can, and {why}")));
+                    }
+                }
+                ids.to_vec()
+            }
+        };
+        let row = self.fabric_row(fabric)?;
+        let snapshot = self.store.cluster_snapshot(&self.store.connect()?, row.id)?;
+        let mut drafts = Vec::with_capacity(chosen.len());
+        for id in &chosen {
+            let live = snapshot.as_ref().and_then(|s| s.object(id.kind, &id.name)).ok_or_else(|| Error::ResourceNotFound {
+                fabric: fabric.to_owned(),
+                kind: id.kind.name().to_owned(),
+                name: id.name.clone(),
+            })?;
+            let text = render_resource(&adoptable(live));
+            drafts.push(self.edit(fabric, id, &text, "the cluster")?);
+        }
+        Ok(drafts)
+    }
+}
+
+/// One resource side by side as drift compares it: what Git (or the draft) wants and what runs,
+/// each normalized (server fields gone, defaults filled in) and rendered as YAML, so that the
+/// lines that differ are the fields that drift.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+pub struct LiveView {
+    pub kind: String,
+    pub name: String,
+    /// Null when Git and the draft do not have it.
+    pub wanted: Option<String>,
+    /// Null when the cluster does not have it (or its kind could not be read).
+    pub live: Option<String>,
+    pub against_draft: bool,
+    /// When the snapshot was read; null when never.
+    pub snapshot_at: Option<String>,
+}
+
+impl Engine {
+    /// [`LiveView`] of one resource, from the last snapshot.
+    pub fn live_view(&self, fabric: &str, id: &ResourceId) -> Result<LiveView> {
+        let row = self.fabric_row(fabric)?;
+        let conn = self.store.connect()?;
+        let snapshot = self.store.cluster_snapshot(&conn, row.id)?;
+        let input = self.store.drift_inputs(&conn, row.id)?.into_iter().find(|i| i.kind == id.kind.name() && i.name == id.name);
+        let (wanted, against_draft) = match input {
+            Some(i) => match i.draft {
+                Some(draft) => (draft, true),
+                None => (i.desired, false),
+            },
+            None => (None, false),
+        };
+        let live = snapshot.as_ref().and_then(|s| s.object(id.kind, &id.name));
+        Ok(LiveView {
+            kind: id.kind.name().to_owned(),
+            name: id.name.clone(),
+            wanted: wanted.map(|w| render_resource(&normalize(id.kind, &w))),
+            live: live.map(|l| render_resource(&normalize(id.kind, l))),
+            against_draft,
+            snapshot_at: snapshot.map(|s| s.taken_at),
+        })
     }
 }
 

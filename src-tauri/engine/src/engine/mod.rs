@@ -24,6 +24,7 @@ mod watch;
 
 use std::path::{Path, PathBuf};
 
+pub use cluster::LiveView;
 pub use auth::{CheckProblem, CheckStep, CheckStepKind, RepoCheck, StepState};
 pub use conflicts::{ConflictDetail, Resolution};
 pub use github::{ProposalView, PullRequestReport};

@@ -205,7 +205,10 @@ pub fn as_stored(mut object: Value, rv: u64, generation: i64) -> Value {
                 subnet.as_object_mut().unwrap().entry("dhcp").or_insert(json!({}));
             }
         }
-        object["metadata"]["labels"] = json!({ "fabric.githedgehog.com/ipv4ns": "default", "fabric.githedgehog.com/vlanns": "default" });
+        // As the webhook does: its own labels set, a person's kept.
+        let labels = object["metadata"].as_object_mut().unwrap().entry("labels").or_insert(json!({}));
+        labels["fabric.githedgehog.com/ipv4ns"] = json!("default");
+        labels["fabric.githedgehog.com/vlanns"] = json!("default");
     }
     object.as_object_mut().unwrap().entry("status").or_insert(json!({}));
     object

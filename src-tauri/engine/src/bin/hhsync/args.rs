@@ -187,6 +187,16 @@ pub enum Command {
         #[arg(long)]
         offline: bool,
     },
+    /// Turn resources that are only on the cluster into drafts (push them to bring them under Git).
+    Adopt {
+        fabric: String,
+        /// KIND/NAME of each resource to adopt.
+        #[arg(value_name = "KIND/NAME", required_unless_present = "all", conflicts_with = "all")]
+        resources: Vec<String>,
+        /// Every resource that is only on the cluster.
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

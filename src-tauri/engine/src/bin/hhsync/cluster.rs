@@ -6,7 +6,7 @@ use super::args::ClusterCommand;
 use super::print::emit;
 use super::Done;
 use hhsync_engine::cluster::{AgentState, ClusterLink, ClusterState, DriftReport, DriftState, LldpState};
-use hhsync_engine::engine::Engine;
+use hhsync_engine::engine::{DraftReport, Engine};
 use hhsync_engine::error::{Error, Result};
 use hhsync_engine::hedgehog::Kind;
 
@@ -97,4 +97,17 @@ fn print_report(report: &DriftReport) {
             .collect();
         println!("  switch {}: {agent}, {}{}", s.name, if s.applied { "config applied" } else { "config not applied" }, if wrong.is_empty() { String::new() } else { format!(", cabling: {}", wrong.join("; ")) });
     }
+}
+
+pub fn adopted(json: bool, drafts: &[DraftReport]) -> Result<Done> {
+    if json {
+        emit(&json!({ "adopted": drafts }));
+    } else if drafts.is_empty() {
+        println!("nothing is only on the cluster: nothing to adopt");
+    }
+    for d in drafts.iter().filter(|_| !json) {
+        let errors = if d.errors.is_empty() { String::new() } else { format!(", {} errors to fix", d.errors.len()) };
+        println!("adopted {}/{} as a draft{errors}", d.kind, d.name);
+    }
+    Ok(if drafts.iter().any(|d| !d.errors.is_empty()) { Done::Attention } else { Done::Ok })
 }

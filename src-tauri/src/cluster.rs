@@ -5,6 +5,7 @@
 use hhsync_engine::cluster::{ClusterLink, DriftReport};
 use hhsync_engine::engine::{DraftReport, LiveView};
 use hhsync_engine::hedgehog::ResourceId;
+use hhsync_engine::secrets::Secret;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
@@ -19,12 +20,31 @@ pub async fn cluster_link(state: State<'_, AppState>, fabric: String) -> Reply<O
 }
 
 /// Links the fabric to a cluster (an empty context or namespace means the kubeconfig's current
-/// context, and `default`). The kubeconfig is checked; the cluster is not read yet.
+/// context, and `default`). The kubeconfig is checked; the cluster is not read yet. A `token`
+/// goes to the OS keychain and is used instead of the kubeconfig user's credentials; it is never
+/// sent back ([`cluster_has_token`] says whether one is kept).
 #[tauri::command]
-pub async fn set_cluster(state: State<'_, AppState>, fabric: String, kubeconfig: String, context: Option<String>, namespace: Option<String>) -> Reply<ClusterLink> {
+pub async fn set_cluster(
+    state: State<'_, AppState>,
+    fabric: String,
+    kubeconfig: String,
+    context: Option<String>,
+    namespace: Option<String>,
+    token: Option<String>,
+) -> Reply<ClusterLink> {
     let blank_is_none = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let link = ClusterLink { kubeconfig: kubeconfig.trim().to_owned(), context: blank_is_none(context), namespace: blank_is_none(namespace) };
-    run(&state, move |e| e.set_cluster(&fabric, link)).await
+    run(&state, move |e| {
+        let token = blank_is_none(token).map(Secret::new).transpose()?;
+        e.set_cluster(&fabric, link, token.as_ref())
+    })
+    .await
+}
+
+/// Whether hhsync keeps a bearer token for the fabric's cluster (never the token itself).
+#[tauri::command]
+pub async fn cluster_has_token(state: State<'_, AppState>, fabric: String) -> Reply<bool> {
+    run(&state, move |e| e.cluster_has_token(&fabric)).await
 }
 
 #[tauri::command]

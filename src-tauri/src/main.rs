@@ -89,6 +89,7 @@ fn main() {
             proposals::open_url,
             cluster::cluster_link,
             cluster::set_cluster,
+            cluster::cluster_has_token,
             cluster::unset_cluster,
             cluster::drift,
             cluster::live_view,

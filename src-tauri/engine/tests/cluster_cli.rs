@@ -1,4 +1,6 @@
 mod common;
+#[path = "common/keyring.rs"]
+mod keyring_check;
 #[path = "common/fake_kube.rs"]
 mod fake_kube;
 
@@ -287,4 +289,30 @@ fn a_resource_only_on_the_cluster_is_adopted_as_a_draft_and_pushed() {
     let file = env.cat(&remote, &format!("{DIR}/managed/vpcs/vpc-9.yaml"));
     assert!(file.contains("name: vpc-9") && !file.contains("status"), "{file}");
     assert_eq!(env.json(0, &["drift", FABRIC])["resources"].as_array().unwrap().iter().filter(|r| r["state"] != "in-sync").count(), 0);
+}
+
+/// A bearer token given to hhsync goes to the OS keychain, never to the database, and is used
+/// instead of the kubeconfig user's credentials; unset removes it.
+#[test]
+fn a_token_given_to_hhsync_is_kept_in_the_keychain_and_used() {
+    if !keyring_check::available("a_token_given_to_hhsync_is_kept_in_the_keychain_and_used") {
+        return;
+    }
+    let (env, kube, _) = in_sync();
+    let wrong = env.path("wrong-kubeconfig");
+    kube.write_kubeconfig(&wrong, "not-the-token");
+    env.run(0, &["cluster", "set", FABRIC, "--kubeconfig", wrong.to_str().unwrap(), "--context", "with-token"]);
+    assert_eq!(env.json(1, &["drift", FABRIC])["cluster"], "unauthorized");
+    env.run_with_input(0, &["cluster", "set", FABRIC, "--kubeconfig", wrong.to_str().unwrap(), "--context", "with-token", "--token-stdin"], TOKEN);
+    assert_eq!(env.json(0, &["cluster", "show", FABRIC])["token"], "stored in the keychain");
+    assert_eq!(env.json(0, &["drift", FABRIC])["cluster"], "reachable");
+    let mut files = Vec::new();
+    common::all_files(&env.data_dir(), &mut files);
+    for file in files {
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(!bytes.windows(TOKEN.len()).any(|w| w == TOKEN.as_bytes()), "the token is in {}", file.display());
+    }
+    assert_eq!(env.json(0, &["cluster", "unset", FABRIC])["unset"], true);
+    env.run(0, &["cluster", "set", FABRIC, "--kubeconfig", wrong.to_str().unwrap(), "--context", "with-token"]);
+    assert_eq!(env.json(1, &["drift", FABRIC])["cluster"], "unauthorized", "unset removed the token");
 }

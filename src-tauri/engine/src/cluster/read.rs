@@ -16,13 +16,14 @@ use std::path::Path;
 use std::time::Duration;
 
 use kube::api::{Api, DynamicObject, ListParams, VersionMatch};
-use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::config::{AuthInfo, KubeConfigOptions, Kubeconfig};
 use kube::discovery::ApiResource;
 use kube::{Client, Config};
 use serde_json::Value;
 
 use super::normalize::DEFAULT_NAMESPACE;
 use crate::hedgehog::Kind;
+use crate::secrets::Secret;
 
 /// How a fabric reaches its cluster: a kubeconfig, and the context and namespace to use in it
 /// (the kubeconfig's current context and `default` when not given).
@@ -103,13 +104,14 @@ fn api_resource(group: &str, version: &str, kind: &str, plural: &str) -> ApiReso
 }
 
 /// Reads the 14 user kinds and the switch agents in one snapshot.
-pub fn read_snapshot(link: &ClusterLink, now: impl Fn() -> String) -> Result<Snapshot, ReadError> {
+/// With `token`, that bearer token is the credential, instead of the kubeconfig user's.
+pub fn read_snapshot(link: &ClusterLink, token: Option<&Secret>, now: impl Fn() -> String) -> Result<Snapshot, ReadError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| ReadError::Unreachable(format!("cannot start the client: {e}")))?;
     runtime.block_on(async {
-        let client = client(link).await?;
+        let client = client(link, token).await?;
         match snapshot(&client, link.namespace(), &now).await {
             Err(Gone) => snapshot(&client, link.namespace(), &now).await.map_err(|Gone| {
                 ReadError::Unreachable("the cluster changed faster than one snapshot could be read".to_owned())
@@ -119,7 +121,7 @@ pub fn read_snapshot(link: &ClusterLink, now: impl Fn() -> String) -> Result<Sna
     })
 }
 
-async fn client(link: &ClusterLink) -> Result<Client, ReadError> {
+async fn client(link: &ClusterLink, token: Option<&Secret>) -> Result<Client, ReadError> {
     let config_err = |reason: String| ReadError::Config { path: link.kubeconfig.clone(), reason };
     let kubeconfig = Kubeconfig::read_from(Path::new(&link.kubeconfig)).map_err(|e| config_err(e.to_string()))?;
     // The context asked for, even when the kubeconfig's current context points elsewhere.
@@ -128,6 +130,10 @@ async fn client(link: &ClusterLink) -> Result<Client, ReadError> {
     config.connect_timeout = Some(Duration::from_secs(10));
     config.read_timeout = Some(Duration::from_secs(30));
     config.default_namespace = link.namespace().to_owned();
+    if let Some(token) = token {
+        // The token given to hhsync replaces the user's certificates, tokens and exec plugin.
+        config.auth_info = AuthInfo { token: Some(token.expose().to_owned().into()), ..AuthInfo::default() };
+    }
     Client::try_from(config).map_err(|e| config_err(e.to_string()))
 }
 

@@ -12,25 +12,48 @@ use crate::gitops::resource::render_resource;
 use crate::hedgehog::ResourceId;
 use crate::error::{Error, Result};
 use crate::hedgehog::Kind;
+use crate::secrets::{new_credential_id, Keychain, Secret, SecretKind};
 use crate::store::now;
 
 impl Engine {
     /// Links a fabric to its cluster, replacing any earlier link. The kubeconfig must be
     /// readable and hold the context (its current context when none is given); nothing is
-    /// read from the cluster yet.
-    pub fn set_cluster(&self, fabric: &str, link: ClusterLink) -> Result<ClusterLink> {
+    /// read from the cluster yet. A `token` given here goes to the OS keychain (never to the
+    /// database) and is used instead of the kubeconfig user's credentials; without one, a token
+    /// stored before is kept when the link stays the same cluster, and removed otherwise.
+    pub fn set_cluster(&self, fabric: &str, link: ClusterLink, token: Option<&Secret>) -> Result<ClusterLink> {
         let row = self.fabric_row(fabric)?;
         let path = Path::new(&link.kubeconfig);
         let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
         let link = ClusterLink { kubeconfig: path.to_string_lossy().into_owned(), ..link };
         check_kubeconfig(&link)?;
         let conn = self.store.connect()?;
+        let mut credential = self.store.cluster_credential(&conn, row.id)?;
         if self.store.cluster_link(&conn, row.id)?.as_ref() != Some(&link) {
-            // Another cluster: the last snapshot described the old one.
+            // Another cluster: the last snapshot described the old one, and so did its token.
+            if let (Some(id), None) = (&credential, token) {
+                Keychain::system().delete(SecretKind::ClusterToken, id)?;
+                credential = None;
+            }
             self.store.set_cluster_link(&conn, row.id, None)?;
         }
+        if let Some(token) = token {
+            let id = match credential {
+                Some(id) => id,
+                None => new_credential_id()?,
+            };
+            Keychain::system().store(SecretKind::ClusterToken, &id, token)?;
+            credential = Some(id);
+        }
         self.store.set_cluster_link(&conn, row.id, Some(&link))?;
+        self.store.set_cluster_credential(&conn, row.id, credential.as_deref())?;
         Ok(link)
+    }
+
+    /// Whether hhsync holds a bearer token for the fabric's cluster (in the keychain).
+    pub fn cluster_has_token(&self, fabric: &str) -> Result<bool> {
+        let row = self.fabric_row(fabric)?;
+        Ok(self.store.cluster_credential(&self.store.connect()?, row.id)?.is_some())
     }
 
     /// The fabric's cluster link, if it has one.
@@ -44,6 +67,9 @@ impl Engine {
         let row = self.fabric_row(fabric)?;
         let conn = self.store.connect()?;
         let had = self.store.cluster_link(&conn, row.id)?.is_some();
+        if let Some(id) = self.store.cluster_credential(&conn, row.id)? {
+            Keychain::system().delete(SecretKind::ClusterToken, &id)?;
+        }
         self.store.set_cluster_link(&conn, row.id, None)?;
         Ok(had)
     }
@@ -57,7 +83,11 @@ impl Engine {
         let link = self.store.cluster_link(&conn, row.id)?.ok_or_else(|| Error::ClusterNotLinked { fabric: fabric.to_owned() })?;
         let mut state = ClusterState::Reachable;
         if refresh {
-            match read_snapshot(&link, now) {
+            let token = match self.store.cluster_credential(&conn, row.id)? {
+                Some(id) => Keychain::system().get(SecretKind::ClusterToken, &id)?,
+                None => None,
+            };
+            match read_snapshot(&link, token.as_ref(), now) {
                 Ok(snapshot) => self.store.save_cluster_snapshot(&conn, row.id, &snapshot)?,
                 Err(ReadError::Config { path, reason }) => return Err(Error::Kubeconfig { path, reason }),
                 Err(e) => {

@@ -2,7 +2,7 @@
 //! KeePassXC...), the Keychain on macOS, the Credential Manager on Windows, through `keyring`.
 //!
 //! One entry per credential, under service `hhsync` and an account naming what it is for
-//! (`repo-token/ID`, `webhook-secret/ID`, where ID is a random id kept in the database; the
+//! (`repo-token/ID`, `webhook-secret/ID`, `cluster-token/ID`, where ID is a random id kept in the database; the
 //! value itself never is). There is no fallback: when no keychain is available or it is locked
 //! the caller gets [`Error::KeychainUnavailable`] or [`Error::KeychainLocked`], never a silent
 //! plain-text file. Each call runs under a time limit, so a keychain waiting on an unlock
@@ -27,6 +27,8 @@ pub enum SecretKind {
     RepoToken,
     /// A repository's webhook secret (HMAC key of `X-Hub-Signature-256`).
     WebhookSecret,
+    /// A bearer token for a fabric's cluster, given to hhsync rather than kept in the kubeconfig.
+    ClusterToken,
 }
 
 impl SecretKind {
@@ -34,6 +36,7 @@ impl SecretKind {
         match self {
             Self::RepoToken => "repo-token",
             Self::WebhookSecret => "webhook-secret",
+            Self::ClusterToken => "cluster-token",
         }
     }
 }

@@ -44,6 +44,20 @@ impl Store {
         Ok(())
     }
 
+    /// The keychain id of the cluster's bearer token, when hhsync was given one.
+    pub fn cluster_credential(&self, conn: &Connection, fabric_id: i64) -> Result<Option<String>> {
+        let id: Option<Option<String>> = conn
+            .query_row("SELECT credential_id FROM cluster_links WHERE fabric_id = ?1", [fabric_id], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(id.flatten())
+    }
+
+    pub fn set_cluster_credential(&self, conn: &Connection, fabric_id: i64, credential_id: Option<&str>) -> Result<()> {
+        conn.execute("UPDATE cluster_links SET credential_id = ?2 WHERE fabric_id = ?1", params![fabric_id, credential_id]).map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
     pub fn cluster_snapshot(&self, conn: &Connection, fabric_id: i64) -> Result<Option<Snapshot>> {
         let body: Option<String> = conn
             .query_row("SELECT body FROM cluster_snapshots WHERE fabric_id = ?1", [fabric_id], |r| r.get(0))

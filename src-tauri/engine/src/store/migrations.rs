@@ -169,4 +169,9 @@ CREATE TABLE cluster_snapshots (
     body        TEXT NOT NULL
 );
 "#,
+    // 7: the keychain entry of a bearer token given to hhsync for a fabric's cluster (the token
+    // itself is in the OS keychain under this random id, never here).
+    r#"
+ALTER TABLE cluster_links ADD COLUMN credential_id TEXT;
+"#,
 ];

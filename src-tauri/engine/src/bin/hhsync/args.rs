@@ -213,6 +213,10 @@ pub enum ClusterCommand {
         /// Namespace of the Hedgehog objects; default: default.
         #[arg(long)]
         namespace: Option<String>,
+        /// A bearer token for the cluster instead of the kubeconfig user's credentials; it is
+        /// kept in the OS keychain.
+        #[command(flatten)]
+        token: TokenSource,
     },
     Show { fabric: String },
     /// Remove the link and the last snapshot read through it.

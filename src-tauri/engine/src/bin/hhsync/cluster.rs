@@ -12,9 +12,10 @@ use hhsync_engine::hedgehog::Kind;
 
 pub fn cluster(engine: &Engine, json: bool, command: &ClusterCommand) -> Result<Done> {
     let (fabric, link) = match command {
-        ClusterCommand::Set { fabric, kubeconfig, context, namespace } => {
+        ClusterCommand::Set { fabric, kubeconfig, context, namespace, token } => {
             let link = ClusterLink { kubeconfig: kubeconfig.display().to_string(), context: context.clone(), namespace: namespace.clone() };
-            (fabric, Some(engine.set_cluster(fabric, link)?))
+            let token = super::remote::token_from(token.token_stdin, token.token_env.as_deref())?;
+            (fabric, Some(engine.set_cluster(fabric, link, token.as_ref())?))
         }
         ClusterCommand::Show { fabric } => (fabric, engine.cluster(fabric)?),
         ClusterCommand::Unset { fabric } => {
@@ -29,15 +30,17 @@ pub fn cluster(engine: &Engine, json: bool, command: &ClusterCommand) -> Result<
             return Ok(Done::Ok);
         }
     };
+    let token = link.is_some() && engine.cluster_has_token(fabric)?;
     if json {
-        emit(&json!({ "fabric": fabric, "cluster": link }));
+        emit(&json!({ "fabric": fabric, "cluster": link, "token": if token { Some("stored in the keychain") } else { None } }));
     } else {
         match &link {
             Some(l) => println!(
-                "{fabric}: kubeconfig {}, context {}, namespace {}",
+                "{fabric}: kubeconfig {}, context {}, namespace {}{}",
                 l.kubeconfig,
                 l.context.as_deref().unwrap_or("(its current context)"),
-                l.namespace()
+                l.namespace(),
+                if token { ", with a token kept in the keychain" } else { "" }
             ),
             None => println!("{fabric}: no cluster linked"),
         }

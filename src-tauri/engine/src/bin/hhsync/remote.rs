@@ -17,7 +17,7 @@ use hhsync_engine::secrets::Secret;
 use hhsync_engine::store::RepoAuthRow;
 use hhsync_engine::watch::{watch, WatchEvent, WatchOptions};
 
-fn token_from(stdin: bool, env: Option<&str>) -> Result<Option<Secret>> {
+pub fn token_from(stdin: bool, env: Option<&str>) -> Result<Option<Secret>> {
     match (stdin, env) {
         (true, _) => Secret::read_from(std::io::stdin().lock(), "standard input").map(Some),
         (false, Some(var)) => Secret::from_env(var).map(Some),

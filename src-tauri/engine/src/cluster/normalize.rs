@@ -5,16 +5,18 @@
 //! [`normalize`] before [`differing_fields`] compares them.
 //!
 //! The webhook defaults are those of the `Default()` methods of the api types in
-//! githedgehog/fabric (api/vpc/v1beta1/vpc_types.go and siblings). What is mirrored here is
-//! listed in [`webhook_defaults`]; a default missed here shows as drift on that field, never as
-//! a silent "in sync".
-
-use std::net::Ipv4Addr;
+//! githedgehog/fabric (api/vpc/v1beta1/vpc_types.go and siblings), mirrored per kind in
+//! webhook_defaults.rs; a default missed there shows as drift on that field, never as a silent
+//! "in sync".
 
 use serde_json::{Map, Value};
 
 use crate::hedgehog::{openapi_schema, Kind};
 use crate::sync::merge::{differing_paths, identity};
+
+#[path = "webhook_defaults.rs"]
+mod webhook_defaults;
+use webhook_defaults::webhook_defaults;
 
 /// Metadata the server owns: never written by a person, never drift.
 const SERVER_METADATA: [&str; 9] = [
@@ -79,6 +81,8 @@ fn without_server_fields(object: &Value) -> Value {
         }
         if let Some(Value::Object(annotations)) = meta.get_mut("annotations") {
             annotations.remove(LAST_APPLIED);
+            // SwitchProfile's Default() writes the ports it derives from the spec here.
+            annotations.remove("fabric.githedgehog.com/ports");
         }
         if let Some(Value::Object(labels)) = meta.get_mut("labels") {
             labels.retain(|k, _| !k.starts_with(DERIVED_LABEL_PREFIX));
@@ -127,42 +131,6 @@ fn apply_schema_defaults(schema: &Value, value: &mut Value) {
         }
         _ => {}
     }
-}
-
-/// The defaults Hedgehog's admission webhooks set, for the fields they touch:
-/// - VPC: `ipv4Namespace` and `vlanNamespace` become `default`, and each subnet without a
-///   gateway (and not hostBGP) gets its first address;
-/// - VPCAttachment, VPCPeering and the rest: only labels, which [`normalize`] leaves out.
-fn webhook_defaults(kind: Kind, spec: &mut Value) {
-    let Value::Object(spec) = spec else { return };
-    if kind == Kind::VPC {
-        for key in ["ipv4Namespace", "vlanNamespace"] {
-            if spec.get(key).is_none_or(|v| v.as_str() == Some("")) {
-                spec.insert(key.to_owned(), Value::String(DEFAULT_NAMESPACE.to_owned()));
-            }
-        }
-        if let Some(Value::Object(subnets)) = spec.get_mut("subnets") {
-            for subnet in subnets.values_mut() {
-                let Value::Object(subnet) = subnet else { continue };
-                let host_bgp = subnet.get("hostBGP").and_then(Value::as_bool).unwrap_or(false);
-                let has_gateway = subnet.get("gateway").and_then(Value::as_str).is_some_and(|g| !g.is_empty());
-                if !host_bgp && !has_gateway {
-                    if let Some(gateway) = subnet.get("subnet").and_then(Value::as_str).and_then(first_address) {
-                        subnet.insert("gateway".to_owned(), Value::String(gateway.to_string()));
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// The first host address of an IPv4 prefix (`10.0.1.0/24` → `10.0.1.1`).
-fn first_address(cidr: &str) -> Option<Ipv4Addr> {
-    let (addr, len) = cidr.split_once('/')?;
-    let addr: Ipv4Addr = addr.parse().ok()?;
-    let len: u32 = len.parse().ok().filter(|l| *l <= 32)?;
-    let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
-    Some(Ipv4Addr::from((u32::from(addr) & mask).wrapping_add(1)))
 }
 
 /// Drops nulls, empty objects and empty lists, bottom up: to a Go client with `omitempty`

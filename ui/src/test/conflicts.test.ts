@@ -165,3 +165,32 @@ test('the toast action holds plain copies: it opens its resource in its fabric, 
   expect(open).toHaveBeenCalledWith('Switch', 'leaf-01');
   expect(resolvedToast('demo', 'Switch', 'leaf-01', 'per field', 2)).toMatchObject({ tone: 'warn', message: expect.stringContaining('with 2 errors to fix') });
 });
+
+test('one header line with the modes; the quick ways in one group, described by a hint naming the fields', async () => {
+  render(Conflicts, { data: app.data.demo });
+  const detail = await screen.findByTestId('conflict-detail');
+  const header = detail.querySelector('header') as HTMLElement;
+  expect(header).toHaveTextContent('Switch/leaf-01');
+  expect(within(header).getByRole('tablist', { name: 'Resolve by' })).toContainElement(screen.getByTestId('mode-merge'));
+  const quick = within(detail).getByRole('group', { name: 'Resolve at once' });
+  for (const id of ['btn-take-ours', 'btn-take-theirs', 'btn-whole-ours', 'btn-whole-theirs']) {
+    expect(within(quick).getByTestId(id)).toBeEnabled();
+  }
+  expect(within(quick).getByTestId('btn-whole-ours')).toHaveAttribute('title', expect.stringContaining('Replace with our whole version'));
+  expect(within(quick).getByTestId('btn-whole-theirs')).toHaveAttribute('title', expect.stringContaining('Replace with their whole version'));
+  expect(quick).toHaveAccessibleDescription(expect.stringContaining('Take decides only spec.description'));
+  expect(screen.getByTestId('quick-hint')).toHaveAttribute('title', screen.getByTestId('quick-hint').textContent);
+});
+
+test('a failed resolve in the merge mode shows above the merge editor, which fills the column below it', async () => {
+  vi.mocked(api.resolveConflict).mockRejectedValue(new Error('database is locked'));
+  const user = userEvent.setup();
+  render(Conflicts, { data: app.data.demo });
+  await user.click(await screen.findByTestId('btn-take-ours'));
+  const alert = await screen.findByRole('alert');
+  expect(alert).toHaveTextContent('database is locked');
+  expect(alert.compareDocumentPosition(screen.getByTestId('merge-editor')) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  // in the other modes it stays under their resolve buttons
+  await user.click(screen.getByTestId('mode-fields'));
+  expect(screen.getByTestId('btn-resolve-fields').compareDocumentPosition(screen.getByRole('alert')) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+});

@@ -192,3 +192,48 @@ test('a fabric that had no conflicts just says so', async () => {
   expect(empty).not.toHaveTextContent('All conflicts resolved');
   expect(screen.queryByTestId('btn-review-push')).not.toBeInTheDocument();
 });
+
+test('one toolbar line: short accept labels keep their full names, Resolve is in it, and why it waits is described', async () => {
+  const user = userEvent.setup();
+  render(Conflicts, { data: app.data.demo });
+  const toolbar = await screen.findByRole('toolbar', { name: 'Conflicts' });
+  const current = within(toolbar).getByTestId('merge-accept-ours');
+  expect(current).toHaveTextContent('Current');
+  expect(current).toHaveAccessibleName('Accept current');
+  expect(current).toHaveAttribute('title', expect.stringContaining('your draft'));
+  expect(within(toolbar).getByTestId('merge-accept-theirs')).toHaveAccessibleName('Accept incoming');
+  expect(within(toolbar).getByTestId('merge-accept-both')).toHaveAccessibleName('Accept both');
+  expect(within(toolbar).getByTestId('merge-prev')).toHaveAccessibleName('Previous conflict');
+  expect(within(toolbar).getByTestId('merge-next')).toHaveAccessibleName('Next conflict');
+  // Resolve sits at the end of the toolbar, above the result, and says why it waits
+  const resolve = within(toolbar).getByTestId('btn-resolve-merge');
+  expect(resolve).toBeDisabled();
+  expect(resolve).toHaveAccessibleDescription('Decide the conflict left first: accept a side or edit its lines.');
+  expect(screen.getByTestId('merge-why')).toBeVisible();
+  // Show base is in the incoming pane's title, not the toolbar
+  expect(within(toolbar).queryByTestId('merge-show-base')).not.toBeInTheDocument();
+
+  await user.click(current);
+  expect(resolve).toBeEnabled();
+  expect(resolve).not.toHaveAttribute('aria-describedby');
+  expect(screen.queryByTestId('merge-why')).not.toBeInTheDocument();
+});
+
+test('a merge without conflicts says so in the toolbar line', async () => {
+  vi.mocked(api.listConflicts).mockResolvedValue([
+    {
+      ...makeConflict(),
+      merge_regions: [
+        { kind: 'unchanged', base: 'spec:\n', ours: 'spec:\n', theirs: 'spec:\n' },
+        { kind: 'theirs', base: '  role: leaf\n', ours: '  role: leaf\n', theirs: '  role: spine\n' },
+      ],
+    },
+  ]);
+  render(Conflicts, { data: app.data.demo });
+  const clean = await screen.findByTestId('merge-clean');
+  expect(within(screen.getByRole('toolbar', { name: 'Conflicts' })).getByTestId('merge-clean')).toBe(clean);
+  expect(clean).toHaveTextContent('The lines merge without a conflict');
+  expect(clean).toHaveAttribute('title', expect.stringContaining('Check it and resolve'));
+  expect(screen.queryByTestId('merge-current')).not.toBeInTheDocument();
+  expect(screen.getByTestId('btn-resolve-merge')).toBeEnabled();
+});

@@ -48,3 +48,21 @@ test('the action button stays a link inside the toast, and dismisses it', async 
   expect(run).toHaveBeenCalledOnce();
   expect(screen.queryByTestId('toast')).not.toBeInTheDocument();
 });
+
+test('docked, the strip is one row: "earlier" first, each toast one text block whose full text is its title', async () => {
+  render(Toasts, { docked: true });
+  for (let i = 1; i <= 4; i++) toasts.show({ tone: 'error', title: `Failure ${i}`, message: `It broke ${i}.`, advice: 'Try again.' });
+  toasts.show({ tone: 'success', title: 'Pulled', message: 'One conflict to resolve.', action: { label: 'Show conflicts', run: () => {} } });
+  const strip = await screen.findByTestId('toasts');
+  expect(strip).toHaveClass('docked');
+  // the button to the earlier ones is inline, before the toasts
+  expect(strip.firstElementChild).toBe(screen.getByTestId('toasts-more'));
+  const shown = screen.getAllByTestId('toast');
+  expect(shown).toHaveLength(VISIBLE_TOASTS);
+  const failure = shown[0].querySelector('[data-testid="toast-body"]') as HTMLElement;
+  expect(failure).toHaveTextContent('It broke 3. What to do: Try again.');
+  expect(failure).toHaveAttribute('title', 'It broke 3. Try again.');
+  const pulled = shown[2];
+  expect(pulled.querySelector('button.link')).toHaveTextContent('Show conflicts');
+  expect(pulled.querySelector('strong')).toHaveAttribute('title', 'Pulled');
+});

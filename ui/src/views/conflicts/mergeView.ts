@@ -15,7 +15,14 @@ export const ACCEPT_LABEL: Record<AcceptChoice, string> = {
   both: 'Accept both',
 };
 
-const ACCEPT_TITLE: Record<AcceptChoice, string> = {
+/** The same in the toolbar, where the line is short: the full label is the accessible name. */
+export const ACCEPT_SHORT: Record<AcceptChoice, string> = {
+  ours: 'Current',
+  theirs: 'Incoming',
+  both: 'Both',
+};
+
+export const ACCEPT_TITLE: Record<AcceptChoice, string> = {
   ours: 'Use the lines of your draft here',
   theirs: 'Use the lines from upstream here',
   both: 'Current lines, then incoming lines (for list items both sides added)',

@@ -193,6 +193,25 @@ fn forbidden_on_one_kind_makes_only_that_kind_unknown_with_the_reason() {
 }
 
 #[test]
+fn kinds_the_cluster_does_not_serve_are_unknown_with_the_reason_and_missing_agents_are_reported() {
+    let (env, kube, _) = in_sync();
+    kube.unserve("ExternalPeering");
+    kube.unserve("VPC");
+    kube.unserve("Agent");
+    kube.put(json!({ "apiVersion": "vpc.githedgehog.com/v1beta1", "kind": "ExternalPeering", "metadata": { "name": "ep-1" }, "spec": {} }));
+    let report = env.json(3, &["drift", FABRIC]);
+    assert_eq!(report["cluster"], "reachable");
+    // Not in Git and not served: not listed at all; the served kinds are as before.
+    assert!(report["resources"].as_array().unwrap().iter().all(|r| r["kind"] != "ExternalPeering"), "{report:#}");
+    // In Git but its kind not served: unknown, with the server's reason.
+    let vpc = state_of(&report, "VPC", "vpc-1");
+    assert_eq!(vpc["state"], "unknown");
+    assert!(vpc["reason"].as_str().unwrap().contains("could not find"), "{vpc:#}");
+    assert_eq!(state_of(&report, "Switch", "leaf-01")["state"], "in-sync");
+    assert!(report["switches"].as_array().unwrap().iter().all(|s| s["agent"] == "missing" && s["heartbeat_age_s"].is_null() && s["applied"] == false));
+}
+
+#[test]
 fn the_server_down_is_unreachable_exit_1_with_the_last_snapshot_kept() {
     let (env, mut kube, _) = in_sync();
     let first = env.json(0, &["drift", FABRIC]);

@@ -10,15 +10,18 @@ import type {
   BlockedResource,
   BulkChoice,
   CheckStep,
+  ClusterLink,
   Code,
   Conflict,
   DraftDiff,
   DraftReport,
+  DriftReport,
   Fabric,
   FabricChangedEvent,
   FabricSettings,
   IngestReport,
   InitReport,
+  LiveView,
   Operation,
   OperationDiff,
   Overview,
@@ -239,6 +242,34 @@ export const refreshProposals = (fabric: string) => call<ProposalView[]>('refres
 export const abandonProposal = (fabric: string, branch: string) => call<ProposalRow>('abandon_proposal', { fabric, branch });
 /** Opens an http(s) link (a pull request) in the system browser; any other URL is refused (invalid-input). */
 export const openUrl = (url: string) => call<null>('open_url', { url });
+
+// The cluster: what runs (the third state, next to Git and the drafts)
+
+/** How the fabric reaches its cluster; null when no cluster is linked. */
+export const clusterLink = (fabric: string) => call<ClusterLink | null>('cluster_link', { fabric });
+/**
+ * Links the fabric to its cluster. The kubeconfig must parse and hold the context (else
+ * `invalid-input`, naming the contexts it has); the cluster itself is not read. Absent context and
+ * namespace: the kubeconfig's current context, and `default`. A `token` goes to the system keychain
+ * and is used instead of the kubeconfig user's credentials; none keeps a stored one for the same cluster.
+ */
+export const setCluster = (fabric: string, kubeconfig: string, context?: string | null, namespace?: string | null, token?: string | null) =>
+  call<ClusterLink>('set_cluster', { fabric, kubeconfig, context: context || null, namespace: namespace || null, token: token || null });
+/** Whether a bearer token given to hhsync is kept for the cluster (in the system keychain; the token itself never comes back). */
+export const clusterHasToken = (fabric: string) => call<boolean>('cluster_has_token', { fabric });
+/** Forgets the link; true when there was one. */
+export const unsetCluster = (fabric: string) => call<boolean>('unset_cluster', { fabric });
+/**
+ * What runs against what Git (or the draft) wants. `refresh`: read the cluster now (seconds; the
+ * snapshot is stored); else the last stored snapshot (offline). `not-linked` without a cluster.
+ */
+export const drift = (fabric: string, refresh: boolean) => call<DriftReport>('drift', { fabric, refresh });
+/** One resource's wanted and live texts, normalized alike, for a side-by-side diff. */
+export const liveView = (fabric: string, kind: string, name: string) => call<LiveView>('live_view', { fabric, kind, name });
+/** Makes resources only on the cluster ("Kind/name"; empty: all of them) new drafts; emits `fabric-changed`. */
+export const adopt = (fabric: string, resources: string[]) => call<DraftReport[]>('adopt', { fabric, resources });
+/** The system's file dialog for a kubeconfig: its path, or null when cancelled. */
+export const pickKubeconfig = () => call<string | null>('pick_kubeconfig');
 
 // Events
 

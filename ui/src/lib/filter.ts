@@ -1,13 +1,16 @@
 // The resources table's rows and their filter. Rows are built once per list_resources answer with
 // a precomputed lowercase search key, so filtering 10,000 rows is a few string scans (`npm run bench`).
-import type { Issue, ResourceSummary, Status } from './types';
+// Rows of resources only on the cluster (no status, no file) and each row's live state join them
+// in lib/live.ts.
+import type { DriftState, Issue, ResourceDrift, ResourceSummary, Status } from './types';
 
 export interface Row {
   /** "Kind/name": unique within a fabric. */
   id: string;
   kind: string;
   name: string;
-  status: Status;
+  /** Null for a resource only on the cluster: neither Git nor a draft has it. */
+  status: Status | null;
   path: string;
   errors: number;
   warnings: number;
@@ -15,13 +18,18 @@ export interface Row {
   note: string;
   /** Lowercase kind, name, status, file and issue messages, separated by a character no term holds. */
   key: string;
-  resource: ResourceSummary;
+  /** Null for a resource only on the cluster. */
+  resource: ResourceSummary | null;
+  /** What runs, once a drift report is joined in (lib/live.ts); absent when no cluster is linked. */
+  drift?: ResourceDrift;
 }
 
 export interface Filter {
   kind: string; // '' = every kind
   status: string; // '' = every status
   text: string;
+  /** A drift state (the Live column); absent or '' = every state. */
+  live?: DriftState | '';
 }
 
 export const NO_FILTER: Filter = { kind: '', status: '', text: '' };
@@ -56,7 +64,7 @@ export function naturalCompare(a: string, b: string): number {
 }
 
 /** Where a status sorts: what needs the user's hand first (conflicts, then drafts), then the rest. */
-export function statusRank(status: Status): number {
+export function statusRank(status: Status | null): number {
   switch (status) {
     case 'conflict':
       return 0;
@@ -88,13 +96,14 @@ export function terms(text: string): string[] {
 
 export function filterRows(rows: Row[], filter: Filter): Row[] {
   const words = terms(filter.text);
-  const { kind, status } = filter;
-  if (!kind && !status && words.length === 0) return rows;
+  const { kind, status, live } = filter;
+  if (!kind && !status && !live && words.length === 0) return rows;
   const out: Row[] = [];
   outer: for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     if (kind && row.kind !== kind) continue;
     if (status && row.status !== status) continue;
+    if (live && (row.drift?.state ?? 'unknown') !== live) continue;
     for (let w = 0; w < words.length; w++) {
       if (row.key.indexOf(words[w]) === -1) continue outer;
     }

@@ -1,6 +1,7 @@
 // One icon set for the whole app (Lucide, @lucide/svelte): which icon stands for each Hedgehog
-// kind, each resource status and each fabric badge. Kept in one table so the resource table, the
-// sidebar and the badges agree, and an unknown kind still gets a neutral icon instead of nothing.
+// kind, each resource status, each drift state and each fabric badge. Kept in one table so the
+// resource table, the sidebar and the badges agree, and an unknown kind still gets a neutral icon
+// instead of nothing.
 import ArrowDownToLine from '@lucide/svelte/icons/arrow-down-to-line';
 import ArrowLeftRight from '@lucide/svelte/icons/arrow-left-right';
 import Boxes from '@lucide/svelte/icons/boxes';
@@ -9,15 +10,19 @@ import CircleCheck from '@lucide/svelte/icons/circle-check';
 import CircleDashed from '@lucide/svelte/icons/circle-dashed';
 import CircleMinus from '@lucide/svelte/icons/circle-minus';
 import CirclePlus from '@lucide/svelte/icons/circle-plus';
+import CircleQuestionMark from '@lucide/svelte/icons/circle-question-mark';
 import CircleX from '@lucide/svelte/icons/circle-x';
 import Cloud from '@lucide/svelte/icons/cloud';
 import CloudOff from '@lucide/svelte/icons/cloud-off';
 import Cpu from '@lucide/svelte/icons/cpu';
+import Diff from '@lucide/svelte/icons/diff';
 import FileQuestionMark from '@lucide/svelte/icons/file-question-mark';
 import GitMerge from '@lucide/svelte/icons/git-merge';
 import Globe from '@lucide/svelte/icons/globe';
 import HardDrive from '@lucide/svelte/icons/hard-drive';
 import Hash from '@lucide/svelte/icons/hash';
+import Hourglass from '@lucide/svelte/icons/hourglass';
+import Import from '@lucide/svelte/icons/import';
 import Link from '@lucide/svelte/icons/link';
 import LoaderCircle from '@lucide/svelte/icons/loader-circle';
 import Network from '@lucide/svelte/icons/network';
@@ -30,7 +35,7 @@ import Waypoints from '@lucide/svelte/icons/waypoints';
 import type { LucideIcon } from '@lucide/svelte';
 import type { BadgeView } from './badge';
 import type { Kind } from './kinds';
-import type { ResourceStatus } from './types';
+import type { DriftState, ResourceStatus } from './types';
 
 export type Icon = LucideIcon;
 
@@ -86,4 +91,13 @@ export const BADGE_ICONS: Record<BadgeView['badge'], { icon: Icon; name: string 
   'never-synced': { icon: CircleDashed, name: 'circle-dashed' },
   loading: { icon: LoaderCircle, name: 'loader-circle' },
   unknown: { icon: CircleDashed, name: 'circle-dashed' },
+};
+
+/** A resource's live state (the Live column, the drift panel, the overview's counts). */
+export const DRIFT_ICONS: Record<DriftState, { icon: Icon; name: string }> = {
+  'in-sync': { icon: CircleCheck, name: 'circle-check' },
+  differs: { icon: Diff, name: 'diff' },
+  'not-applied': { icon: Hourglass, name: 'hourglass' },
+  'only-on-cluster': { icon: Import, name: 'import' },
+  unknown: { icon: CircleQuestionMark, name: 'circle-question-mark' },
 };

@@ -7,6 +7,7 @@ import type {
   ChangedResource,
   ConflictDetail,
   DiffLine,
+  DriftState,
   FabricRow,
   OperationKind,
   OperationRow,
@@ -41,6 +42,11 @@ export type Resolution = ResolutionArg;
 export const STATUSES = ['synced', 'modified', 'new', 'deleted', 'conflict', 'invalid'] as const satisfies readonly Status[];
 const allStatuses: Exclude<Status, (typeof STATUSES)[number]> extends never ? true : never = true;
 void allStatuses;
+
+/** Every drift state in the order the UI lists them (the Live filter, the overview's counts). */
+export const DRIFT_STATES = ['in-sync', 'differs', 'not-applied', 'only-on-cluster', 'unknown'] as const satisfies readonly DriftState[];
+const allDriftStates: Exclude<DriftState, (typeof DRIFT_STATES)[number]> extends never ? true : never = true;
+void allDriftStates;
 
 /**
  * What the UI names a long task while it shows its progress bar (`operations.run`): a recorded

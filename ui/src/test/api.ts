@@ -6,7 +6,7 @@
 import { vi } from 'vitest';
 import type * as Api from '../lib/api';
 import type { CloseRequest } from '../lib/api';
-import type { CheckStep, FabricChangedEvent, FabricSettings, ProgressEvent, RemoteNews } from '../lib/types';
+import type { CheckStep, ClusterLink, FabricChangedEvent, FabricSettings, ProgressEvent, RemoteNews } from '../lib/types';
 
 const listeners = {
   progress: new Set<(e: ProgressEvent) => void>(),
@@ -70,7 +70,9 @@ export function requestWindowClose(): { closes: boolean; handlers: number } {
 }
 
 // Watching: `emitRemoteNews` for the background check's news; every overview asks for its fabric's
-// settings, so `fabricSettings` answers `auto_pull: false` unless mocked otherwise.
+// settings, so `fabricSettings` answers `auto_pull: false` unless mocked otherwise. The overview
+// and the resource table ask for the cluster link too: `clusterLink` answers null (no cluster
+// linked) unless mocked otherwise.
 
 const newsListeners = new Set<(e: RemoteNews) => void>();
 
@@ -80,6 +82,8 @@ function mockWatching(mocked: Record<string, unknown>): void {
     return () => newsListeners.delete(h);
   });
   mocked.fabricSettings = vi.fn(async (): Promise<FabricSettings> => ({ auto_pull: false }));
+  mocked.clusterLink = vi.fn(async (): Promise<ClusterLink | null> => null);
+  mocked.clusterHasToken = vi.fn(async (): Promise<boolean> => false);
 }
 
 export function emitRemoteNews(e: RemoteNews): void {

@@ -1,5 +1,5 @@
 // Made-up fabric data for tests and the filter benchmark.
-import type { Conflict, DraftDiff, Overview, PullReport, ResourceSummary, Status } from '../lib/types';
+import type { Conflict, DraftDiff, DriftReport, Overview, PullReport, ResourceDrift, ResourceSummary, Status } from '../lib/types';
 
 const KINDS = ['Connection', 'Server', 'Switch', 'SwitchGroup', 'VPC', 'VPCAttachment', 'VLANNamespace', 'IPv4Namespace'];
 const STATUS_CYCLE: Status[] = ['synced', 'synced', 'synced', 'synced', 'modified', 'new', 'synced', 'invalid', 'deleted', 'conflict'];
@@ -122,5 +122,45 @@ export function makeConflict(): Conflict {
       { kind: 'unchanged', base: 'spec:\n', ours: 'spec:\n', theirs: 'spec:\n' },
       { kind: 'conflict', base: '  description: base\n', ours: '  description: ours\n', theirs: '  description: theirs\n' },
     ],
+  };
+}
+
+/** One resource's drift, in sync unless told otherwise. */
+export function drifted(kind: string, name: string, partial: Partial<ResourceDrift> = {}): ResourceDrift {
+  return { kind, name, state: 'in-sync', fields: [], reason: null, against_draft: false, ...partial };
+}
+
+/**
+ * A drift report read two minutes ago: one resource in each state (VPC/vpc-9 only on the cluster),
+ * leaf-02's agent stale, leaf-03 not applied, spine-01 without agent, and leaf-01's E1/3 cabled to
+ * leaf-03 where Git says leaf-02.
+ */
+export function makeDrift(partial: Partial<DriftReport> = {}): DriftReport {
+  return {
+    cluster: 'reachable',
+    snapshot_at: new Date(Date.now() - 120_000).toISOString(),
+    resources: [
+      drifted('Switch', 'leaf-01'),
+      drifted('Switch', 'leaf-02', { state: 'differs', fields: ['spec.description', 'spec.portSpeeds.E1/1'] }),
+      drifted('VPC', 'vpc-1', { state: 'not-applied', against_draft: true }),
+      drifted('VPC', 'vpc-9', { state: 'only-on-cluster' }),
+      drifted('Server', 'server-01', { state: 'unknown', reason: 'the cluster has no Server kind' }),
+    ],
+    switches: [
+      {
+        name: 'leaf-01',
+        agent: 'alive',
+        heartbeat_age_s: 4,
+        applied: true,
+        links: [
+          { connection: 'leaf-01--spine-01', port: 'E1/1', oper: 'up', lldp: 'ok', expected: 'spine-01/E1/1', seen: 'spine-01/E1/1' },
+          { connection: 'leaf-01--leaf-02', port: 'E1/3', oper: 'up', lldp: 'wrong', expected: 'leaf-02/E1/3', seen: 'leaf-03/E1/3' },
+        ],
+      },
+      { name: 'leaf-02', agent: 'stale', heartbeat_age_s: 360, applied: true, links: [] },
+      { name: 'leaf-03', agent: 'alive', heartbeat_age_s: 3, applied: false, links: [] },
+      { name: 'spine-01', agent: 'missing', heartbeat_age_s: null, applied: false, links: [] },
+    ],
+    ...partial,
   };
 }

@@ -42,7 +42,7 @@ test('every resource status and fabric badge has an icon', () => {
   }
 });
 
-function row(kind: string, name: string, status: Row['status']): Row {
+function row(kind: string, name: string, status: NonNullable<Row['status']>): Row {
   return {
     id: `${kind}/${name}`,
     kind,

@@ -54,6 +54,8 @@ pub struct State {
     pub resource_version: u64,
     /// Kinds whose list is forbidden (403).
     pub forbidden: BTreeSet<String>,
+    /// Kinds the server does not serve (404: their CRD is not installed).
+    pub unserved: BTreeSet<String>,
     /// Requests seen, as "METHOD PATH?QUERY" lines.
     pub requests: Vec<String>,
 }
@@ -147,6 +149,10 @@ impl FakeKube {
         let mut state = self.state.lock().unwrap();
         state.resource_version += 1;
         state.objects.remove(&(kind.to_owned(), name.to_owned()));
+    }
+
+    pub fn unserve(&self, kind: &str) {
+        self.state.lock().unwrap().unserved.insert(kind.to_owned());
     }
 
     pub fn forbid(&self, kind: &str) {
@@ -295,6 +301,9 @@ fn route(state: &State, target: &str) -> (u16, Value) {
             let Some(&(_, _, kind, _)) = KINDS.iter().find(|k| k.0 == group && k.1 == version && k.3 == plural) else {
                 return failure(404, "NotFound", "the server could not find the requested resource");
             };
+            if state.unserved.contains(kind) {
+                return failure(404, "NotFound", "the server could not find the requested resource");
+            }
             if state.forbidden.contains(kind) {
                 let message = format!("{plural}.{group} is forbidden: User \"hhsync-reader\" cannot list resource \"{plural}\" in API group \"{group}\" in the namespace \"default\"");
                 return failure(403, "Forbidden", &message);

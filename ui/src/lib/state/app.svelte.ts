@@ -122,12 +122,17 @@ export class AppState {
       void this.loadWorkspace();
       return;
     }
-    // every reason reloads the overview: 'poll' is the remote going offline or answering again
-    // (the badge says so), 'pull' may be one the fabric made by itself
+    // a new read of the cluster changes only the live state: reload it alone, from the stored snapshot
+    if (e.reason === 'live') {
+      void d.refreshLive();
+      return;
+    }
+    // every other reason reloads the overview: 'poll' is the remote going offline or answering
+    // again (the badge says so), 'pull' may be one the fabric made by itself
     void d.refresh();
-    // no file changed on a draft save, a change of connectivity or a new read of the cluster; buffers with unsaved changes
+    // no file changed on a draft save or a change of connectivity; buffers with unsaved changes
     // are left alone (reloadIfClean): the user's text wins
-    if (e.reason !== 'draft' && e.reason !== 'poll' && e.reason !== 'live') for (const b of Object.values(this.buffers)) if (b.fabric === e.fabric) void b.reloadIfClean();
+    if (e.reason !== 'draft' && e.reason !== 'poll') for (const b of Object.values(this.buffers)) if (b.fabric === e.fabric) void b.reloadIfClean();
   }
 
   /**

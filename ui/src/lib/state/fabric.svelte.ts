@@ -1,12 +1,13 @@
-// One fabric's data as the screens show it: overview (always), resources, tree, conflicts and the
-// ingest dry run (once a screen asked for them). A `fabric-changed` event reloads what is loaded;
-// a burst of events collapses into one reload.
+// One fabric's data as the screens show it: overview (always), resources, tree, conflicts, the
+// ingest dry run and the live state (once a screen asked for them). A `fabric-changed` event
+// reloads what is loaded; a burst of events collapses into one reload.
 import * as api from '../api';
 import { adviceFor, type ErrorAdvice } from '../advice';
 import { buildRows, NO_FILTER, type Filter, type Row } from '../filter';
 import type { Conflict, IngestReport, Operation, Overview, TreeEntry } from '../types';
+import { LiveState } from './live.svelte';
 
-type Part = 'resources' | 'tree' | 'conflicts' | 'preview' | 'history';
+type Part = 'resources' | 'tree' | 'conflicts' | 'preview' | 'history' | 'live';
 
 export class FabricData {
   readonly name: string;
@@ -18,6 +19,8 @@ export class FabricData {
   preview = $state.raw<IngestReport | null>(null);
   /** operation_log, newest first. */
   history = $state.raw<Operation[] | null>(null);
+  /** The cluster link and the drift report of its last snapshot (errors and loading are its own). */
+  readonly live: LiveState;
   /** The resources table's filter, kept while the user visits other screens. */
   filter = $state<Filter>({ ...NO_FILTER });
   errors = $state<Partial<Record<'overview' | Part, ErrorAdvice>>>({});
@@ -29,6 +32,7 @@ export class FabricData {
 
   constructor(name: string) {
     this.name = name;
+    this.live = new LiveState(name);
   }
 
   async loadOverview(): Promise<void> {
@@ -60,9 +64,32 @@ export class FabricData {
     await this.#load('history', () => api.operationLog(this.name), (v) => (this.history = newestFirst(v)));
   }
 
+  /** The link and the stored snapshot's report: never reads the cluster (Read now does). */
+  async loadLive(): Promise<void> {
+    this.#wanted.add('live');
+    this.loading.live = true;
+    try {
+      await this.live.load();
+    } finally {
+      this.loading.live = false;
+    }
+  }
+
+  /** Reloads the live state alone, when a screen has asked for it (a new read of the cluster changes nothing else). */
+  refreshLive(): Promise<void> {
+    return this.#wanted.has('live') ? this.loadLive() : Promise.resolve();
+  }
+
   /** Loads a part unless it is there already. */
   ensure(part: Part): Promise<void> {
-    const have = { resources: this.rows, tree: this.tree, conflicts: this.conflicts, preview: this.preview, history: this.history }[part];
+    const have = {
+      resources: this.rows,
+      tree: this.tree,
+      conflicts: this.conflicts,
+      preview: this.preview,
+      history: this.history,
+      live: this.live.loaded,
+    }[part];
     if (have || this.loading[part]) return Promise.resolve();
     return this.#loader(part)();
   }
@@ -101,6 +128,8 @@ export class FabricData {
         return () => this.loadPreview();
       case 'history':
         return () => this.loadHistory();
+      case 'live':
+        return () => this.loadLive();
     }
   }
 

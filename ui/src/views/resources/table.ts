@@ -7,10 +7,12 @@ import type { Row } from '../../lib/filter';
  */
 export const ROW_HEIGHT = 22;
 
-/** The grid's columns: Kind, Name (the width goes here), Status, then File and Validation when shown. */
-export function columnsOf(showFile: boolean, showIssues: boolean): string {
+/** The grid's columns: Kind, Name (the width goes here), Status, then Live, File and Validation when shown. */
+export function columnsOf(showFile: boolean, showIssues: boolean, showLive = false): string {
   // Kind and Status carry an icon before the word: room for "ExternalAttachment" and "conflict"
   const cols = ['minmax(110px, 170px)', 'minmax(200px, 3fr)', '96px'];
+  // Live: an icon and "differs: 12 fields"
+  if (showLive) cols.push('136px');
   if (showFile) cols.push('minmax(140px, 1.5fr)');
   if (showIssues) cols.push('minmax(140px, 1.5fr)');
   return cols.join(' ');
@@ -24,8 +26,8 @@ export function issuesText(row: Pick<Row, 'errors' | 'warnings'>): string {
   return parts.join(', ');
 }
 
-/** What a key does on a row: move by n rows, go to the first or last, open, or nothing (null). */
-export type Move = number | 'first' | 'last' | 'open' | null;
+/** What a key does on a row: move by n rows, go to the first or last, open, show its live state (l), or nothing (null). */
+export type Move = number | 'first' | 'last' | 'open' | 'live' | null;
 
 export function moveOf(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>, page: number): Move {
   if (e.ctrlKey || e.metaKey || e.altKey) return null;
@@ -46,6 +48,8 @@ export function moveOf(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'a
       return 'last';
     case 'Enter':
       return 'open';
+    case 'l':
+      return 'live';
     default:
       return null;
   }

@@ -7,10 +7,8 @@ use hhsync_engine::engine::{DraftReport, LiveView};
 use hhsync_engine::hedgehog::ResourceId;
 use hhsync_engine::secrets::Secret;
 use tauri::{AppHandle, State};
-use tauri_plugin_dialog::DialogExt;
 
 use crate::commands::{changed, run, ChangeReason, Reply};
-use crate::error::BackendError;
 use crate::AppState;
 
 /// The fabric's cluster link; null when it has none.
@@ -87,14 +85,5 @@ pub async fn adopt(app: AppHandle, state: State<'_, AppState>, fabric: String, r
 /// The system's file dialog for a kubeconfig, opened in ~/.kube; null when cancelled.
 #[tauri::command]
 pub async fn pick_kubeconfig(app: AppHandle) -> Reply<Option<String>> {
-    let picked = tauri::async_runtime::spawn_blocking(move || {
-        let mut dialog = app.dialog().file().set_title("Kubeconfig");
-        if let Some(kube) = std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".kube")).filter(|d| d.is_dir()) {
-            dialog = dialog.set_directory(kube);
-        }
-        dialog.blocking_pick_file()
-    })
-    .await
-    .map_err(BackendError::internal)?;
-    Ok(picked.and_then(|p| p.into_path().ok()).map(|p| p.to_string_lossy().into_owned()))
+    crate::settings::pick_file(app, "Kubeconfig", ".kube").await
 }

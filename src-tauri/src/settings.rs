@@ -101,10 +101,16 @@ pub async fn check_repository(app: AppHandle, state: State<'_, AppState>, name: 
 /// The path goes back into the form; nothing is read from the file here.
 #[tauri::command]
 pub async fn pick_ssh_key(app: AppHandle) -> Reply<Option<String>> {
+    pick_file(app, "SSH private key", ".ssh").await
+}
+
+/// The system's file dialog titled `title`, opened in `~/<home_dir>` when it exists; the picked
+/// path, or `None` when cancelled.
+pub(crate) async fn pick_file(app: AppHandle, title: &'static str, home_dir: &'static str) -> Reply<Option<String>> {
     let picked = tauri::async_runtime::spawn_blocking(move || {
-        let mut dialog = app.dialog().file().set_title("SSH private key");
-        if let Some(ssh) = std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".ssh")).filter(|d| d.is_dir()) {
-            dialog = dialog.set_directory(ssh);
+        let mut dialog = app.dialog().file().set_title(title);
+        if let Some(dir) = std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(home_dir)).filter(|d| d.is_dir()) {
+            dialog = dialog.set_directory(dir);
         }
         dialog.blocking_pick_file()
     })

@@ -57,6 +57,22 @@ fn an_operations_diff_names_its_files_and_a_proposal_cannot_be_reverted_on_the_b
     assert_eq!(reverted.files, ["managed/switches/leaf-01.yaml"]);
 }
 
+/// A pull that brings several commits shows all they changed, not only the last commit's files.
+#[test]
+fn a_pulls_diff_covers_every_commit_it_brought() {
+    let (env, remote, engine) = setup();
+    let work = env.other_clone(&remote, "colleague");
+    env.write(&work, &format!("{DIR}/managed/switches/leaf-01.yaml"), &LEAF.replace("rack 1", "rack 7"));
+    env.commit_push(&work, "leaf-01 to rack 7");
+    env.write(&work, &format!("{DIR}/managed/switches/leaf-02.yaml"), &LEAF.replace("leaf-01", "leaf-02"));
+    env.commit_push(&work, "leaf-02");
+    let pulled = engine.pull("f", Trigger::User).unwrap();
+    let diff = engine.operation_diff("f", pulled.operation_id).unwrap();
+    let resources: Vec<Option<&str>> = diff.files.iter().map(|f| f.resource.as_deref()).collect();
+    assert_eq!(resources, [Some("Switch/leaf-01"), Some("Switch/leaf-02")], "{diff:?}");
+    assert_eq!(diff.message.as_deref().map(str::trim), Some("leaf-02"));
+}
+
 #[test]
 fn the_remote_check_says_what_arrived_without_applying_it() {
     let (env, remote, engine) = setup();

@@ -61,7 +61,7 @@ test('Resolve waits for the last conflict; accepting incoming sends the merged t
   await user.click(screen.getByTestId('merge-accept-theirs-1'));
   expect(left).toHaveTextContent('No conflicts left');
   expect(resultText()).toBe('spec:\n  description: theirs\n');
-  expect(screen.getByTestId('merge-conflict-1')).toHaveTextContent('Conflict 1: incoming taken');
+  expect(screen.getByTestId('merge-conflict-1')).toHaveTextContent(/^Conflict 1.*incoming taken/);
   expect(screen.getByTestId('btn-resolve-merge')).toBeEnabled();
 
   await user.click(screen.getByTestId('btn-resolve-merge'));

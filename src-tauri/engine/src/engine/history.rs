@@ -1,5 +1,6 @@
-//! What an operation changed, for the app's History: its commit against the commit's parent,
-//! file by file below the fabric's directory, with a unified diff of each. Read-only: no lock,
+//! What an operation changed, for the app's History: its commit against the commit's parent
+//! (for a pull, against the commit the fabric was at: a pull may bring several commits), file by
+//! file below the fabric's directory, with a unified diff of each. Read-only: no lock,
 //! no network (the commit is in the local clone since the operation made or fetched it).
 
 use super::Engine;
@@ -59,7 +60,12 @@ impl Engine {
         };
         diff.branch = self.proposal_branch_of(&row, &commit)?;
         let repo = self.open_clone(&row)?;
-        let parent = repo.parent(&commit)?;
+        // A pull moves the fabric over every commit between the two; anything else made one
+        // commit, whose parent may be a colleague's (a push rebased onto it).
+        let parent = match (op.kind, &op.commit_before) {
+            (crate::store::OperationKind::Pull, Some(before)) => Some(before.clone()),
+            _ => repo.parent(&commit)?,
+        };
         let (author, _, _) = repo.commit_summary(&commit)?;
         diff.message = Some(repo.commit_message(&commit)?);
         diff.author = Some(author);

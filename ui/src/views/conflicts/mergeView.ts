@@ -49,17 +49,11 @@ class ConflictBar extends WidgetType {
     bar.setAttribute('role', 'group');
     bar.setAttribute('aria-label', `Conflict ${this.no}`);
     bar.dataset.testid = `merge-conflict-${this.no}`;
+    // "Conflict N", the buttons, then what became of it: on a narrow result, the words at the
+    // end are what the width cuts, never the buttons.
     const label = document.createElement('span');
     label.className = 'cm-merge-bar-label';
-    if (this.status === 'unresolved') {
-      label.textContent = `Conflict ${this.no}: ${this.empty ? 'both sides added lines here' : 'base lines shown until you choose'}`;
-    } else {
-      label.textContent = `Conflict ${this.no}: ${statusLabel(this.status)}`;
-      const hint = document.createElement('span');
-      hint.className = 'cm-merge-bar-hint';
-      hint.textContent = ' (Ctrl/⌘+Z undoes)';
-      label.append(hint);
-    }
+    label.textContent = `Conflict ${this.no}`;
     bar.append(label);
     for (const choice of ['ours', 'theirs', 'both'] as const) {
       const button = document.createElement('button');
@@ -72,6 +66,15 @@ class ConflictBar extends WidgetType {
       button.addEventListener('click', () => this.onaccept(this.no, choice));
       bar.append(button);
     }
+    const state = document.createElement('span');
+    state.className = 'cm-merge-bar-hint';
+    state.textContent =
+      this.status === 'unresolved'
+        ? this.empty
+          ? 'both sides added lines here'
+          : 'base lines shown until you choose'
+        : `${statusLabel(this.status)} (Ctrl/⌘+Z undoes)`;
+    bar.append(state);
     return bar;
   }
 

@@ -181,6 +181,34 @@ fn a_stale_agent_and_a_wrong_lldp_neighbor_are_reported_per_switch() {
 }
 
 #[test]
+fn an_agent_behind_its_generation_has_not_applied() {
+    let (env, kube, _) = in_sync();
+    let with_applied = |applied: i64| {
+        let mut a = agent("leaf-03", 20, json!({}));
+        a["status"]["lastAppliedGen"] = json!(applied);
+        a
+    };
+    // The controller changed leaf-03's Agent (generation 2); the agent still runs generation 1.
+    kube.put(with_applied(1));
+    let report = env.json(3, &["drift", FABRIC, "--kind", "Switch"]);
+    let leaf = report["switches"].as_array().unwrap().iter().find(|s| s["name"] == "leaf-03").unwrap().clone();
+    assert_eq!((leaf["agent"].as_str(), leaf["applied"].as_bool()), (Some("alive"), Some(false)), "{leaf:#}");
+    kube.put(with_applied(3));
+    let report = env.json(0, &["drift", FABRIC, "--kind", "Switch"]);
+    assert!(report["switches"].as_array().unwrap().iter().all(|s| s["applied"] == true), "{report:#}");
+}
+
+/// A server that refuses lists at another list's resource version still gets read, kind by kind.
+#[test]
+fn a_server_without_exact_versions_is_read_kind_by_kind() {
+    let (env, kube, _) = in_sync();
+    kube.state.lock().unwrap().refuse_exact = true;
+    let report = env.json(0, &["drift", FABRIC]);
+    assert_eq!(report["cluster"], "reachable");
+    assert_eq!(not_in_sync(&report), Vec::<String>::new());
+}
+
+#[test]
 fn forbidden_on_one_kind_makes_only_that_kind_unknown_with_the_reason() {
     let (env, kube, _) = in_sync();
     kube.forbid("VPC");

@@ -214,9 +214,18 @@ fn switches(snapshot: &Snapshot, inputs: &[DriftInput], now: OffsetDateTime) -> 
                 (Some(_), Some(age)) if age <= STALE_AFTER_S => AgentState::Alive,
                 (Some(_), _) => AgentState::Stale,
             };
-            let generation = live_switches.get(sw.name.as_str()).and_then(|s| s.pointer("/metadata/generation")?.as_i64());
+            // As Hedgehog's own `kubectl fabric inspect` judges it: the agent applied the
+            // generation of its Agent object (which the controller bumps with every change of
+            // the switch's configuration). Without one, the Switch object's generation.
             let applied_gen = agent.and_then(|a| a.pointer("/status/lastAppliedGen")?.as_i64());
-            let applied = matches!((generation, applied_gen), (Some(g), Some(a)) if a >= g);
+            let applied = match (agent.and_then(|a| a.pointer("/metadata/generation")?.as_i64()), applied_gen) {
+                (Some(generation), Some(applied)) => applied == generation,
+                (None, Some(applied)) => live_switches
+                    .get(sw.name.as_str())
+                    .and_then(|s| s.pointer("/metadata/generation")?.as_i64())
+                    .is_some_and(|generation| applied >= generation),
+                (_, None) => false,
+            };
             let links = agent.map(|a| link_checks(&sw.name, a, &connections)).unwrap_or_default();
             SwitchLive { name: sw.name.clone(), agent: state, heartbeat_age_s, applied, links }
         })

@@ -5,8 +5,8 @@
 //!
 //! One refresh is one snapshot: the first list's `resourceVersion` is the point every other
 //! list is read at (`resourceVersionMatch=Exact`), so the kinds agree with each other. When the
-//! server has compacted that version away (410 Gone), the snapshot starts over once at the
-//! newest version.
+//! server has compacted that version away (410 Gone), the snapshot starts over at the newest
+//! version; when that fails again, each kind is read at its newest.
 //!
 //! The engine's API is blocking; each read runs on its own current-thread runtime, so it can
 //! be called from the CLI and from the app's blocking tasks alike.
@@ -112,12 +112,18 @@ pub fn read_snapshot(link: &ClusterLink, token: Option<&Secret>, now: impl Fn() 
         .map_err(|e| ReadError::Unreachable(format!("cannot start the client: {e}")))?;
     runtime.block_on(async {
         let client = client(link, token).await?;
-        match snapshot(&client, link.namespace(), &now).await {
-            Err(Gone) => snapshot(&client, link.namespace(), &now).await.map_err(|Gone| {
-                ReadError::Unreachable("the cluster changed faster than one snapshot could be read".to_owned())
-            })?,
-            Ok(result) => result,
+        for _ in 0..2 {
+            match snapshot(&client, link.namespace(), &now, true).await {
+                Ok(result) => return result,
+                Err(Gone) => continue,
+            }
         }
+        // A server that cannot serve a list at another list's version twice in a row (one that
+        // keeps a version per kind, say): each kind at its newest, which is all it offers.
+        tracing::warn!("the cluster refused to list at one resource version; reading each kind at its newest");
+        snapshot(&client, link.namespace(), &now, false).await.unwrap_or_else(|Gone| {
+            Err(ReadError::Unreachable("the cluster refused every list as too old".to_owned()))
+        })
     })
 }
 
@@ -140,7 +146,8 @@ async fn client(link: &ClusterLink, token: Option<&Secret>) -> Result<Client, Re
 /// The snapshot's resource version expired while it was read (410).
 struct Gone;
 
-async fn snapshot(client: &Client, namespace: &str, now: &dyn Fn() -> String) -> Result<Result<Snapshot, ReadError>, Gone> {
+/// With `consistent`, every list after the first is read at the first one's resource version.
+async fn snapshot(client: &Client, namespace: &str, now: &dyn Fn() -> String, consistent: bool) -> Result<Result<Snapshot, ReadError>, Gone> {
     let mut at: Option<String> = None;
     let mut kinds = BTreeMap::new();
     let mut forbidden = 0;
@@ -151,8 +158,8 @@ async fn snapshot(client: &Client, namespace: &str, now: &dyn Fn() -> String) ->
     for (kind, resource) in resources {
         let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), namespace, &resource);
         let params = match &at {
-            Some(rv) => ListParams::default().at(rv).matching(VersionMatch::Exact),
-            None => ListParams::default(),
+            Some(rv) if consistent => ListParams::default().at(rv).matching(VersionMatch::Exact),
+            _ => ListParams::default(),
         };
         let read = match api.list(&params).await {
             Ok(list) => {

@@ -56,6 +56,9 @@ pub struct State {
     pub forbidden: BTreeSet<String>,
     /// Kinds the server does not serve (404: their CRD is not installed).
     pub unserved: BTreeSet<String>,
+    /// Answer every list at an exact resource version with 410, as a server that keeps a
+    /// version per kind would.
+    pub refuse_exact: bool,
     /// Requests seen, as "METHOD PATH?QUERY" lines.
     pub requests: Vec<String>,
 }
@@ -310,7 +313,7 @@ fn route(state: &State, target: &str) -> (u16, Value) {
             }
             let current = state.resource_version.to_string();
             if let (Some(rv), Some(&"Exact")) = (query.get("resourceVersion"), query.get("resourceVersionMatch")) {
-                if *rv != current {
+                if *rv != current || state.refuse_exact {
                     return failure(410, "Expired", &format!("too old resource version: {rv} ({current})"));
                 }
             }

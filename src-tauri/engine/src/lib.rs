@@ -18,6 +18,7 @@ pub mod logging;
 pub mod secrets;
 pub mod store;
 pub mod sync;
+pub mod topology;
 pub mod watch;
 pub mod yaml;
 

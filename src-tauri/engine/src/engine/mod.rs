@@ -3,6 +3,7 @@
 //! functions it calls assume the lock is held.
 
 mod auth;
+mod topology;
 mod cluster;
 mod conflicts;
 mod demo;

@@ -25,7 +25,7 @@ use crate::yaml::FieldPath;
 
 pub use kinds::{classify, Classification, Kind, UnknownKind};
 pub use resource_id::ResourceId;
-pub(crate) use connection::connection_links;
+pub(crate) use connection::{connection_links, endpoints, split_port, Device};
 pub(crate) use kinds::VERSION;
 pub(crate) use schema::openapi_schema;
 

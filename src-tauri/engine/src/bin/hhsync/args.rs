@@ -187,6 +187,17 @@ pub enum Command {
         #[arg(long)]
         offline: bool,
     },
+    /// The fabric's topology as a diagram: switches in tiers, servers, externals and the links
+    /// between them, from the resources (drafts included).
+    Diagram {
+        fabric: String,
+        /// dot (Graphviz), mermaid, or drawio (svg: not built yet).
+        #[arg(long, value_name = "FORMAT")]
+        format: String,
+        /// Write to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Turn resources that are only on the cluster into drafts (push them to bring them under Git).
     Adopt {
         fabric: String,

@@ -1,4 +1,5 @@
-//! `hhsync cluster set|show|unset` and `hhsync drift`: the fabric's cluster, read-only.
+//! `hhsync cluster set|show|unset`, `hhsync drift` and `hhsync adopt`: the fabric's cluster,
+//! read-only; and `hhsync diagram`, the fabric's picture.
 
 use serde_json::json;
 
@@ -9,6 +10,7 @@ use hhsync_engine::cluster::{AgentState, ClusterLink, ClusterState, DriftReport,
 use hhsync_engine::engine::{DraftReport, Engine};
 use hhsync_engine::error::{Error, Result};
 use hhsync_engine::hedgehog::Kind;
+use hhsync_engine::topology::DiagramFormat;
 
 pub fn cluster(engine: &Engine, json: bool, command: &ClusterCommand) -> Result<Done> {
     let (fabric, link) = match command {
@@ -113,4 +115,30 @@ pub fn adopted(json: bool, drafts: &[DraftReport]) -> Result<Done> {
         println!("adopted {}/{} as a draft{errors}", d.kind, d.name);
     }
     Ok(if drafts.iter().any(|d| !d.errors.is_empty()) { Done::Attention } else { Done::Ok })
+}
+
+pub fn diagram(engine: &Engine, json: bool, fabric: &str, format: &str, out: Option<&std::path::Path>) -> Result<Done> {
+    let names = || DiagramFormat::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ");
+    let format = match DiagramFormat::from_name(format) {
+        Some(f) => f,
+        None if format.eq_ignore_ascii_case("svg") => {
+            return Err(Error::InvalidInput(format!("--format svg is not built yet (it comes with the app's topology view); formats: {}", names())))
+        }
+        None => return Err(Error::InvalidInput(format!("--format {format:?}: formats are {}", names()))),
+    };
+    let topology = engine.topology(fabric)?;
+    let text = hhsync_engine::topology::render(&topology, format);
+    match out {
+        Some(path) => {
+            std::fs::write(path, &text).map_err(|e| Error::io(path, e))?;
+            if json {
+                emit(&json!({ "format": format.name(), "out": path, "nodes": topology.nodes.len(), "edges": topology.edges.len(), "problems": topology.problems.len() }));
+            } else {
+                println!("wrote {} ({} nodes, {} edges)", path.display(), topology.nodes.len(), topology.edges.len());
+            }
+        }
+        None if json => emit(&json!({ "format": format.name(), "diagram": text, "nodes": topology.nodes.len(), "edges": topology.edges.len(), "problems": topology.problems.len() })),
+        None => print!("{text}"),
+    }
+    Ok(if topology.problems.is_empty() { Done::Ok } else { Done::Attention })
 }

@@ -202,6 +202,7 @@ fn run(cli: &Cli) -> Result<Done> {
         Command::Demo => print::demo(json, &engine.ensure_demo()?, &engine),
         Command::Cluster { command } => cluster::cluster(&engine, json, command),
         Command::Drift { fabric, kind, offline } => cluster::drift(&engine, json, fabric, kind.as_deref(), *offline),
+        Command::Diagram { fabric, format, out } => cluster::diagram(&engine, json, fabric, format, out.as_deref()),
         Command::Adopt { fabric, resources, all } => {
             let ids: Vec<ResourceId> = resources.iter().map(|r| r.parse()).collect::<Result<_>>()?;
             cluster::adopted(json, &engine.adopt(fabric, (!*all).then_some(ids.as_slice()))?)

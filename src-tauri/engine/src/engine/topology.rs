@@ -1,0 +1,43 @@
+//! The fabric's picture (issue J): its resources (the draft where there is one, so the picture
+//! shows what a push would make) with their hhsync state, built into a [`Topology`], and the
+//! diagrams exported from it.
+
+use super::Engine;
+use crate::error::Result;
+use crate::store::ResourceStatus;
+use crate::topology::{build, render, DiagramFormat, NodeState, Topology, TopologyInput};
+
+impl Engine {
+    /// The fabric's topology: switches, servers, externals and the links between them.
+    pub fn topology(&self, fabric: &str) -> Result<Topology> {
+        let row = self.fabric_row(fabric)?;
+        let conn = self.store.connect()?;
+        let values = self.store.drift_inputs(&conn, row.id)?;
+        let summaries = self.resources(fabric, None, None)?;
+        let inputs: Vec<TopologyInput> = values
+            .into_iter()
+            .filter_map(|r| {
+                let summary = summaries.iter().find(|s| s.kind == r.kind && s.name == r.name);
+                // A draft that deletes keeps the desired value, to draw what goes away.
+                let value = match r.draft {
+                    Some(Some(draft)) => draft,
+                    _ => r.desired?,
+                };
+                let state = match summary.map(|s| (s.status, &s.errors)) {
+                    Some((_, errors)) if !errors.is_empty() => NodeState::Invalid { errors: errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect() },
+                    Some((ResourceStatus::Modified | ResourceStatus::New, _)) => NodeState::Draft,
+                    Some((ResourceStatus::Deleted, _)) => NodeState::Deleted,
+                    Some((ResourceStatus::Conflict, _)) => NodeState::Conflict,
+                    _ => NodeState::Synced,
+                };
+                Some(TopologyInput { kind: r.kind, name: r.name, value, state })
+            })
+            .collect();
+        Ok(build(&inputs))
+    }
+
+    /// The fabric's diagram as text in `format`.
+    pub fn diagram(&self, fabric: &str, format: DiagramFormat) -> Result<String> {
+        Ok(render(&self.topology(fabric)?, format))
+    }
+}

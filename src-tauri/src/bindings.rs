@@ -18,6 +18,7 @@ use hhsync_engine::engine::{
 use hhsync_engine::git::AuthMethod;
 use hhsync_engine::store::{FabricRow, OperationRow, ProposalRow, RepoAuthRow, RepoRow};
 use hhsync_engine::hedgehog::Kind;
+use hhsync_engine::topology::{Highlight, Topology};
 use hhsync_engine::Code;
 use ts_rs::{Config, TS};
 
@@ -71,6 +72,8 @@ fn generate(dir: &Path) {
         ClusterLink,
         DriftReport,
         LiveView,
+        Topology,
+        Highlight,
         // Command arguments beyond strings.
         ResolutionArg,
         BulkChoice,

@@ -13,6 +13,7 @@ mod error;
 mod history;
 mod proposals;
 mod settings;
+mod topology;
 mod watcher;
 
 use std::sync::Arc;
@@ -95,6 +96,9 @@ fn main() {
             cluster::live_view,
             cluster::adopt,
             cluster::pick_kubeconfig,
+            topology::topology,
+            topology::vpc_highlight,
+            topology::export_diagram,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

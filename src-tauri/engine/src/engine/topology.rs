@@ -5,11 +5,22 @@
 use super::Engine;
 use crate::error::Result;
 use crate::store::ResourceStatus;
-use crate::topology::{build, render, DiagramFormat, NodeState, Topology, TopologyInput};
+use crate::topology::{build, render, vpc_highlight, DiagramFormat, Highlight, NodeState, Topology, TopologyInput};
 
 impl Engine {
     /// The fabric's topology: switches, servers, externals and the links between them.
     pub fn topology(&self, fabric: &str) -> Result<Topology> {
+        Ok(build(&self.topology_inputs(fabric)?))
+    }
+
+    /// What to light up in the topology for one VPC: the servers attached to it, the leaves
+    /// that carry it, and the links between them.
+    pub fn vpc_highlight(&self, fabric: &str, vpc: &str) -> Result<Highlight> {
+        let inputs = self.topology_inputs(fabric)?;
+        Ok(vpc_highlight(&build(&inputs), &inputs, vpc))
+    }
+
+    fn topology_inputs(&self, fabric: &str) -> Result<Vec<TopologyInput>> {
         let row = self.fabric_row(fabric)?;
         let conn = self.store.connect()?;
         let values = self.store.drift_inputs(&conn, row.id)?;
@@ -33,7 +44,7 @@ impl Engine {
                 Some(TopologyInput { kind: r.kind, name: r.name, value, state })
             })
             .collect();
-        Ok(build(&inputs))
+        Ok(inputs)
     }
 
     /// The fabric's diagram as text in `format`.

@@ -19,6 +19,7 @@ import type {
   Fabric,
   FabricChangedEvent,
   FabricSettings,
+  Highlight,
   IngestReport,
   InitReport,
   LiveView,
@@ -41,6 +42,7 @@ import type {
   ResourceSummary,
   RevertReport,
   TextCheck,
+  Topology,
   TreeEntry,
 } from './types';
 import { CODES } from './types';
@@ -242,6 +244,20 @@ export const refreshProposals = (fabric: string) => call<ProposalView[]>('refres
 export const abandonProposal = (fabric: string, branch: string) => call<ProposalRow>('abandon_proposal', { fabric, branch });
 /** Opens an http(s) link (a pull request) in the system browser; any other URL is refused (invalid-input). */
 export const openUrl = (url: string) => call<null>('open_url', { url });
+
+// The topology: the fabric's picture
+
+/** Nodes (switches, servers, externals, gateways), edges (bundled links), redundancy groups and wiring problems. */
+export const topology = (fabric: string) => call<Topology>('topology', { fabric });
+/** What VPC `vpc` reaches: its servers, their switches, the edges between. */
+export const vpcHighlight = (fabric: string, vpc: string) => call<Highlight>('vpc_highlight', { fabric, vpc });
+export type DiagramFormat = 'svg' | 'dot' | 'mermaid' | 'drawio';
+/**
+ * Asks where to save (the system's dialog) and writes the diagram: for 'svg', `svg` is the view's
+ * own markup; the other formats the backend renders. The path written, or null when cancelled.
+ */
+export const exportDiagram = (fabric: string, format: DiagramFormat, svg?: string) =>
+  call<string | null>('export_diagram', { fabric, format, svg: svg ?? null });
 
 // The cluster: what runs (the third state, next to Git and the drafts)
 

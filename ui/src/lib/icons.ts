@@ -16,6 +16,7 @@ import Cloud from '@lucide/svelte/icons/cloud';
 import CloudOff from '@lucide/svelte/icons/cloud-off';
 import Cpu from '@lucide/svelte/icons/cpu';
 import Diff from '@lucide/svelte/icons/diff';
+import DoorOpen from '@lucide/svelte/icons/door-open';
 import FileQuestionMark from '@lucide/svelte/icons/file-question-mark';
 import GitMerge from '@lucide/svelte/icons/git-merge';
 import Globe from '@lucide/svelte/icons/globe';
@@ -28,6 +29,8 @@ import LoaderCircle from '@lucide/svelte/icons/loader-circle';
 import Network from '@lucide/svelte/icons/network';
 import OctagonAlert from '@lucide/svelte/icons/octagon-alert';
 import Pencil from '@lucide/svelte/icons/pencil';
+import RadioTower from '@lucide/svelte/icons/radio-tower';
+import Router from '@lucide/svelte/icons/router';
 import Plug from '@lucide/svelte/icons/plug';
 import Server from '@lucide/svelte/icons/server';
 import Tags from '@lucide/svelte/icons/tags';
@@ -35,7 +38,7 @@ import Waypoints from '@lucide/svelte/icons/waypoints';
 import type { LucideIcon } from '@lucide/svelte';
 import type { BadgeView } from './badge';
 import type { Kind } from './kinds';
-import type { DriftState, ResourceStatus } from './types';
+import type { DriftState, NodeKind, ResourceStatus } from './types';
 
 export type Icon = LucideIcon;
 
@@ -100,4 +103,14 @@ export const DRIFT_ICONS: Record<DriftState, { icon: Icon; name: string }> = {
   'not-applied': { icon: Hourglass, name: 'hourglass' },
   'only-on-cluster': { icon: Import, name: 'import' },
   unknown: { icon: CircleQuestionMark, name: 'circle-question-mark' },
+};
+
+/** A node of the topology picture, by what it is. */
+export const NODE_ICONS: Record<NodeKind, { icon: Icon; name: string }> = {
+  spine: { icon: RadioTower, name: 'radio-tower' },
+  leaf: { icon: Network, name: 'network' },
+  'other-switch': { icon: Router, name: 'router' },
+  server: { icon: Server, name: 'server' },
+  external: { icon: Globe, name: 'globe' },
+  gateway: { icon: DoorOpen, name: 'door-open' },
 };

@@ -9,7 +9,7 @@ import { ResourceDraft } from './resource.svelte';
 import { settings } from './settings.svelte';
 import { toasts } from './toasts.svelte';
 
-export type View = 'overview' | 'resources' | 'tree' | 'editor' | 'conflicts' | 'history';
+export type View = 'overview' | 'resources' | 'tree' | 'topology' | 'editor' | 'conflicts' | 'history';
 export type DialogName = 'add' | 'push' | 'new-resource';
 /** What the main area shows: the selected fabric, or the Settings page. */
 export type Page = 'fabric' | 'settings';

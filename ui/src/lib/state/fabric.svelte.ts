@@ -4,10 +4,10 @@
 import * as api from '../api';
 import { adviceFor, type ErrorAdvice } from '../advice';
 import { buildRows, NO_FILTER, type Filter, type Row } from '../filter';
-import type { Conflict, IngestReport, Operation, Overview, TreeEntry } from '../types';
+import type { Conflict, IngestReport, Operation, Overview, Topology, TreeEntry } from '../types';
 import { LiveState } from './live.svelte';
 
-type Part = 'resources' | 'tree' | 'conflicts' | 'preview' | 'history' | 'live';
+type Part = 'resources' | 'tree' | 'conflicts' | 'preview' | 'history' | 'live' | 'topology';
 
 export class FabricData {
   readonly name: string;
@@ -19,6 +19,8 @@ export class FabricData {
   preview = $state.raw<IngestReport | null>(null);
   /** operation_log, newest first. */
   history = $state.raw<Operation[] | null>(null);
+  /** The fabric's picture (topology view). */
+  topology = $state.raw<Topology | null>(null);
   /** The cluster link and the drift report of its last snapshot (errors and loading are its own). */
   readonly live: LiveState;
   /** The resources table's filter, kept while the user visits other screens. */
@@ -64,6 +66,11 @@ export class FabricData {
     await this.#load('history', () => api.operationLog(this.name), (v) => (this.history = newestFirst(v)));
   }
 
+  async loadTopology(): Promise<void> {
+    this.#wanted.add('topology');
+    await this.#load('topology', () => api.topology(this.name), (v) => (this.topology = v));
+  }
+
   /** The link and the stored snapshot's report: never reads the cluster (Read now does). */
   async loadLive(): Promise<void> {
     this.#wanted.add('live');
@@ -89,6 +96,7 @@ export class FabricData {
       preview: this.preview,
       history: this.history,
       live: this.live.loaded,
+      topology: this.topology,
     }[part];
     if (have || this.loading[part]) return Promise.resolve();
     return this.#loader(part)();
@@ -130,6 +138,8 @@ export class FabricData {
         return () => this.loadHistory();
       case 'live':
         return () => this.loadLive();
+      case 'topology':
+        return () => this.loadTopology();
     }
   }
 

@@ -1,0 +1,159 @@
+//! The fabric's picture (issue J): the demo fabric's topology in tiers; a click on a leaf lands
+//! in its editor; a VPC selected lights up the server attached to it and the leaf that carries
+//! it. Then a generated fabric of 1,000 switches and servers with 2,000 connections: the time
+//! ELK's layout and the first drawing take, and the frame rate while panning, printed (figures,
+//! not assertions: tests never assert timings).
+
+use std::time::Duration;
+
+use hhsync_e2e::app::App;
+use hhsync_e2e::steps::{click, editor_text, ingest_demo, text, type_into, WAIT};
+
+const VPC: &str = "apiVersion: vpc.githedgehog.com/v1beta1
+kind: VPC
+metadata:
+  name: vpc-1
+spec:
+  subnets:
+    default:
+      subnet: 10.0.1.0/24
+      vlan: 1001
+";
+
+const ATTACHMENT: &str = "apiVersion: vpc.githedgehog.com/v1beta1
+kind: VPCAttachment
+metadata:
+  name: vpc-1--server-03
+spec:
+  connection: server-03--unbundled--leaf-01
+  subnet: vpc-1/default
+";
+
+fn attribute(s: &hhsync_e2e::webdriver::Session, css: &str, name: &str) -> Option<String> {
+    s.find(css).and_then(|e| s.attribute(&e, name)).ok().flatten()
+}
+
+#[test]
+fn the_topology_draws_the_demo_fabric_opens_a_leaf_and_lights_up_a_vpc() {
+    let app = App::start().unwrap_or_else(|e| panic!("{e}"));
+    let s = &app.session;
+    ingest_demo(s);
+    app.hhsync_ending(&["edit", "demo", "VPC/vpc-1"], VPC, &[0, 3]);
+    app.hhsync_ending(&["edit", "demo", "VPCAttachment/vpc-1--server-03"], ATTACHMENT, &[0, 3]);
+
+    click(s, "[data-testid=tab-topology]");
+    s.wait_until("the picture drawn", WAIT, || attribute(s, "[data-testid=topology]", "data-nodes").as_deref() == Some("17")).unwrap();
+    assert_eq!(attribute(s, "[data-testid=topology]", "data-edges").as_deref(), Some("30"));
+    app.screenshot("j1-topology-demo").unwrap();
+
+    // A click on leaf-01 opens it in the editor.
+    // WebKitWebDriver finds no click point on an SVG group: the click lands on its box.
+    click(s, "[data-testid=topo-node-Switch-leaf-01] rect.box");
+    s.wait_until("leaf-01 in the editor", WAIT, || editor_text(s).contains("name: leaf-01")).unwrap();
+
+    // vpc-1 is attached to server-03, which hangs off leaf-01.
+    click(s, "[data-testid=tab-topology]");
+    let select = s.wait_for("[data-testid=topology-vpc]", WAIT).unwrap();
+    s.select(&select, "vpc-1").unwrap();
+    s.wait_until("server-03 lit up", WAIT, || attribute(s, "[data-testid=topo-node-Server-server-03]", "data-highlighted").as_deref() == Some("true"))
+        .unwrap();
+    assert_eq!(attribute(s, "[data-testid=topo-node-Switch-leaf-01]", "data-highlighted").as_deref(), Some("true"));
+    assert_ne!(attribute(s, "[data-testid=topo-node-Server-server-05]", "data-highlighted").as_deref(), Some("true"));
+    app.screenshot("j2-topology-vpc-highlight").unwrap();
+
+    // Search finds a node; fit brings the whole picture back.
+    type_into(s, "[data-testid=topology-search]", "server-10");
+    click(s, "[data-testid=topology-fit]");
+    assert!(text(s, "[data-testid=topology]").contains("server-10"));
+}
+
+/// 4 spines, 96 leaves and 900 servers; 384 spine-leaf connections, 900 servers on one leaf and
+/// 716 of them on a second one: 2,000 connections.
+fn large_fabric() -> String {
+    let mut docs = Vec::new();
+    let switch = |name: &str, role: &str, i: usize| {
+        format!("apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: {name}\nspec:\n  boot:\n    mac: 0c:20:12:fe:{:02x}:{:02x}\n  profile: vs\n  role: {role}\n", i / 256, i % 256)
+    };
+    for s in 0..4 {
+        docs.push(switch(&format!("spine-{s:02}"), "spine", s));
+    }
+    for l in 0..96 {
+        docs.push(switch(&format!("leaf-{l:03}"), "server-leaf", 100 + l));
+        for s in 0..4 {
+            docs.push(format!(
+                "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Connection\nmetadata:\n  name: spine-{s:02}--fabric--leaf-{l:03}\nspec:\n  fabric:\n    links:\n    - spine:\n        port: spine-{s:02}/E1/{}\n      leaf:\n        port: leaf-{l:03}/E1/{}\n",
+                l + 1,
+                s + 49
+            ));
+        }
+    }
+    for v in 0..900 {
+        docs.push(format!("apiVersion: wiring.githedgehog.com/v1beta1\nkind: Server\nmetadata:\n  name: server-{v:04}\nspec:\n  description: server {v}\n"));
+        let links = if v < 716 { 2 } else { 1 };
+        for k in 0..links {
+            let leaf = (v + k * 48) % 96;
+            let port = v / 96 + 1 + k * 12;
+            docs.push(format!(
+                "apiVersion: wiring.githedgehog.com/v1beta1\nkind: Connection\nmetadata:\n  name: server-{v:04}--unbundled--leaf-{leaf:03}-{k}\nspec:\n  unbundled:\n    link:\n      server:\n        port: server-{v:04}/enp2s{}\n      switch:\n        port: leaf-{leaf:03}/E1/{port}\n",
+                k + 1
+            ));
+        }
+    }
+    docs.join("---\n")
+}
+
+#[test]
+fn a_large_fabric_lays_out_and_pans_with_figures_printed() {
+    let app = App::start().unwrap_or_else(|e| panic!("{e}"));
+    let s = &app.session;
+    s.wait_for("[data-testid=fabric-demo]", WAIT).unwrap();
+
+    // The generated fabric in a bare repository of its own, added and ingested with the CLI on
+    // the app's data directory; the window reloads to list it.
+    let remote = app.tmp.path().join("large.git");
+    let work = app.tmp.path().join("large-work");
+    app.git(app.tmp.path(), &["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()]);
+    app.git(app.tmp.path(), &["clone", "-q", remote.to_str().unwrap(), work.to_str().unwrap()]);
+    std::fs::create_dir_all(work.join("fabric/raw")).unwrap();
+    std::fs::write(work.join("fabric/raw/large.yaml"), large_fabric()).unwrap();
+    app.git(&work, &["add", "-A"]);
+    app.git(&work, &["-c", "user.name=E2E", "-c", "user.email=e2e@example.com", "commit", "-qm", "a large fabric"]);
+    app.git(&work, &["push", "-q", "origin", "HEAD:main"]);
+    app.hhsync(&["repo", "add", "large", remote.to_str().unwrap()], "");
+    app.hhsync(&["fabric", "add", "large", "--repo", "large", "--dir", "fabric"], "");
+    app.hhsync_ending(&["init", "large"], "", &[0, 3]);
+    app.hhsync_ending(&["ingest", "large"], "", &[0, 3]);
+    s.execute("location.reload(); return true;", vec![]).unwrap();
+    click(s, "[data-testid=fabric-large]");
+    click(s, "[data-testid=tab-topology]");
+    s.wait_until("the large picture drawn", Duration::from_secs(180), || attribute(s, "[data-testid=topology]", "data-draw-ms").is_some()).unwrap();
+    let nodes = attribute(s, "[data-testid=topology]", "data-nodes").unwrap_or_default();
+    let edges = attribute(s, "[data-testid=topology]", "data-edges").unwrap_or_default();
+    assert_eq!(nodes, "1000");
+    let layout_ms = attribute(s, "[data-testid=topology]", "data-layout-ms").unwrap_or_default();
+    let draw_ms = attribute(s, "[data-testid=topology]", "data-draw-ms").unwrap_or_default();
+    app.screenshot("j3-topology-large").unwrap();
+
+    // Pan with the arrow keys for 120 frames and count how many frames the browser painted.
+    let fps = s
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const view = document.querySelector('[data-testid=topology] svg') || document.querySelector('[data-testid=topology]');
+             view.focus && view.focus();
+             const keys = ['ArrowRight', 'ArrowDown', 'ArrowLeft', 'ArrowUp'];
+             let frames = 0; const start = performance.now();
+             function step() {
+               const key = keys[Math.floor(frames / 30) % 4];
+               view.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+               frames += 1;
+               if (frames < 120) requestAnimationFrame(step); else done(frames * 1000 / (performance.now() - start));
+             }
+             requestAnimationFrame(step);",
+            vec![],
+        )
+        .unwrap();
+    println!(
+        "topology of {nodes} switches and servers, {edges} edges (2,000 connections): ELK layout {layout_ms} ms, first drawing {draw_ms} ms; panning at {:.0} frames/s (WebKitGTK in Xvfb, software rendering)",
+        fps.as_f64().unwrap_or_default()
+    );
+}

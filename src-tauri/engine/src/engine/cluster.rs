@@ -173,7 +173,7 @@ impl Engine {
         let row = self.fabric_row(fabric)?;
         let conn = self.store.connect()?;
         let snapshot = self.store.cluster_snapshot(&conn, row.id)?;
-        let input = self.store.drift_inputs(&conn, row.id)?.into_iter().find(|i| i.kind == id.kind.name() && i.name == id.name);
+        let input = self.store.drift_input(&conn, row.id, id.kind.name(), &id.name)?;
         let (wanted, against_draft) = match input {
             Some(i) => match i.draft {
                 Some(draft) => (draft, true),

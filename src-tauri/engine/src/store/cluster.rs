@@ -81,21 +81,27 @@ impl Store {
     /// Every resource of the fabric with its desired value and its draft.
     pub fn drift_inputs(&self, conn: &Connection, fabric_id: i64) -> Result<Vec<DriftInput>> {
         let mut stmt = conn
-            .prepare(
-                "SELECT kind, name, desired_value, draft_value, draft_deleted
-                 FROM resources WHERE fabric_id = ?1 ORDER BY kind, name",
-            )
+            .prepare(&format!("{DRIFT_INPUT_SELECT} WHERE fabric_id = ?1 ORDER BY kind, name"))
             .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([fabric_id], |r| {
-                let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str::<Value>(&t).ok());
-                let desired = parse(r.get(2)?);
-                let draft_value = parse(r.get(3)?);
-                let deleted: bool = r.get(4)?;
-                let draft = if deleted { Some(None) } else { draft_value.map(Some) };
-                Ok(DriftInput { kind: r.get(0)?, name: r.get(1)?, desired, draft })
-            })
-            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([fabric_id], drift_input_of).map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
     }
+
+    /// One resource's [`DriftInput`], if the fabric has it.
+    pub fn drift_input(&self, conn: &Connection, fabric_id: i64, kind: &str, name: &str) -> Result<Option<DriftInput>> {
+        conn.query_row(&format!("{DRIFT_INPUT_SELECT} WHERE fabric_id = ?1 AND kind = ?2 AND name = ?3"), params![fabric_id, kind, name], drift_input_of)
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+}
+
+const DRIFT_INPUT_SELECT: &str = "SELECT kind, name, desired_value, draft_value, draft_deleted FROM resources";
+
+fn drift_input_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<DriftInput> {
+    let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str::<Value>(&t).ok());
+    let desired = parse(r.get(2)?);
+    let draft_value = parse(r.get(3)?);
+    let deleted: bool = r.get(4)?;
+    let draft = if deleted { Some(None) } else { draft_value.map(Some) };
+    Ok(DriftInput { kind: r.get(0)?, name: r.get(1)?, desired, draft })
 }

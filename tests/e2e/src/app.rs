@@ -52,7 +52,8 @@ impl App {
         for d in ["home", "config", "data", "cache", "state", "hhsync"] {
             std::fs::create_dir_all(tmp.path().join(d)).map_err(|e| WebDriverError(e.to_string()))?;
         }
-        let (port, native) = (free_port(), free_port());
+        let port = free_port();
+        let native = std::iter::repeat_with(free_port).find(|&p| p != port).unwrap_or(4445);
         let driver = Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".to_owned()))
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .env("HOME", tmp.path().join("home"))
@@ -70,12 +71,17 @@ impl App {
             .spawn()
             .map_err(|e| WebDriverError(format!("starting tauri-driver (install it with `cargo install tauri-driver --locked`): {e}")))?;
         let server = format!("http://127.0.0.1:{port}");
+        // tauri-driver listens at once but forwards a new session to WebKitWebDriver without
+        // waiting for it to listen; a session asked for too early ends in "Unexpected EOF".
+        // So both must be listening first.
         let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpListenerProbe::closed(port) {
-            if Instant::now() > deadline {
-                return Err(WebDriverError("tauri-driver did not start listening".to_owned()));
+        for (p, who) in [(port, "tauri-driver"), (native, "WebKitWebDriver (started by tauri-driver)")] {
+            while TcpListenerProbe::closed(p) {
+                if Instant::now() > deadline {
+                    return Err(WebDriverError(format!("{who} did not start listening on port {p}")));
+                }
+                std::thread::sleep(Duration::from_millis(100));
             }
-            std::thread::sleep(Duration::from_millis(100));
         }
         let capabilities = json!({ "alwaysMatch": { "tauri:options": { "application": binary.to_string_lossy() } } });
         let session = Session::new(&server, capabilities)?;

@@ -151,7 +151,8 @@ fn codes(cfg: &Config) -> Vec<String> {
             Some(Blocked) => Some(RevertBlocked),
             Some(RevertBlocked) => Some(NotSynced),
             Some(NotSynced) => Some(NotLinked),
-            Some(NotLinked) => None,
+            Some(NotLinked) => Some(Internal),
+            Some(Internal) => None,
         }
     }
     let chain: Vec<Code> = std::iter::successors(after(None), |c| after(Some(*c))).collect();

@@ -28,6 +28,6 @@ impl From<Error> for BackendError {
 
 impl BackendError {
     pub fn internal(message: impl std::fmt::Display) -> Self {
-        Self { code: "io".to_owned(), message: message.to_string(), blocked: Vec::new() }
+        Self { code: hhsync_engine::Code::Internal.as_str().to_owned(), message: message.to_string(), blocked: Vec::new() }
     }
 }

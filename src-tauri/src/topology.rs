@@ -1,6 +1,6 @@
 //! The fabric's picture in the app (issue J): its topology for the view to lay out, a VPC's
 //! highlight, and exporting a diagram to a file the user picks (dot, Mermaid and draw.io from the
-//! engine; SVG as the view drew it).
+//! engine; SVG from the view's renderer, diagramSvg.ts, which the CLI runs as well).
 
 use hhsync_engine::topology::{DiagramFormat, Highlight, Topology};
 use hhsync_engine::Error;
@@ -22,7 +22,7 @@ pub async fn vpc_highlight(state: State<'_, AppState>, fabric: String, vpc: Stri
 }
 
 /// Asks where to save the fabric's diagram (the system's save dialog, `<fabric>.<extension>`),
-/// then writes it: `svg` is the markup the view sends (the picture as drawn), the other formats
+/// then writes it: `svg` is the markup the view sends (diagramSvg.ts's picture), the other formats
 /// come from the engine. Returns the path written, or null when cancelled.
 #[tauri::command]
 pub async fn export_diagram(app: AppHandle, state: State<'_, AppState>, fabric: String, format: String, svg: Option<String>) -> Reply<Option<String>> {

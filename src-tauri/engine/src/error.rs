@@ -46,6 +46,9 @@ pub enum Code {
     NotSynced,
     /// The fabric has no cluster linked: link one to see what runs.
     NotLinked,
+    /// A part of hhsync itself failed (not the input, the disk or the network): the message
+    /// says which; worth a bug report.
+    Internal,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -126,6 +129,8 @@ pub enum Error {
     RateLimited { api: String, retry_at: Option<String>, message: String },
     #[error("GitHub {api} answered {status}: {message}")]
     GitHub { api: String, status: u16, message: String },
+    #[error("{message}")]
+    Internal { message: String },
 }
 
 /// What a draft was wanted for, when there is none.
@@ -202,7 +207,7 @@ impl Code {
         Self::NotFound, Self::AlreadyExists, Self::InvalidInput, Self::RemoteUnreachable, Self::AuthFailed, Self::Rejected,
         Self::Busy, Self::Cancelled, Self::Storage, Self::Git, Self::Io, Self::KeychainLocked, Self::KeychainUnavailable,
         Self::Permission, Self::Tls, Self::HostKey, Self::RateLimited, Self::GitHub, Self::Blocked, Self::RevertBlocked,
-        Self::NotSynced, Self::NotLinked,
+        Self::NotSynced, Self::NotLinked, Self::Internal,
     ];
 
     /// The kebab-case name the UI and the audit trail use (the serde name).
@@ -230,6 +235,7 @@ impl Code {
             Self::RevertBlocked => "revert-blocked",
             Self::NotSynced => "not-synced",
             Self::NotLinked => "not-linked",
+            Self::Internal => "internal",
         }
     }
 }
@@ -261,6 +267,7 @@ impl Error {
             Self::KeychainUnavailable { .. } => Code::KeychainUnavailable,
             Self::RateLimited { .. } => Code::RateLimited,
             Self::GitHub { .. } => Code::GitHub,
+            Self::Internal { .. } => Code::Internal,
         }
     }
 

@@ -66,7 +66,34 @@ fn mermaid_goes_to_stdout_and_unknown_formats_are_refused() {
         assert!(text.contains(device), "{device} is not in the Mermaid chart");
     }
     let err = env.fail(1, &["diagram", "lab", "--format", "png"]);
-    assert!(err.contains("formats are dot, mermaid, drawio"), "{err}");
-    let err = env.fail(1, &["diagram", "lab", "--format", "svg"]);
-    assert!(err.contains("not built yet"), "{err}");
+    assert!(err.contains("formats are svg, dot, mermaid, drawio"), "{err}");
+}
+
+/// The app's picture, drawn by the web view's own code run inside the binary: a standalone SVG
+/// (Python's XML parser reads it) with a box and a name for every device, and the same bytes
+/// on stdout as in the file.
+#[test]
+fn svg_output_is_the_apps_picture_as_a_standalone_file() {
+    let env = lab();
+    let path = env.path("fabric.svg");
+    let summary = env.json(0, &["diagram", "lab", "--format", "svg", "--out", path.to_str().unwrap()]);
+    assert_eq!(summary["format"], "svg", "{summary:#}");
+    let script = "import sys, xml.etree.ElementTree as E\n\
+                  root = E.parse(sys.argv[1]).getroot()\n\
+                  ns = '{http://www.w3.org/2000/svg}'\n\
+                  texts = [t.text or '' for t in root.iter(ns + 'text')]\n\
+                  print(root.tag == ns + 'svg', float(root.get('width')) > 0, float(root.get('height')) > 0)\n\
+                  print('\\n'.join(texts))";
+    let out = Command::new("python3").args(["-c", script, path.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "not XML: {}", String::from_utf8_lossy(&out.stderr));
+    let parsed = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut lines = parsed.lines();
+    assert_eq!(lines.next(), Some("True True True"), "{parsed}");
+    let texts: Vec<&str> = lines.collect();
+    for device in DEVICES {
+        assert!(texts.contains(&device), "{device} has no name in the picture: {texts:?}");
+    }
+    let file = std::fs::read_to_string(&path).unwrap();
+    let stdout = env.run(0, &["diagram", "lab", "--format", "svg"]);
+    assert_eq!(stdout, file, "the same fabric gives the same picture");
 }

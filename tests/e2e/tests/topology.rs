@@ -33,6 +33,39 @@ fn attribute(s: &hhsync_e2e::webdriver::Session, css: &str, name: &str) -> Optio
     s.find(css).and_then(|e| s.attribute(&e, name)).ok().flatten()
 }
 
+/// Each device's name and place, `(name, x, y)` sorted by name, from `translate(x y)` attributes.
+fn places(pairs: impl Iterator<Item = (String, String)>) -> Vec<(String, f64, f64)> {
+    let mut out: Vec<(String, f64, f64)> = pairs
+        .map(|(name, transform)| {
+            let inner = transform.trim_start_matches("translate(").trim_end_matches(')');
+            let xy: Vec<f64> = inner.split([' ', ',']).filter(|t| !t.is_empty()).map(|t| t.parse().unwrap()).collect();
+            (name, xy[0], xy[1])
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// `hhsync diagram --format svg` places every device where the app drew it: the same layout
+/// code (the web view's, bundled into the binary) on the same topology.
+fn the_cli_draws_the_same_picture(app: &App) {
+    let script = "return [...document.querySelectorAll('[data-testid=topology] g[data-testid^=topo-node-]')]
+                  .map((g) => [g.querySelector('text.name').textContent, g.getAttribute('transform')]);";
+    let drawn = app.session.execute(script, vec![]).unwrap();
+    let in_app = places(drawn.as_array().unwrap().iter().map(|p| (p[0].as_str().unwrap().to_owned(), p[1].as_str().unwrap().to_owned())));
+    let svg = app.hhsync(&["diagram", "demo", "--format", "svg"], "");
+    let in_file = places(svg.split("<g transform=\"").skip(1).filter_map(|chunk| {
+        let transform = chunk.split('"').next()?.to_owned();
+        let name = chunk.split("font-weight=\"600\">").nth(1)?.split("</text>").next()?.to_owned();
+        Some((name, transform))
+    }));
+    assert_eq!(in_app.len(), 17, "{in_app:?}");
+    assert_eq!(in_file.len(), in_app.len(), "devices in the CLI's SVG: {in_file:?}");
+    for (a, f) in in_app.iter().zip(&in_file) {
+        assert!(a.0 == f.0 && (a.1 - f.1).abs() < 0.01 && (a.2 - f.2).abs() < 0.01, "the app draws {a:?}, the CLI {f:?}");
+    }
+}
+
 #[test]
 fn the_topology_draws_the_demo_fabric_opens_a_leaf_and_lights_up_a_vpc() {
     let app = App::start().unwrap_or_else(|e| panic!("{e}"));
@@ -45,6 +78,7 @@ fn the_topology_draws_the_demo_fabric_opens_a_leaf_and_lights_up_a_vpc() {
     s.wait_until("the picture drawn", WAIT, || attribute(s, "[data-testid=topology]", "data-nodes").as_deref() == Some("17")).unwrap();
     assert_eq!(attribute(s, "[data-testid=topology]", "data-edges").as_deref(), Some("30"));
     app.screenshot("j1-topology-demo").unwrap();
+    the_cli_draws_the_same_picture(&app);
 
     // A click on leaf-01 opens it in the editor.
     // WebKitWebDriver finds no click point on an SVG group: the click lands on its box.

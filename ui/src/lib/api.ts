@@ -253,8 +253,9 @@ export const topology = (fabric: string) => call<Topology>('topology', { fabric 
 export const vpcHighlight = (fabric: string, vpc: string) => call<Highlight>('vpc_highlight', { fabric, vpc });
 export type DiagramFormat = 'svg' | 'dot' | 'mermaid' | 'drawio';
 /**
- * Asks where to save (the system's dialog) and writes the diagram: for 'svg', `svg` is the view's
- * own markup; the other formats the backend renders. The path written, or null when cancelled.
+ * Asks where to save (the system's dialog) and writes the diagram: for 'svg', `svg` is the picture
+ * diagramSvg.ts drew (the renderer `hhsync diagram --format svg` runs too); the other formats the
+ * backend renders. The path written, or null when cancelled.
  */
 export const exportDiagram = (fabric: string, format: DiagramFormat, svg?: string) =>
   call<string | null>('export_diagram', { fabric, format, svg: svg ?? null });

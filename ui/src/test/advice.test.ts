@@ -72,7 +72,8 @@ describe('every code the backend sends', () => {
     const advice = ADVICE[code];
     expect(advice, `advice.ts has no advice for "${code}"`).toBeTypeOf('string');
     expect(advice.length).toBeGreaterThan(20);
-    expect(advice).not.toBe(ADVICE.internal);
+    // `internal` is the fallback itself (a bug or an unexpected failure in hhsync)
+    if (code !== 'internal') expect(advice).not.toBe(ADVICE.internal);
     const sharing = CODES.filter((other) => other !== code && ADVICE[other] === advice);
     expect(sharing, `"${code}" shares its advice with ${sharing.join(', ')}`).toEqual([]);
   });

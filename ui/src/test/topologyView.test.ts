@@ -1,6 +1,6 @@
 // The Topology tab with the backend mocked and the real ELK layout: clicks open resources (an edge
 // its first Connection), the VPC select highlights what vpc_highlight names and dims the rest,
-// Export SVG sends the picture's own markup, wiring problems are listed and marked, the cluster's
+// Export SVG sends diagramSvg.ts's picture, wiring problems are listed and marked, the cluster's
 // word shows as badges, and the loading, empty and error states.
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';

@@ -3,7 +3,7 @@
 //! diagrams exported from it.
 
 use super::Engine;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::ResourceStatus;
 use crate::topology::{build, render, vpc_highlight, DiagramFormat, Highlight, NodeState, Topology, TopologyInput};
 
@@ -49,6 +49,21 @@ impl Engine {
 
     /// The fabric's diagram as text in `format`.
     pub fn diagram(&self, fabric: &str, format: DiagramFormat) -> Result<String> {
-        Ok(render(&self.topology(fabric)?, format))
+        self.draw_diagram(fabric, &self.topology(fabric)?, format)
+    }
+
+    /// `topology` (the fabric's, just built) as a diagram in `format`. The SVG is the app's
+    /// picture, so it carries the cluster's word from the last stored snapshot, as the app
+    /// does, when a cluster is linked.
+    pub fn draw_diagram(&self, fabric: &str, topology: &Topology, format: DiagramFormat) -> Result<String> {
+        let report = match format {
+            DiagramFormat::Svg => match self.drift(fabric, None, false) {
+                Ok(report) => Some(report),
+                Err(Error::ClusterNotLinked { .. }) => None,
+                Err(e) => return Err(e),
+            },
+            _ => None,
+        };
+        render(topology, format, report.as_ref())
     }
 }

@@ -2,6 +2,9 @@
 //! GitHub and GitLab, so a pull request can show the cabling), and draw.io XML (for whoever
 //! wants to move boxes by hand and put the result in a document).
 //!
+//! SVG, the app's own picture, is drawn by the web view's code (`svg.rs`); [`render`] hands it
+//! over.
+//!
 //! All three lay nodes out in the topology's tiers (spines on top, servers below the leaves,
 //! externals and gateways at the bottom) and label an edge with its type and number of links.
 //! Names come from YAML and may hold anything, so every name is escaped for the format; node
@@ -11,22 +14,27 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::graph::{Edge, Node, NodeKind, NodeState, Topology};
+use crate::cluster::DriftReport;
+use crate::error::Result;
 
-/// A text format of the picture.
+/// A format of the picture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DiagramFormat {
+    /// The app's picture: its layout, colours and marks.
+    Svg,
     Dot,
     Mermaid,
     Drawio,
 }
 
 impl DiagramFormat {
-    pub const ALL: [DiagramFormat; 3] = [DiagramFormat::Dot, DiagramFormat::Mermaid, DiagramFormat::Drawio];
+    pub const ALL: [DiagramFormat; 4] = [DiagramFormat::Svg, DiagramFormat::Dot, DiagramFormat::Mermaid, DiagramFormat::Drawio];
 
-    /// The format for a name as the command line takes it (any case): `dot` (or `gv`,
+    /// The format for a name as the command line takes it (any case): `svg`, `dot` (or `gv`,
     /// `graphviz`), `mermaid` (or `mmd`), `drawio` (or `draw.io`).
     pub fn from_name(name: &str) -> Option<DiagramFormat> {
         match name.to_ascii_lowercase().as_str() {
+            "svg" => Some(DiagramFormat::Svg),
             "dot" | "gv" | "graphviz" => Some(DiagramFormat::Dot),
             "mermaid" | "mmd" => Some(DiagramFormat::Mermaid),
             "drawio" | "draw.io" => Some(DiagramFormat::Drawio),
@@ -36,6 +44,7 @@ impl DiagramFormat {
 
     pub fn name(self) -> &'static str {
         match self {
+            DiagramFormat::Svg => "svg",
             DiagramFormat::Dot => "dot",
             DiagramFormat::Mermaid => "mermaid",
             DiagramFormat::Drawio => "drawio",
@@ -45,6 +54,7 @@ impl DiagramFormat {
     /// The usual file extension, without the dot.
     pub fn extension(self) -> &'static str {
         match self {
+            DiagramFormat::Svg => "svg",
             DiagramFormat::Dot => "dot",
             DiagramFormat::Mermaid => "mmd",
             DiagramFormat::Drawio => "drawio",
@@ -52,13 +62,25 @@ impl DiagramFormat {
     }
 }
 
-/// The topology as text in `format`.
-pub fn render(topology: &Topology, format: DiagramFormat) -> String {
-    match format {
+/// The topology as text in `format`; the SVG is marked with what `report` (the cluster's last
+/// snapshot) says, as in the app; the other formats draw from Git and drafts only.
+pub fn render(topology: &Topology, format: DiagramFormat, report: Option<&DriftReport>) -> Result<String> {
+    Ok(match format {
+        DiagramFormat::Svg => return svg(topology, report),
         DiagramFormat::Dot => dot(topology),
         DiagramFormat::Mermaid => mermaid(topology),
         DiagramFormat::Drawio => drawio(topology),
-    }
+    })
+}
+
+#[cfg(feature = "svg")]
+fn svg(topology: &Topology, report: Option<&DriftReport>) -> Result<String> {
+    super::svg::render_svg(topology, report)
+}
+
+#[cfg(not(feature = "svg"))]
+fn svg(_: &Topology, _: Option<&DriftReport>) -> Result<String> {
+    Err(crate::Error::Internal { message: "this build of hhsync draws no SVG (the engine's `svg` feature is off)".to_owned() })
 }
 
 /// The nodes of each tier, tiers in order, nodes in the topology's order.

@@ -63,7 +63,7 @@ fn assert_dot_strings_and_braces_balance(dot: &str) {
 #[test]
 fn dot_has_every_node_in_its_tier_and_every_edge_with_type_count_and_ports() {
     let topology = sample();
-    let dot = render(&topology, DiagramFormat::Dot);
+    let dot = render(&topology, DiagramFormat::Dot, None).unwrap();
     assert!(dot.starts_with("graph fabric {\n  rankdir=TB;\n"), "{dot}");
     assert!(dot.ends_with("}\n"));
     assert_dot_strings_and_braces_balance(&dot);
@@ -90,7 +90,7 @@ fn dot_has_every_node_in_its_tier_and_every_edge_with_type_count_and_ports() {
 
 #[test]
 fn dot_escapes_quotes_and_backslashes_in_names() {
-    let dot = render(&odd_names(), DiagramFormat::Dot);
+    let dot = render(&odd_names(), DiagramFormat::Dot, None).unwrap();
     assert_dot_strings_and_braces_balance(&dot);
     assert!(dot.contains(r#""Switch/odd \"name\" \\ <&> '.x" [label="odd \"name\" \\ <&> '.x\nspine""#), "{dot}");
     assert!(dot.contains(r#""Switch/odd \"name\" \\ <&> '.x" -- "Server/line break""#), "{dot}");
@@ -101,7 +101,7 @@ fn dot_escapes_quotes_and_backslashes_in_names() {
 #[test]
 fn mermaid_has_a_subgraph_per_tier_and_every_node_and_edge_under_short_ids() {
     let topology = sample();
-    let mermaid = render(&topology, DiagramFormat::Mermaid);
+    let mermaid = render(&topology, DiagramFormat::Mermaid, None).unwrap();
     assert!(mermaid.starts_with("flowchart TB\n"), "{mermaid}");
     assert_eq!(mermaid.matches("\n  subgraph tier").count(), 3);
     assert_eq!(mermaid.matches("\n  end\n").count(), 3);
@@ -119,7 +119,7 @@ fn mermaid_has_a_subgraph_per_tier_and_every_node_and_edge_under_short_ids() {
 
 #[test]
 fn mermaid_writes_special_characters_as_entity_codes() {
-    let mermaid = render(&odd_names(), DiagramFormat::Mermaid);
+    let mermaid = render(&odd_names(), DiagramFormat::Mermaid, None).unwrap();
     assert!(mermaid.contains("    n0[\"odd #quot;name#quot; \\ #lt;#amp;#gt; '.x<br/>spine\"]\n"), "{mermaid}");
     assert!(mermaid.contains("    n1(\"line break<br/>server\")\n"), "{mermaid}");
     for line in mermaid.lines().filter(|l| l.trim_start().starts_with('n')) {
@@ -212,7 +212,7 @@ fn attribute<'a>(cell: &'a str, name: &str) -> &'a str {
 #[test]
 fn drawio_has_a_vertex_per_node_in_tier_rows_and_an_edge_cell_per_edge() {
     let topology = sample();
-    let xml = render(&topology, DiagramFormat::Drawio);
+    let xml = render(&topology, DiagramFormat::Drawio, None).unwrap();
     assert_well_formed(&xml);
     assert!(xml.starts_with("<mxfile host=\"hhsync\">\n  <diagram name=\"fabric\" id=\"fabric\">\n    <mxGraphModel"));
     assert!(xml.contains("<root>\n        <mxCell id=\"0\"/>\n        <mxCell id=\"1\" parent=\"0\"/>\n"));
@@ -246,7 +246,7 @@ fn drawio_has_a_vertex_per_node_in_tier_rows_and_an_edge_cell_per_edge() {
 
 #[test]
 fn drawio_escapes_names() {
-    let xml = render(&odd_names(), DiagramFormat::Drawio);
+    let xml = render(&odd_names(), DiagramFormat::Drawio, None).unwrap();
     assert_well_formed(&xml);
     assert!(xml.contains("value=\"odd &quot;name&quot; \\ &lt;&amp;&gt; &apos;.x&#10;spine\""), "{xml}");
     assert!(xml.contains("value=\"line break&#10;server\""), "{xml}");

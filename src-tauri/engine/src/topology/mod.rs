@@ -4,8 +4,8 @@
 //! picture: which leaves hang off which spines, which servers sit on which MCLAG or ESLAG pair,
 //! and where a cable is claimed twice or goes nowhere. [`build`] derives that graph from the
 //! resources as they are (Git or a draft, with each resource's hhsync state), [`vpc_highlight`]
-//! picks out what one VPC reaches, and [`render`] writes the graph as Graphviz dot, Mermaid or
-//! draw.io XML for documents and reviews.
+//! picks out what one VPC reaches, and [`render`] writes the graph as the app's SVG, Graphviz
+//! dot, Mermaid or draw.io XML for documents and reviews.
 //!
 //! The module is pure: values in, values out. Reading the resources, and choosing desired or
 //! draft values, is the caller's.
@@ -13,6 +13,8 @@
 mod export;
 mod graph;
 mod highlight;
+#[cfg(feature = "svg")]
+mod svg;
 
 pub use export::{render, DiagramFormat};
 pub use graph::{

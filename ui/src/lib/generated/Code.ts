@@ -3,4 +3,4 @@
 /**
  * What kind of failure this is, for a user interface to choose its response.
  */
-export type Code = "not-found" | "already-exists" | "invalid-input" | "remote-unreachable" | "auth-failed" | "rejected" | "busy" | "cancelled" | "storage" | "git" | "io" | "keychain-locked" | "keychain-unavailable" | "permission" | "tls" | "host-key" | "rate-limited" | "git-hub" | "blocked" | "revert-blocked" | "not-synced" | "not-linked";
+export type Code = "not-found" | "already-exists" | "invalid-input" | "remote-unreachable" | "auth-failed" | "rejected" | "busy" | "cancelled" | "storage" | "git" | "io" | "keychain-locked" | "keychain-unavailable" | "permission" | "tls" | "host-key" | "rate-limited" | "git-hub" | "blocked" | "revert-blocked" | "not-synced" | "not-linked" | "internal";

@@ -25,4 +25,5 @@ export const CODES: readonly Code[] = [
   "revert-blocked",
   "not-synced",
   "not-linked",
+  "internal",
 ];

@@ -191,7 +191,7 @@ pub enum Command {
     /// between them, from the resources (drafts included).
     Diagram {
         fabric: String,
-        /// dot (Graphviz), mermaid, or drawio (svg: not built yet).
+        /// svg (the app's picture), dot (Graphviz), mermaid, or drawio.
         #[arg(long, value_name = "FORMAT")]
         format: String,
         /// Write to FILE instead of standard output.

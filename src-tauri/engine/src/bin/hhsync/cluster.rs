@@ -119,15 +119,11 @@ pub fn adopted(json: bool, drafts: &[DraftReport]) -> Result<Done> {
 
 pub fn diagram(engine: &Engine, json: bool, fabric: &str, format: &str, out: Option<&std::path::Path>) -> Result<Done> {
     let names = || DiagramFormat::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ");
-    let format = match DiagramFormat::from_name(format) {
-        Some(f) => f,
-        None if format.eq_ignore_ascii_case("svg") => {
-            return Err(Error::InvalidInput(format!("--format svg is not built yet (it comes with the app's topology view); formats: {}", names())))
-        }
-        None => return Err(Error::InvalidInput(format!("--format {format:?}: formats are {}", names()))),
+    let Some(format) = DiagramFormat::from_name(format) else {
+        return Err(Error::InvalidInput(format!("--format {format:?}: formats are {}", names())));
     };
     let topology = engine.topology(fabric)?;
-    let text = hhsync_engine::topology::render(&topology, format);
+    let text = engine.draw_diagram(fabric, &topology, format)?;
     match out {
         Some(path) => {
             std::fs::write(path, &text).map_err(|e| Error::io(path, e))?;

@@ -17,17 +17,22 @@ pub fn text(s: &Session, css: &str) -> String {
 /// Clicks `css` once it exists and is enabled (a button is disabled while an operation runs),
 /// and once nothing covers it: a dialog closing or a toast sliding in intercepts a click for a
 /// moment, as it would a person's, who then clicks again.
+///
+/// The element is looked up again each time: a page that reloads or re-renders replaces it, and
+/// an element found before that is stale forever.
 pub fn click(s: &Session, css: &str) {
-    let e = s.wait_for(css, WAIT).unwrap_or_else(|e| panic!("{e}"));
-    s.wait_until(&format!("{css} enabled"), WAIT, || s.attribute(&e, "disabled").map(|d| d.is_none()).unwrap_or(false))
-        .unwrap_or_else(|e| panic!("{e}"));
+    s.wait_for(css, WAIT).unwrap_or_else(|e| panic!("{e}"));
+    let enabled = || s.find(css).ok().filter(|e| s.attribute(e, "disabled").is_ok_and(|d| d.is_none()));
+    s.wait_until(&format!("{css} enabled"), WAIT, || enabled().is_some()).unwrap_or_else(|e| panic!("{e}"));
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
-        match s.click(&e) {
+        let outcome = match enabled() {
+            Some(e) => s.click(&e).map_err(|err| err.0),
+            None => Err(format!("{css} went away or was disabled again")),
+        };
+        match outcome {
             Ok(()) => return,
-            Err(err) if err.0.contains("click intercepted") && std::time::Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(200));
-            }
+            Err(_) if std::time::Instant::now() < deadline => std::thread::sleep(Duration::from_millis(200)),
             Err(err) => panic!("click {css}: {err}"),
         }
     }

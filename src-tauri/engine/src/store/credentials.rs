@@ -4,6 +4,7 @@
 //! operation that talked to the remote (for "offline").
 
 use rusqlite::{params, Connection, OptionalExtension};
+use super::CachedSql;
 
 use super::{now, Store};
 use crate::error::{Error, Result};
@@ -39,7 +40,7 @@ const NETWORK_KINDS: &str = "'pull', 'push', 'init', 'ingest', 'revert', 'pr', '
 
 impl Store {
     pub fn repo_auth(&self, conn: &Connection, name: &str) -> Result<RepoAuthRow> {
-        conn.query_row(
+        conn.row_cached(
             "SELECT id, name, url, branch, clone_dir, auth, credential_id, api_url, ssh_key FROM repositories WHERE name = ?1",
             [name],
             |r| {
@@ -71,7 +72,7 @@ impl Store {
         api_url: Option<&str>,
         ssh_key: Option<&str>,
     ) -> Result<()> {
-        conn.execute(
+        conn.exec_cached(
             "UPDATE repositories SET auth = ?2, credential_id = ?3, api_url = ?4, ssh_key = ?5 WHERE id = ?1",
             params![id, auth.as_str(), credential_id, api_url, ssh_key],
         )
@@ -81,7 +82,7 @@ impl Store {
 
     /// Records the pull request opened for a proposal.
     pub fn set_proposal_pr(&self, conn: &Connection, id: i64, url: &str, number: i64, pr_state: &str) -> Result<()> {
-        conn.execute(
+        conn.exec_cached(
             "UPDATE proposals SET pr_url = ?2, pr_number = ?3, pr_state = ?4, pr_checked_at = ?5 WHERE id = ?1",
             params![id, url, number, pr_state, now()],
         )
@@ -91,7 +92,7 @@ impl Store {
 
     /// Records the pull request's state as GitHub reported it (open, closed, merged).
     pub fn set_proposal_pr_state(&self, conn: &Connection, id: i64, pr_state: &str) -> Result<()> {
-        conn.execute("UPDATE proposals SET pr_state = ?2, pr_checked_at = ?3 WHERE id = ?1", params![id, pr_state, now()])
+        conn.exec_cached("UPDATE proposals SET pr_state = ?2, pr_checked_at = ?3 WHERE id = ?1", params![id, pr_state, now()])
             .map_err(|e| self.err(e))?;
         Ok(())
     }
@@ -99,7 +100,7 @@ impl Store {
     /// GitHub's view of each proposal's pull request.
     pub fn proposal_pr_states(&self, conn: &Connection, fabric_id: i64) -> Result<Vec<ProposalPr>> {
         let mut stmt = conn
-            .prepare("SELECT id, pr_state, pr_checked_at FROM proposals WHERE fabric_id = ?1 ORDER BY id")
+            .prepare_cached("SELECT id, pr_state, pr_checked_at FROM proposals WHERE fabric_id = ?1 ORDER BY id")
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([fabric_id], |r| Ok(ProposalPr { proposal_id: r.get(0)?, pr_state: r.get(1)?, pr_checked_at: r.get(2)? }))
@@ -109,7 +110,7 @@ impl Store {
 
     /// The push operation that pushed `commit`, newest first.
     pub fn push_operation_for_commit(&self, conn: &Connection, fabric_id: i64, commit: &str) -> Result<Option<i64>> {
-        conn.query_row(
+        conn.row_cached(
             "SELECT id FROM sync_operations WHERE fabric_id = ?1 AND kind = 'push' AND commit_after = ?2 ORDER BY id DESC LIMIT 1",
             params![fabric_id, commit],
             |r| r.get(0),
@@ -122,7 +123,7 @@ impl Store {
     /// succeeded or there was none).
     pub fn last_network_error_code(&self, conn: &Connection, fabric_id: i64) -> Result<Option<String>> {
         let row: Option<Option<String>> = conn
-            .query_row(
+            .row_cached(
                 &format!(
                     "SELECT error_code FROM sync_operations WHERE fabric_id = ?1 AND kind IN ({NETWORK_KINDS}) \
                      AND status != 'running' ORDER BY id DESC LIMIT 1"

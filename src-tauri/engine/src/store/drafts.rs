@@ -3,6 +3,7 @@
 //! change to them is a single statement or part of the caller's transaction.
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
+use super::CachedSql;
 
 use super::{now, Store};
 use crate::error::Result;
@@ -155,7 +156,7 @@ pub struct ProposalRow {
 
 impl Store {
     pub fn draft_row(&self, conn: &Connection, fabric_id: i64, kind: &str, name: &str) -> Result<Option<DraftRow>> {
-        conn.query_row(
+        conn.row_cached(
             &format!("SELECT {DRAFT_COLUMNS} FROM resources WHERE fabric_id = ?1 AND kind = ?2 AND name = ?3"),
             params![fabric_id, kind, name],
             draft_from_row,
@@ -167,7 +168,7 @@ impl Store {
     /// Resources read from `path` that have a draft.
     pub fn drafts_at(&self, conn: &Connection, fabric_id: i64, path: &str) -> Result<Vec<DraftRow>> {
         let mut stmt = conn
-            .prepare(&format!(
+            .prepare_cached(&format!(
                 "SELECT {DRAFT_COLUMNS} FROM resources WHERE fabric_id = ?1 AND path = ?2 AND (draft_text IS NOT NULL OR draft_deleted = 1)"
             ))
             .map_err(|e| self.err(e))?;
@@ -178,7 +179,7 @@ impl Store {
     /// Every resource with a draft, by kind and name.
     pub fn drafts(&self, conn: &Connection, fabric_id: i64) -> Result<Vec<DraftRow>> {
         let mut stmt = conn
-            .prepare(&format!(
+            .prepare_cached(&format!(
                 "SELECT {DRAFT_COLUMNS} FROM resources WHERE fabric_id = ?1 AND (draft_text IS NOT NULL OR draft_deleted = 1) ORDER BY kind, name"
             ))
             .map_err(|e| self.err(e))?;
@@ -200,7 +201,7 @@ impl Store {
         origin: &str,
     ) -> Result<()> {
         let issues = serde_json::to_string(issues).unwrap_or_else(|_| "[]".into());
-        conn.execute(
+        conn.exec_cached(
             "INSERT INTO resources (fabric_id, kind, name, draft_text, draft_value, draft_deleted, draft_issues, draft_origin, draft_updated_at, issues)
              VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8, ?6)
              ON CONFLICT (fabric_id, kind, name) DO UPDATE SET draft_text = ?4, draft_value = ?5, draft_deleted = 0,
@@ -213,7 +214,7 @@ impl Store {
 
     /// Marks a resource for deletion.
     pub fn save_delete_marker(&self, conn: &Connection, id: i64, origin: &str) -> Result<()> {
-        conn.execute(
+        conn.exec_cached(
             "UPDATE resources SET draft_text = NULL, draft_value = NULL, draft_deleted = 1, draft_issues = '[]',
                 draft_origin = ?2, draft_updated_at = ?3, proposal_id = NULL WHERE id = ?1",
             params![id, origin, now()],
@@ -224,8 +225,8 @@ impl Store {
 
     /// Drops a draft; a resource that existed only as a draft disappears.
     pub fn clear_draft(&self, conn: &Connection, id: i64) -> Result<()> {
-        conn.execute("DELETE FROM resources WHERE id = ?1 AND desired_text IS NULL", [id]).map_err(|e| self.err(e))?;
-        conn.execute(
+        conn.exec_cached("DELETE FROM resources WHERE id = ?1 AND desired_text IS NULL", [id]).map_err(|e| self.err(e))?;
+        conn.exec_cached(
             "UPDATE resources SET draft_text = NULL, draft_value = NULL, draft_deleted = 0, draft_issues = '[]',
                 draft_origin = NULL, draft_updated_at = NULL, conflict = 0, proposal_id = NULL WHERE id = ?1",
             [id],
@@ -235,12 +236,12 @@ impl Store {
     }
 
     pub fn set_conflict_flag(&self, conn: &Connection, id: i64, conflict: bool) -> Result<()> {
-        conn.execute("UPDATE resources SET conflict = ?2 WHERE id = ?1", params![id, conflict]).map_err(|e| self.err(e))?;
+        conn.exec_cached("UPDATE resources SET conflict = ?2 WHERE id = ?1", params![id, conflict]).map_err(|e| self.err(e))?;
         Ok(())
     }
 
     pub fn set_proposal(&self, conn: &Connection, id: i64, proposal: Option<i64>) -> Result<()> {
-        conn.execute("UPDATE resources SET proposal_id = ?2 WHERE id = ?1", params![id, proposal]).map_err(|e| self.err(e))?;
+        conn.exec_cached("UPDATE resources SET proposal_id = ?2 WHERE id = ?1", params![id, proposal]).map_err(|e| self.err(e))?;
         Ok(())
     }
 
@@ -249,13 +250,13 @@ impl Store {
     pub fn insert_conflict(&self, conn: &Connection, fabric_id: i64, c: &NewConflict<'_>) -> Result<i64> {
         // A newer conflict on the same resource replaces an open older one in the view; the
         // older is kept in history as superseded.
-        conn.execute(
+        conn.exec_cached(
             "UPDATE conflicts SET resolved_at = ?4, resolution = 'superseded' WHERE fabric_id = ?1 AND kind = ?2 AND name = ?3 AND resolved_at IS NULL",
             params![fabric_id, c.kind, c.name, now()],
         )
         .map_err(|e| self.err(e))?;
         let resolved = (c.kind_of == "auto-merge").then(now);
-        conn.execute(
+        conn.exec_cached(
             "INSERT INTO conflicts (fabric_id, kind, name, type, base_text, ours_text, theirs_text, fields, theirs_commit, detected_at, resolved_at, resolution, resolved_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, CASE WHEN ?11 IS NULL THEN NULL ELSE 'auto-merged' END, CASE WHEN ?11 IS NULL THEN NULL ELSE 'hhsync' END)",
             params![
@@ -271,14 +272,14 @@ impl Store {
     pub fn conflicts(&self, conn: &Connection, fabric_id: i64, open_only: bool) -> Result<Vec<ConflictRow>> {
         let filter = if open_only { "AND resolved_at IS NULL" } else { "" };
         let mut stmt = conn
-            .prepare(&format!("SELECT {CONFLICT_COLUMNS} FROM conflicts WHERE fabric_id = ?1 {filter} ORDER BY id"))
+            .prepare_cached(&format!("SELECT {CONFLICT_COLUMNS} FROM conflicts WHERE fabric_id = ?1 {filter} ORDER BY id"))
             .map_err(|e| self.err(e))?;
         let rows = stmt.query_map([fabric_id], conflict_from_row).map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
     }
 
     pub fn open_conflict(&self, conn: &Connection, fabric_id: i64, kind: &str, name: &str) -> Result<Option<ConflictRow>> {
-        conn.query_row(
+        conn.row_cached(
             &format!("SELECT {CONFLICT_COLUMNS} FROM conflicts WHERE fabric_id = ?1 AND kind = ?2 AND name = ?3 AND resolved_at IS NULL ORDER BY id DESC LIMIT 1"),
             params![fabric_id, kind, name],
             conflict_from_row,
@@ -288,7 +289,7 @@ impl Store {
     }
 
     pub fn resolve_conflict(&self, conn: &Connection, id: i64, resolution: &str, by: &str) -> Result<()> {
-        conn.execute(
+        conn.exec_cached(
             "UPDATE conflicts SET resolved_at = ?2, resolution = ?3, resolved_by = ?4 WHERE id = ?1",
             params![id, now(), resolution, by],
         )
@@ -299,7 +300,7 @@ impl Store {
     // Proposals and pushes in flight.
 
     pub fn insert_proposal(&self, conn: &Connection, fabric_id: i64, branch: &str, commit: &str, base: Option<&str>, resources: &[String]) -> Result<i64> {
-        conn.execute(
+        conn.exec_cached(
             "INSERT INTO proposals (fabric_id, branch, commit_id, base_commit, created_at, resources) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![fabric_id, branch, commit, base, now(), serde_json::to_string(resources).unwrap_or_else(|_| "[]".into())],
         )
@@ -309,7 +310,7 @@ impl Store {
 
     pub fn proposals(&self, conn: &Connection, fabric_id: i64) -> Result<Vec<ProposalRow>> {
         let mut stmt = conn
-            .prepare("SELECT id, branch, commit_id, base_commit, created_at, state, pr_url, pr_number, resources FROM proposals WHERE fabric_id = ?1 ORDER BY id")
+            .prepare_cached("SELECT id, branch, commit_id, base_commit, created_at, state, pr_url, pr_number, resources FROM proposals WHERE fabric_id = ?1 ORDER BY id")
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([fabric_id], |r| {
@@ -330,15 +331,15 @@ impl Store {
     }
 
     pub fn set_proposal_state(&self, conn: &Connection, id: i64, state: ProposalState) -> Result<()> {
-        conn.execute("UPDATE proposals SET state = ?2 WHERE id = ?1", params![id, state]).map_err(|e| self.err(e))?;
+        conn.exec_cached("UPDATE proposals SET state = ?2 WHERE id = ?1", params![id, state]).map_err(|e| self.err(e))?;
         if state != ProposalState::Open {
-            conn.execute("UPDATE resources SET proposal_id = NULL WHERE proposal_id = ?1", [id]).map_err(|e| self.err(e))?;
+            conn.exec_cached("UPDATE resources SET proposal_id = NULL WHERE proposal_id = ?1", [id]).map_err(|e| self.err(e))?;
         }
         Ok(())
     }
 
     pub fn insert_pending_push(&self, conn: &Connection, fabric_id: i64, commit: &str, branch: &str) -> Result<i64> {
-        conn.execute(
+        conn.exec_cached(
             "INSERT INTO pending_pushes (fabric_id, commit_id, branch, started_at) VALUES (?1, ?2, ?3, ?4)",
             params![fabric_id, commit, branch, now()],
         )
@@ -349,14 +350,14 @@ impl Store {
     /// (id, commit, branch) of pushes that started and were not recorded as finished.
     pub fn pending_pushes(&self, conn: &Connection, fabric_id: i64) -> Result<Vec<(i64, String, String)>> {
         let mut stmt = conn
-            .prepare("SELECT id, commit_id, branch FROM pending_pushes WHERE fabric_id = ?1 ORDER BY id")
+            .prepare_cached("SELECT id, commit_id, branch FROM pending_pushes WHERE fabric_id = ?1 ORDER BY id")
             .map_err(|e| self.err(e))?;
         let rows = stmt.query_map([fabric_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
     }
 
     pub fn delete_pending_push(&self, conn: &Connection, id: i64) -> Result<()> {
-        conn.execute("DELETE FROM pending_pushes WHERE id = ?1", [id]).map_err(|e| self.err(e))?;
+        conn.exec_cached("DELETE FROM pending_pushes WHERE id = ?1", [id]).map_err(|e| self.err(e))?;
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! Rows of the `fabrics` table, joined with their repository.
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
+use super::CachedSql;
 
 use super::{now, Store};
 use crate::error::{Error, Result};
@@ -60,7 +61,7 @@ impl Store {
                 });
             }
         }
-        conn.execute(
+        conn.exec_cached(
             "INSERT INTO fabrics (name, repository_id, branch, directory, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![name, repository_id, branch, directory, now()],
         )
@@ -69,7 +70,7 @@ impl Store {
     }
 
     pub fn find_fabric(&self, conn: &Connection, name: &str) -> Result<Option<FabricRow>> {
-        conn.query_row(&format!("{SELECT} WHERE f.name = ?1"), [name], from_row)
+        conn.row_cached(&format!("{SELECT} WHERE f.name = ?1"), [name], from_row)
             .optional()
             .map_err(|e| self.err(e))
     }
@@ -79,18 +80,18 @@ impl Store {
     }
 
     pub fn fabrics(&self, conn: &Connection) -> Result<Vec<FabricRow>> {
-        let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY f.name")).map_err(|e| self.err(e))?;
+        let mut stmt = conn.prepare_cached(&format!("{SELECT} ORDER BY f.name")).map_err(|e| self.err(e))?;
         let rows = stmt.query_map([], from_row).map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
     }
 
     pub fn delete_fabric(&self, conn: &Connection, id: i64) -> Result<()> {
-        conn.execute("DELETE FROM fabrics WHERE id = ?1", [id]).map_err(|e| self.err(e))?;
+        conn.exec_cached("DELETE FROM fabrics WHERE id = ?1", [id]).map_err(|e| self.err(e))?;
         Ok(())
     }
 
     pub fn set_synced_commit(&self, conn: &Connection, fabric_id: i64, commit: &str) -> Result<()> {
-        conn.execute(
+        conn.exec_cached(
             "UPDATE fabrics SET synced_commit = ?2, synced_at = ?3 WHERE id = ?1",
             params![fabric_id, commit, now()],
         )

@@ -7,6 +7,7 @@
 //! the lock is the proof that no one else is running there.
 
 use rusqlite::{params, Connection, Row};
+use super::CachedSql;
 
 use super::{now, Store};
 use crate::error::{Code, Result};
@@ -179,7 +180,7 @@ impl Store {
                 tracing::info!(fabric_id, stale, "operations left running by a process that died are marked interrupted");
             }
         }
-        conn.execute(
+        conn.exec_cached(
             "INSERT INTO sync_operations (fabric_id, kind, trigger, started_at, status, commit_before) VALUES (?1, ?2, ?3, ?4, 'running', ?5)",
             params![fabric_id, kind, trigger, now(), commit_before],
         )
@@ -192,7 +193,7 @@ impl Store {
     /// that was in fact still running (an unlocked poll) writes its real outcome over this
     /// when it finishes.
     pub fn mark_interrupted(&self, conn: &Connection, fabric_id: i64) -> Result<usize> {
-        conn.execute(
+        conn.exec_cached(
             "UPDATE sync_operations SET status = 'interrupted', error = ?2 WHERE fabric_id = ?1 AND status = 'running'",
             params![fabric_id, INTERRUPTED],
         )
@@ -209,7 +210,7 @@ impl Store {
         counts: &serde_json::Value,
         error: Option<&str>,
     ) -> Result<()> {
-        conn.execute(
+        conn.exec_cached(
             "UPDATE sync_operations SET finished_at = ?2, status = ?3, commit_after = ?4, counts = ?5, error = ?6 WHERE id = ?1",
             params![id, now(), status, commit_after, counts.to_string(), error],
         )
@@ -219,7 +220,7 @@ impl Store {
 
     pub fn operations(&self, conn: &Connection, fabric_id: i64, limit: usize) -> Result<Vec<OperationRow>> {
         let mut stmt = conn
-            .prepare(
+            .prepare_cached(
                 "SELECT id, kind, trigger, started_at, finished_at, status, commit_before, commit_after, counts, error, pr_url, error_code
                  FROM sync_operations WHERE fabric_id = ?1 ORDER BY id DESC LIMIT ?2",
             )
@@ -229,18 +230,18 @@ impl Store {
     }
 
     pub fn set_operation_error_code(&self, conn: &Connection, id: i64, code: Code) -> Result<()> {
-        conn.execute("UPDATE sync_operations SET error_code = ?2 WHERE id = ?1", params![id, code]).map_err(|e| self.err(e))?;
+        conn.exec_cached("UPDATE sync_operations SET error_code = ?2 WHERE id = ?1", params![id, code]).map_err(|e| self.err(e))?;
         Ok(())
     }
 
     pub fn set_operation_pr_url(&self, conn: &Connection, id: i64, url: &str) -> Result<()> {
-        conn.execute("UPDATE sync_operations SET pr_url = ?2 WHERE id = ?1", params![id, url]).map_err(|e| self.err(e))?;
+        conn.exec_cached("UPDATE sync_operations SET pr_url = ?2 WHERE id = ?1", params![id, url]).map_err(|e| self.err(e))?;
         Ok(())
     }
 
     pub fn insert_report(&self, conn: &Connection, operation_id: i64, rows: &[ReportRow]) -> Result<()> {
         let mut stmt = conn
-            .prepare(
+            .prepare_cached(
                 "INSERT INTO ingestion_reports (operation_id, file, doc_index, line, kind, name, outcome, path, reason)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )

@@ -1,6 +1,7 @@
 //! Rows of the `repositories` table.
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
+use super::CachedSql;
 
 use super::{now, Store};
 use crate::error::{Error, Result};
@@ -34,7 +35,7 @@ impl Store {
         if self.find_repo(conn, name)?.is_some() {
             return Err(Error::RepositoryExists(name.to_owned()));
         }
-        conn.execute(
+        conn.exec_cached(
             "INSERT INTO repositories (name, url, branch, clone_dir, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![name, url, branch, clone_dir, now()],
         )
@@ -43,7 +44,7 @@ impl Store {
     }
 
     pub fn find_repo(&self, conn: &Connection, name: &str) -> Result<Option<RepoRow>> {
-        conn.query_row(&format!("SELECT {COLUMNS} FROM repositories WHERE name = ?1"), [name], from_row)
+        conn.row_cached(&format!("SELECT {COLUMNS} FROM repositories WHERE name = ?1"), [name], from_row)
             .optional()
             .map_err(|e| self.err(e))
     }
@@ -53,18 +54,18 @@ impl Store {
     }
 
     pub fn repo_by_id(&self, conn: &Connection, id: i64) -> Result<RepoRow> {
-        conn.query_row(&format!("SELECT {COLUMNS} FROM repositories WHERE id = ?1"), [id], from_row)
+        conn.row_cached(&format!("SELECT {COLUMNS} FROM repositories WHERE id = ?1"), [id], from_row)
             .map_err(|e| self.err(e))
     }
 
     pub fn repos(&self, conn: &Connection) -> Result<Vec<RepoRow>> {
-        let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM repositories ORDER BY name")).map_err(|e| self.err(e))?;
+        let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM repositories ORDER BY name")).map_err(|e| self.err(e))?;
         let rows = stmt.query_map([], from_row).map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
     }
 
     pub fn delete_repo(&self, conn: &Connection, id: i64) -> Result<()> {
-        conn.execute("DELETE FROM repositories WHERE id = ?1", [id]).map_err(|e| self.err(e))?;
+        conn.exec_cached("DELETE FROM repositories WHERE id = ?1", [id]).map_err(|e| self.err(e))?;
         Ok(())
     }
 }

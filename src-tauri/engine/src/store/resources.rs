@@ -2,6 +2,7 @@
 //! Git holds at the fabric's synced commit), its validation issues and, later, its draft.
 
 use std::collections::HashMap;
+use super::CachedSql;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -146,7 +147,7 @@ impl Store {
     pub fn upsert_desired(&self, conn: &Connection, fabric_id: i64, r: &ResourceUpsert) -> Result<()> {
         let value = r.value.to_string();
         let doc_issues = serde_json::to_string(&r.document_issues).unwrap_or_else(|_| "[]".into());
-        conn.execute(
+        conn.exec_cached(
             "INSERT INTO resources (fabric_id, kind, name, path, desired_text, desired_value, desired_blob, desired_commit, legacy, document_issues, issues)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
              ON CONFLICT (fabric_id, kind, name) DO UPDATE SET path = ?4, desired_text = ?5, desired_value = ?6,
@@ -161,12 +162,12 @@ impl Store {
     /// within one pull). Resources with a draft keep the draft and lose only the desired part.
     /// Returns how many resources lost their desired version.
     pub fn remove_desired_at(&self, conn: &Connection, fabric_id: i64, path: &str) -> Result<usize> {
-        let deleted = conn.execute(
+        let deleted = conn.exec_cached(
             "DELETE FROM resources WHERE fabric_id = ?1 AND path = ?2 AND draft_text IS NULL AND draft_deleted = 0",
             params![fabric_id, path],
         )
         .map_err(|e| self.err(e))?;
-        let kept_drafts = conn.execute(
+        let kept_drafts = conn.exec_cached(
             "UPDATE resources SET desired_text = NULL, desired_value = NULL, desired_blob = NULL, desired_commit = NULL, path = NULL
              WHERE fabric_id = ?1 AND path = ?2",
             params![fabric_id, path],
@@ -179,14 +180,14 @@ impl Store {
     /// `kind`/`name` (someone renamed the resource inside the file).
     pub fn remove_others_at(&self, conn: &Connection, fabric_id: i64, path: &str, kind: &str, name: &str) -> Result<usize> {
         let n = conn
-            .execute(
+            .exec_cached(
                 "DELETE FROM resources WHERE fabric_id = ?1 AND path = ?2 AND NOT (kind = ?3 AND name = ?4)
                  AND draft_text IS NULL AND draft_deleted = 0",
                 params![fabric_id, path, kind, name],
             )
             .map_err(|e| self.err(e))?;
         let m = conn
-            .execute(
+            .exec_cached(
                 "UPDATE resources SET desired_text = NULL, desired_value = NULL, desired_blob = NULL, desired_commit = NULL, path = NULL
                  WHERE fabric_id = ?1 AND path = ?2 AND NOT (kind = ?3 AND name = ?4)",
                 params![fabric_id, path, kind, name],
@@ -197,21 +198,21 @@ impl Store {
 
     /// (kind, name) of the resources read from `path`.
     pub fn resources_at(&self, conn: &Connection, fabric_id: i64, path: &str) -> Result<Vec<(String, String)>> {
-        let mut stmt = conn.prepare("SELECT kind, name FROM resources WHERE fabric_id = ?1 AND path = ?2").map_err(|e| self.err(e))?;
+        let mut stmt = conn.prepare_cached("SELECT kind, name FROM resources WHERE fabric_id = ?1 AND path = ?2").map_err(|e| self.err(e))?;
         let rows = stmt.query_map(params![fabric_id, path], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
     }
 
     pub fn resources(&self, conn: &Connection, fabric_id: i64) -> Result<Vec<ResourceRow>> {
         let mut stmt = conn
-            .prepare(&format!("SELECT {COLUMNS} FROM resources WHERE fabric_id = ?1 ORDER BY kind, name"))
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM resources WHERE fabric_id = ?1 ORDER BY kind, name"))
             .map_err(|e| self.err(e))?;
         let rows = stmt.query_map([fabric_id], |r| from_row(r, false)).map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
     }
 
     pub fn resource(&self, conn: &Connection, fabric_id: i64, kind: &str, name: &str) -> Result<Option<ResourceRow>> {
-        conn.query_row(
+        conn.row_cached(
             &format!("SELECT {COLUMNS}, desired_text, draft_text FROM resources WHERE fabric_id = ?1 AND kind = ?2 AND name = ?3"),
             params![fabric_id, kind, name],
             |r| from_row(r, true),
@@ -223,7 +224,7 @@ impl Store {
     /// (kind, name) → (path, desired blob) of every resource with a desired version.
     pub fn resource_index(&self, conn: &Connection, fabric_id: i64) -> Result<HashMap<(String, String), (String, String)>> {
         let mut stmt = conn
-            .prepare("SELECT kind, name, path, desired_blob FROM resources WHERE fabric_id = ?1 AND path IS NOT NULL AND desired_blob IS NOT NULL")
+            .prepare_cached("SELECT kind, name, path, desired_blob FROM resources WHERE fabric_id = ?1 AND path IS NOT NULL AND desired_blob IS NOT NULL")
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([fabric_id], |r| Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?))))
@@ -235,7 +236,7 @@ impl Store {
     /// deletion left out), for fabric-wide validation.
     pub fn validation_inputs(&self, conn: &Connection, fabric_id: i64) -> Result<Vec<ValidationInput>> {
         let mut stmt = conn
-            .prepare(
+            .prepare_cached(
                 "SELECT id, kind, name, COALESCE(draft_value, desired_value),
                         CASE WHEN draft_text IS NOT NULL THEN draft_issues ELSE document_issues END, issues
                  FROM resources WHERE fabric_id = ?1 AND draft_deleted = 0 AND COALESCE(draft_value, desired_value) IS NOT NULL",
@@ -259,7 +260,7 @@ impl Store {
     /// (kind, name, path, value) of every resource as of the synced commit (drafts aside).
     pub fn desired_resources(&self, conn: &Connection, fabric_id: i64) -> Result<Vec<(String, String, String, serde_json::Value)>> {
         let mut stmt = conn
-            .prepare("SELECT kind, name, path, desired_value FROM resources WHERE fabric_id = ?1 AND path IS NOT NULL AND desired_value IS NOT NULL")
+            .prepare_cached("SELECT kind, name, path, desired_value FROM resources WHERE fabric_id = ?1 AND path IS NOT NULL AND desired_value IS NOT NULL")
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([fabric_id], |r| {
@@ -271,20 +272,20 @@ impl Store {
     }
 
     pub fn set_issues(&self, conn: &Connection, id: i64, issues: &str) -> Result<()> {
-        conn.execute("UPDATE resources SET issues = ?2 WHERE id = ?1", params![id, issues]).map_err(|e| self.err(e))?;
+        conn.exec_cached("UPDATE resources SET issues = ?2 WHERE id = ?1", params![id, issues]).map_err(|e| self.err(e))?;
         Ok(())
     }
 
     /// The text the resource's issues refer to: its draft, else its desired version.
     pub fn desired_text_by_id(&self, conn: &Connection, id: i64) -> Result<Option<String>> {
-        conn.query_row("SELECT COALESCE(draft_text, desired_text) FROM resources WHERE id = ?1", [id], |r| r.get(0))
+        conn.row_cached("SELECT COALESCE(draft_text, desired_text) FROM resources WHERE id = ?1", [id], |r| r.get(0))
             .optional()
             .map_err(|e| self.err(e))
             .map(Option::flatten)
     }
 
     pub fn desired_text(&self, conn: &Connection, fabric_id: i64, path: &str) -> Result<Option<String>> {
-        conn.query_row(
+        conn.row_cached(
             "SELECT desired_text FROM resources WHERE fabric_id = ?1 AND path = ?2",
             params![fabric_id, path],
             |r| r.get(0),
@@ -297,7 +298,7 @@ impl Store {
     // Files the tool keeps but does not manage, and raw files waiting for ingestion.
 
     pub fn upsert_unmanaged(&self, conn: &Connection, fabric_id: i64, path: &str, reason: &str, blob: &str) -> Result<()> {
-        conn.execute(
+        conn.exec_cached(
             "INSERT INTO unmanaged_files (fabric_id, path, reason, blob) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (fabric_id, path) DO UPDATE SET reason = ?3, blob = ?4",
             params![fabric_id, path, reason, blob],
@@ -307,7 +308,7 @@ impl Store {
     }
 
     pub fn upsert_raw(&self, conn: &Connection, fabric_id: i64, path: &str, blob: &str) -> Result<()> {
-        conn.execute(
+        conn.exec_cached(
             "INSERT INTO raw_files (fabric_id, path, blob) VALUES (?1, ?2, ?3) ON CONFLICT (fabric_id, path) DO UPDATE SET blob = ?3",
             params![fabric_id, path, blob],
         )
@@ -318,7 +319,7 @@ impl Store {
     /// Forgets `path` as an unmanaged or raw file.
     pub fn remove_file(&self, conn: &Connection, fabric_id: i64, path: &str) -> Result<()> {
         for table in ["unmanaged_files", "raw_files"] {
-            conn.execute(&format!("DELETE FROM {table} WHERE fabric_id = ?1 AND path = ?2"), params![fabric_id, path])
+            conn.exec_cached(&format!("DELETE FROM {table} WHERE fabric_id = ?1 AND path = ?2"), params![fabric_id, path])
                 .map_err(|e| self.err(e))?;
         }
         Ok(())
@@ -327,7 +328,7 @@ impl Store {
     /// (path, reason) of every unmanaged file.
     pub fn unmanaged_files(&self, conn: &Connection, fabric_id: i64) -> Result<Vec<(String, String)>> {
         let mut stmt = conn
-            .prepare("SELECT path, reason FROM unmanaged_files WHERE fabric_id = ?1 ORDER BY path")
+            .prepare_cached("SELECT path, reason FROM unmanaged_files WHERE fabric_id = ?1 ORDER BY path")
             .map_err(|e| self.err(e))?;
         let rows = stmt.query_map([fabric_id], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
@@ -335,7 +336,7 @@ impl Store {
 
     pub fn raw_files(&self, conn: &Connection, fabric_id: i64) -> Result<Vec<String>> {
         let mut stmt = conn
-            .prepare("SELECT path FROM raw_files WHERE fabric_id = ?1 ORDER BY path")
+            .prepare_cached("SELECT path FROM raw_files WHERE fabric_id = ?1 ORDER BY path")
             .map_err(|e| self.err(e))?;
         let rows = stmt.query_map([fabric_id], |r| r.get(0)).map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))

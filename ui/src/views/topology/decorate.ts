@@ -41,7 +41,7 @@ export interface EdgeMarks {
   /** Wrong LLDP neighbors, ports down, in words. */
   live: string[];
   title: string;
-  /** "mclag ×2": shown always when count > 1, else on hover. */
+  /** "mclag ×2": drawn when `labelShown`, else in the hover text only. */
   label: string;
 }
 
@@ -66,6 +66,15 @@ function linkWords(check: { switch: string; link: LinkCheck }): string[] {
   if (check.link.lldp === 'wrong') out.push(cablingText(check));
   if (check.link.oper === 'down') out.push(`${check.switch} ${check.link.port} is down`);
   return out;
+}
+
+/**
+ * Whether an edge's label is drawn, not only in its hover text: parallel links, a problem, or the
+ * cluster's word. A VPC loopback's loop says what it is by itself, and its label would sit on
+ * the next device's.
+ */
+export function labelShown(edge: Edge, loop: boolean, marks: EdgeMarks | undefined): boolean {
+  return (edge.count > 1 && !loop) || !!marks?.live.length || !!marks?.problems.length;
 }
 
 export function edgeLabel(edge: Edge): string {

@@ -8,7 +8,7 @@ import { expect, test } from 'vitest';
 import { NODE_ICONS } from '../../lib/icons';
 import type { DriftReport, Topology } from '../../lib/types';
 import { edge, node, smallTopology } from '../../test/topologyFixtures';
-import { decorate } from './decorate';
+import { decorate, labelShown } from './decorate';
 import { diagramSvg, escapeXml, NODE_ICON_PATHS, num, PALETTE, TYPE_SCALE } from './diagramSvg';
 import { layout } from './layout';
 
@@ -135,6 +135,14 @@ test('edge labels: shown for a bundle and a problem, the rest are hover-only and
   const external = labelOf('external:').querySelector('polyline');
   expect([external?.getAttribute('stroke'), external?.getAttribute('stroke-dasharray')]).toEqual([PALETTE.info, '6 3']);
   expect(labelOf('mclagDomain:').querySelector('path')?.getAttribute('stroke')).toBe(PALETTE.accent);
+});
+
+test("a VPC loopback's loop carries no label of its own, unless something is wrong with it", () => {
+  const loop = { ...edge('vpcLoopback', 'Switch/leaf-03', 'Switch/leaf-03', ['a', 'b']), count: 2 };
+  const marks = { problems: [], live: [], title: '', label: 'vpcLoopback ×2' };
+  expect(labelShown(loop, true, marks)).toBe(false);
+  expect(labelShown(loop, false, marks)).toBe(true);
+  expect(labelShown(loop, true, { ...marks, problems: ['port E1/30 is used twice'] })).toBe(true);
 });
 
 test('the same input gives the same bytes, with coordinates of at most 2 decimals', async () => {

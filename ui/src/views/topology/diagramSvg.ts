@@ -5,7 +5,7 @@
 // order and geometry, with the canvas's CSS written out as presentation attributes in the light
 // theme's colours (PALETTE); hover-only parts (edge labels on hover, hit areas) are left out.
 // The same input gives byte-identical output: numbers are rounded, nothing depends on time.
-import { edgeLabel, stateOf, type Marks } from './decorate';
+import { edgeLabel, labelShown, stateOf, type Marks } from './decorate';
 import type { Layout, PlacedEdge, PlacedGroup, PlacedNode, Point } from './layout';
 
 /**
@@ -198,9 +198,9 @@ function edge(e: PlacedEdge, marks: Marks): string {
   const problem = !!m?.problems.length;
   const stroke = edgeStroke(e.edge.connection_type, problem, bad);
   const line = e.shape === 'routed' ? el('polyline', { points: polyline(e.points), ...stroke }) : el('path', { d: pathOf(e), ...stroke });
-  // the canvas shows the others' labels on hover only: a file has no hover
+  // as on the canvas: the other labels are in the hover text (<title>) only
   let label = '';
-  if (e.edge.count > 1 || bad || problem) {
+  if (labelShown(e.edge, e.shape === 'loop', m)) {
     const mark = bad || problem ? el('tspan', { fill: PALETTE.warn, 'font-weight': '700' }, '⚠ ') : '';
     label = el('text', { x: e.label.x + 4, y: e.label.y - 4, fill: PALETTE.fgMuted, 'font-size': TYPE_SCALE.xs }, mark + escapeXml(m?.label ?? edgeLabel(e.edge)));
   }

@@ -412,7 +412,10 @@ function collect(
     if (rl) points = [...points, ...inRack(at.get(rl.id)!, lower, true)];
     else if (slot.has(lower.node.id)) points.push({ x: points[points.length - 1].x, y: lower.y });
     points = joined(points);
-    edges.push({ edge, index, shape: 'routed', points, label: middle(points) });
+    // a racked server's cable is labelled on its lane, beside the stub down to the server: the
+    // middle of the whole route would fall under another server's box
+    const label = rl ? { x: lower.x + lower.width / 2, y: lower.y - RACK_LANE_H / 2 } : middle(points);
+    edges.push({ edge, index, shape: 'routed', points, label });
   });
   return { nodes, edges, groups, width: root.width ?? 0, height: root.height ?? 0 };
 }

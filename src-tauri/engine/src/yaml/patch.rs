@@ -46,6 +46,8 @@ pub(super) struct Node {
 pub(super) struct Entry {
     pub(super) key: String,
     pub(super) key_start: usize,
+    /// Just past the key's text (its closing quote, for a quoted key).
+    pub(super) key_end: usize,
     pub(super) value: Node,
 }
 
@@ -85,10 +87,16 @@ fn edits(original: &str, root: Option<&Node>, new_value: &Value, block: bool) ->
 }
 
 /// Applies edits that do not overlap.
-fn apply(original: &str, mut edits: Vec<Edit>) -> String {
-    edits.sort_by_key(|e| std::cmp::Reverse(e.start));
+fn apply(original: &str, edits: Vec<Edit>) -> String {
+    // From the end backwards, so earlier offsets stay valid. At one offset, a replaced range
+    // goes first (an insertion made there before it would be cut by it), then the insertions,
+    // which keep the order they were made in: a nested map's new key is made before its
+    // parent's and must come first (applied last, it lands in front). Both found by
+    // tests/properties.rs.
+    let mut edits: Vec<(usize, Edit)> = edits.into_iter().enumerate().collect();
+    edits.sort_by_key(|(made, e)| std::cmp::Reverse((e.start, e.end > e.start, *made)));
     let mut out = original.to_owned();
-    for e in edits {
+    for (_, e) in edits {
         out.replace_range(e.start..e.end, &e.text);
     }
     out
@@ -120,12 +128,25 @@ struct Patcher<'a> {
 }
 
 pub(super) fn line_start(text: &str, at: usize) -> usize {
+    let at = char_floor(text, at);
     text[..at].rfind('\n').map_or(0, |i| i + 1)
 }
 
 /// The index just past the end of the line holding `at` (after its newline).
 pub(super) fn line_end(text: &str, at: usize) -> usize {
+    let at = char_floor(text, at);
     text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
+}
+
+/// `at`, or the start of the character it falls inside. Callers ask for the line of "the byte
+/// before the end" of a node (`end - 1`), which is inside the last character when that
+/// character is not ASCII ("日本"); the line is the same. Found by tests/properties.rs.
+fn char_floor(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 pub(super) fn column(text: &str, at: usize) -> usize {
@@ -231,7 +252,8 @@ impl Patcher<'_> {
 
     /// The index just past the `:` that ends an entry's key.
     fn colon_end(&self, e: &Entry) -> usize {
-        self.text[e.key_start..].find(':').map_or(e.value.start, |i| e.key_start + i + 1)
+        // from the key's end: a quoted key may hold a colon of its own ('{a: 1}': …)
+        self.text[e.key_end..].find(':').map_or(e.value.start, |i| e.key_end + i + 1)
     }
 
     fn map(&mut self, node: &Node, entries: &[Entry], new: &serde_json::Map<String, Value>) {
@@ -245,9 +267,17 @@ impl Patcher<'_> {
                     last_kept_end = Some(e.value.end.max(colon_end));
                 }
                 None => {
-                    let start = line_start(self.text, e.key_start);
+                    let line = line_start(self.text, e.key_start);
                     let end = line_end(self.text, e.value.end.max(e.key_start));
-                    self.edits.push(Edit { start, end, text: String::new() });
+                    // The first key of a sequence item shares the dash's line: the dash stays
+                    // (and the line break, so the next key keeps its column). Found by
+                    // tests/properties.rs.
+                    let edit = if self.text[line..e.key_start].trim().is_empty() {
+                        Edit { start: line, end, text: String::new() }
+                    } else {
+                        Edit { start: e.key_start, end: if self.text[..end].ends_with('\n') { end - 1 } else { end }, text: String::new() }
+                    };
+                    self.edits.push(edit);
                 }
             }
         }
@@ -404,7 +434,7 @@ pub(super) fn build(text: &str) -> Result<Option<Node>, PatchError> {
     });
     let byte = |chars: usize| bytes_at.as_ref().map_or(chars, |v| v.get(chars).copied().unwrap_or(text.len()));
     enum Open {
-        Map { flow: bool, start: usize, entries: Vec<Entry>, key: Option<(String, usize)> },
+        Map { flow: bool, start: usize, entries: Vec<Entry>, key: Option<(String, usize, usize)> },
         Seq { flow: bool, start: usize, items: Vec<Node> },
     }
     let mut stack: Vec<Open> = Vec::new();
@@ -424,7 +454,7 @@ pub(super) fn build(text: &str) -> Result<Option<Node>, PatchError> {
                     return Err(PatchError::Unsupported);
                 }
                 if let Some(Open::Map { key: key @ None, .. }) = stack.last_mut() {
-                    *key = Some((value.into_owned(), start));
+                    *key = Some((value.into_owned(), start, end));
                     continue;
                 }
                 let core = tag.as_ref().filter(|t| t.is_yaml_core_schema()).map(|t| t.suffix.clone());
@@ -438,6 +468,15 @@ pub(super) fn build(text: &str) -> Result<Option<Node>, PatchError> {
                     return Err(PatchError::Unsupported);
                 }
                 let flow = text[start..].starts_with(['{', '[']);
+                // A block sequence's span starts at its first item, so `- []` puts both
+                // sequences at the `[`: a collection whose first child starts where it starts
+                // cannot be the flow one (that child would come after its bracket). Found by
+                // tests/properties.rs.
+                if let Some(Open::Seq { flow: parent_flow, start: parent_start, .. }) = stack.last_mut() {
+                    if *parent_start == start {
+                        *parent_flow = false;
+                    }
+                }
                 stack.push(if matches!(event, Event::MappingStart(..)) {
                     Open::Map { flow, start, entries: Vec::new(), key: None }
                 } else {
@@ -469,8 +508,8 @@ pub(super) fn build(text: &str) -> Result<Option<Node>, PatchError> {
                 None => root = Some(node),
                 Some(Open::Seq { items, .. }) => items.push(node),
                 Some(Open::Map { entries, key, .. }) => {
-                    if let Some((k, key_start)) = key.take() {
-                        entries.push(Entry { key: k, key_start, value: node });
+                    if let Some((k, key_start, key_end)) = key.take() {
+                        entries.push(Entry { key: k, key_start, key_end, value: node });
                     }
                 }
             }

@@ -116,3 +116,39 @@ fn a_comment_after_a_flow_collection_stays_when_the_collection_is_rewritten() {
     });
     assert_eq!(out, "m:\n  a: 1\n  b: 2   # flow } here\nx: one  # list\n");
 }
+
+// Regressions found by the property tests (tests/properties.rs, the shrunk inputs).
+
+#[test]
+fn a_key_removed_after_a_value_ending_in_non_ascii_text_does_not_panic() {
+    let out = patched("# kept by hand\na:\n  a: é ü 日本\n", |v| *v = json!({ "a": { "a0": null } }));
+    assert_eq!(out, "# kept by hand\na:\n  a0: null\n");
+}
+
+#[test]
+fn a_nested_maps_new_key_stays_in_it_when_its_parent_gains_one_at_the_same_place() {
+    let out = patched("'yes':\n  a: null\n", |v| *v = json!({ "a": null, "yes": { "b": null } }));
+    assert_eq!(value(&out), json!({ "yes": { "b": null }, "a": null }));
+}
+
+#[test]
+fn a_key_added_where_a_removed_key_was_is_not_cut_by_the_removal() {
+    patched("'yes': null\nyf: null\n", |v| *v = json!({ "a": null, "yes": null }));
+}
+
+#[test]
+fn a_block_sequence_whose_first_item_is_a_flow_collection_is_still_block() {
+    let out = patched("# kept by hand\na:\n- []\ns: null\n", |v| *v = json!({ "aa": null }));
+    assert_eq!(out, "# kept by hand\naa: null\n");
+}
+
+#[test]
+fn a_quoted_key_holding_a_colon_is_followed_to_its_own_colon() {
+    patched("'{a: 1}': null\n", |v| *v = json!({ "{a: 1}": [] }));
+}
+
+#[test]
+fn removing_a_sequence_items_first_key_keeps_the_dash() {
+    patched("\"tab\\there\":\n- a: null\n", |v| *v = json!({ "tab\there": [{ "aa": null }] }));
+    patched("items:\n- a: 1\n  b: 2\n", |v| *v = json!({ "items": [{ "b": 2 }] }));
+}

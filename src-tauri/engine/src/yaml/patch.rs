@@ -250,6 +250,21 @@ impl Patcher<'_> {
         }
     }
 
+    /// Removes the lines from the one holding `from` up to `end` (a line end). When `from` is
+    /// not the first thing on its line (a sequence item's first key or first nested item,
+    /// `- a: 1`, `- - x`), the dash before it stays, and so does the line break, so what
+    /// follows keeps its column. Found by tests/properties.rs.
+    fn removal(&self, from: usize, end: usize) -> Edit {
+        let line = line_start(self.text, from);
+        if self.text[line..from].trim().is_empty() {
+            Edit { start: line, end, text: String::new() }
+        } else {
+            // from just past the dash, so no trailing blank is left behind
+            let start = line + self.text[line..from].trim_end().len();
+            Edit { start, end: if self.text[..end].ends_with('\n') { end - 1 } else { end }, text: String::new() }
+        }
+    }
+
     /// The index just past the `:` that ends an entry's key.
     fn colon_end(&self, e: &Entry) -> usize {
         // from the key's end: a quoted key may hold a colon of its own ('{a: 1}': …)
@@ -267,17 +282,8 @@ impl Patcher<'_> {
                     last_kept_end = Some(e.value.end.max(colon_end));
                 }
                 None => {
-                    let line = line_start(self.text, e.key_start);
                     let end = line_end(self.text, e.value.end.max(e.key_start));
-                    // The first key of a sequence item shares the dash's line: the dash stays
-                    // (and the line break, so the next key keeps its column). Found by
-                    // tests/properties.rs.
-                    let edit = if self.text[line..e.key_start].trim().is_empty() {
-                        Edit { start: line, end, text: String::new() }
-                    } else {
-                        Edit { start: e.key_start, end: if self.text[..end].ends_with('\n') { end - 1 } else { end }, text: String::new() }
-                    };
-                    self.edits.push(edit);
+                    self.edits.push(self.removal(e.key_start, end));
                 }
             }
         }
@@ -331,9 +337,8 @@ impl Patcher<'_> {
                     self.node(&items[i], v, Slot::SeqItem { dash_column });
                 }
                 for (_, item) in items.iter().enumerate().filter(|(i, _)| !keep.contains(i)) {
-                    let start = line_start(self.text, self.dash_of(item));
                     let end = line_end(self.text, item.end.saturating_sub(1).max(item.start));
-                    self.edits.push(Edit { start, end, text: String::new() });
+                    self.edits.push(self.removal(self.dash_of(item), end));
                 }
                 return;
             }

@@ -150,5 +150,12 @@ fn a_quoted_key_holding_a_colon_is_followed_to_its_own_colon() {
 #[test]
 fn removing_a_sequence_items_first_key_keeps_the_dash() {
     patched("\"tab\\there\":\n- a: null\n", |v| *v = json!({ "tab\there": [{ "aa": null }] }));
-    patched("items:\n- a: 1\n  b: 2\n", |v| *v = json!({ "items": [{ "b": 2 }] }));
+    let out = patched("items:\n- a: 1\n  b: 2\n", |v| *v = json!({ "items": [{ "b": 2 }] }));
+    assert_eq!(out, "items:\n-\n  b: 2\n");
+}
+
+#[test]
+fn removing_a_nested_sequences_first_item_keeps_the_outer_dash() {
+    let out = patched("'1e3':\n- - false\n  - null\n", |v| *v = json!({ "1e3": [[null]] }));
+    assert_eq!(out, "'1e3':\n-\n  - null\n");
 }

@@ -123,6 +123,11 @@ pub fn diagram(engine: &Engine, json: bool, fabric: &str, format: &str, out: Opt
         return Err(Error::InvalidInput(format!("--format {format:?}: formats are {}", names())));
     };
     let topology = engine.topology(fabric)?;
+    // ELK in QuickJS takes seconds at a few hundred devices (about 5 s at 1,000): say so on
+    // stderr rather than sit silent.
+    if format == DiagramFormat::Svg && topology.nodes.len() > 200 {
+        eprintln!("laying out {} devices and {} links for the SVG…", topology.nodes.len(), topology.edges.len());
+    }
     let text = engine.draw_diagram(fabric, &topology, format)?;
     match out {
         Some(path) => {

@@ -6,7 +6,7 @@
 // theme's colours (PALETTE); hover-only parts (edge labels on hover, hit areas) are left out.
 // The same input gives byte-identical output: numbers are rounded, nothing depends on time.
 import { edgeLabel, labelShown, stateOf, type Marks } from './decorate';
-import type { Layout, PlacedEdge, PlacedGroup, PlacedNode, Point } from './layout';
+import { pathOf, pointsOf, type Layout, type PlacedEdge, type PlacedGroup, type PlacedNode } from './layout';
 
 /**
  * The light theme's colours, as literals. Mirrors the `:root` variables in src/app.css (the names
@@ -168,17 +168,6 @@ function group(g: PlacedGroup): string {
   return `<g>${box}${label}</g>`;
 }
 
-const polyline = (points: Point[]) => points.map((p) => `${num(p.x)},${num(p.y)}`).join(' ');
-
-/** The arc between two nodes of one tier, or a loopback's loop: the canvas's pathOf. */
-function pathOf(e: PlacedEdge): string {
-  if (e.shape === 'arc') {
-    const [a, c, b] = e.points;
-    return `M${num(a.x)},${num(a.y)} Q${num(c.x)},${num(c.y)} ${num(b.x)},${num(b.y)}`;
-  }
-  const { x, y } = e.points[0];
-  return `M${num(x - 34)},${num(y)} C${num(x - 34)},${num(y - 26)} ${num(x - 8)},${num(y - 26)} ${num(x - 8)},${num(y)}`;
-}
 
 /** The line's stroke as the canvas's CSS cascade gives it: live trouble, then a problem, then the type. */
 function edgeStroke(type: string, problem: boolean, bad: boolean): Record<string, AttrValue> {
@@ -197,7 +186,7 @@ function edge(e: PlacedEdge, marks: Marks): string {
   const bad = !!m?.live.length;
   const problem = !!m?.problems.length;
   const stroke = edgeStroke(e.edge.connection_type, problem, bad);
-  const line = e.shape === 'routed' ? el('polyline', { points: polyline(e.points), ...stroke }) : el('path', { d: pathOf(e), ...stroke });
+  const line = e.shape === 'routed' ? el('polyline', { points: pointsOf(e.points, num), ...stroke }) : el('path', { d: pathOf(e, num), ...stroke });
   // as on the canvas: the other labels are in the hover text (<title>) only
   let label = '';
   if (labelShown(e.edge, e.shape === 'loop', m)) {

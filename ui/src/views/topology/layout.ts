@@ -441,6 +441,25 @@ function arc(edge: Edge, index: number, a: PlacedNode, b: PlacedNode, slot: Map<
   return { edge, index, shape: 'arc', points: [start, control, end], label: { x: control.x, y: control.y + lift / 2 - 4 } };
 }
 
+/**
+ * An edge's geometry as SVG text, for the canvas and the SVG file alike: a routed edge's
+ * `points` list (`shape === 'routed'`), else the path of an arc (a quadratic curve through its
+ * control point) or a loopback's loop (a curl left of the node's top-right corner). `fmt` writes
+ * each number (the file rounds them).
+ */
+export function pointsOf(points: Point[], fmt: (n: number) => string = String): string {
+  return points.map((p) => `${fmt(p.x)},${fmt(p.y)}`).join(' ');
+}
+
+export function pathOf(e: PlacedEdge, fmt: (n: number) => string = String): string {
+  if (e.shape === 'arc') {
+    const [a, c, b] = e.points;
+    return `M${fmt(a.x)},${fmt(a.y)} Q${fmt(c.x)},${fmt(c.y)} ${fmt(b.x)},${fmt(b.y)}`;
+  }
+  const { x, y } = e.points[0];
+  return `M${fmt(x - 34)},${fmt(y)} C${fmt(x - 34)},${fmt(y - 26)} ${fmt(x - 8)},${fmt(y - 26)} ${fmt(x - 8)},${fmt(y)}`;
+}
+
 /** The middle of a polyline, by length. */
 export function middle(points: Point[]): Point {
   let total = 0;

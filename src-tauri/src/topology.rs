@@ -26,15 +26,17 @@ pub async fn vpc_highlight(state: State<'_, AppState>, fabric: String, vpc: Stri
 /// come from the engine. Returns the path written, or null when cancelled.
 #[tauri::command]
 pub async fn export_diagram(app: AppHandle, state: State<'_, AppState>, fabric: String, format: String, svg: Option<String>) -> Reply<Option<String>> {
-    let (extension, text) = if format.eq_ignore_ascii_case("svg") {
-        let svg = svg.filter(|s| s.trim_start().starts_with("<svg")).ok_or_else(|| BackendError::from(Error::InvalidInput("no SVG picture to save".to_owned())))?;
-        ("svg", svg)
-    } else {
-        let format = DiagramFormat::from_name(&format).ok_or_else(|| BackendError::from(Error::InvalidInput(format!("unknown diagram format {format:?}"))))?;
-        let at = fabric.clone();
-        (format.extension(), run(&state, move |e| e.diagram(&at, format)).await?)
+    let format = DiagramFormat::from_name(&format).ok_or_else(|| BackendError::from(Error::InvalidInput(format!("unknown diagram format {format:?}"))))?;
+    let text = match format {
+        DiagramFormat::Svg => {
+            svg.filter(|s| s.trim_start().starts_with("<svg")).ok_or_else(|| BackendError::from(Error::InvalidInput("no SVG picture to save".to_owned())))?
+        }
+        _ => {
+            let at = fabric.clone();
+            run(&state, move |e| e.diagram(&at, format)).await?
+        }
     };
-    let name = format!("{fabric}.{extension}");
+    let name = format!("{fabric}.{}", format.extension());
     let picked = tauri::async_runtime::spawn_blocking(move || app.dialog().file().set_title("Export diagram").set_file_name(name).blocking_save_file())
         .await
         .map_err(BackendError::internal)?;

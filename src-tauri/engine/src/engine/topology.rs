@@ -2,6 +2,9 @@
 //! shows what a push would make) with their hhsync state, built into a [`Topology`], and the
 //! diagrams exported from it.
 
+use std::collections::HashMap;
+
+use super::query::ResourceSummary;
 use super::Engine;
 use crate::error::{Error, Result};
 use crate::store::ResourceStatus;
@@ -24,11 +27,13 @@ impl Engine {
         let row = self.fabric_row(fabric)?;
         let conn = self.store.connect()?;
         let values = self.store.drift_inputs(&conn, row.id)?;
-        let summaries = self.resources(fabric, None, None)?;
+        // by kind and name: a lookup per resource, not a scan of them all (10,000 × 10,000)
+        let summaries: HashMap<(String, String), ResourceSummary> =
+            self.resources(fabric, None, None)?.into_iter().map(|s| ((s.kind.clone(), s.name.clone()), s)).collect();
         let inputs: Vec<TopologyInput> = values
             .into_iter()
             .filter_map(|r| {
-                let summary = summaries.iter().find(|s| s.kind == r.kind && s.name == r.name);
+                let summary = summaries.get(&(r.kind.clone(), r.name.clone()));
                 // A draft that deletes keeps the desired value, to draw what goes away.
                 let value = match r.draft {
                     Some(Some(draft)) => draft,

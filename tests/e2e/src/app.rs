@@ -138,6 +138,28 @@ impl App {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// A fabric `name` of its own: a new bare repository whose `fabric/raw/{name}.yaml` holds
+    /// `raw`, added, initialized and ingested with the CLI on the app's data directory, then the
+    /// window reloaded to list it. Returns the colleague's working clone (to change the
+    /// repository later, as someone else).
+    pub fn fabric_from_raw(&self, name: &str, raw: &str) -> PathBuf {
+        let remote = self.tmp.path().join(format!("{name}.git"));
+        let work = self.tmp.path().join(format!("{name}-work"));
+        self.git(self.tmp.path(), &["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()]);
+        self.git(self.tmp.path(), &["clone", "-q", remote.to_str().unwrap(), work.to_str().unwrap()]);
+        std::fs::create_dir_all(work.join("fabric/raw")).unwrap();
+        std::fs::write(work.join(format!("fabric/raw/{name}.yaml")), raw).unwrap();
+        self.git(&work, &["add", "-A"]);
+        self.git(&work, &["-c", "user.name=E2E", "-c", "user.email=e2e@example.com", "commit", "-qm", &format!("the {name} fabric")]);
+        self.git(&work, &["push", "-q", "origin", "HEAD:main"]);
+        self.hhsync(&["repo", "add", name, remote.to_str().unwrap()], "");
+        self.hhsync(&["fabric", "add", name, "--repo", name, "--dir", "fabric"], "");
+        self.hhsync_ending(&["init", name], "", &[0, 3]);
+        self.hhsync_ending(&["ingest", name], "", &[0, 3]);
+        self.session.execute("location.reload(); return true;", vec![]).expect("reload");
+        work
+    }
+
     /// Runs git with the user's configuration masked out; returns stdout.
     pub fn git(&self, dir: &Path, args: &[&str]) -> String {
         let out = Command::new("git")

@@ -81,22 +81,9 @@ fn a_fabric_of_ten_thousand_resources_in_the_app_with_figures_printed() {
     let s = &app.session;
     s.wait_for("[data-testid=fabric-demo]", WAIT).unwrap();
 
-    let remote = app.tmp.path().join("big.git");
-    let work = app.tmp.path().join("big-work");
-    app.git(app.tmp.path(), &["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()]);
-    app.git(app.tmp.path(), &["clone", "-q", remote.to_str().unwrap(), work.to_str().unwrap()]);
-    std::fs::create_dir_all(work.join("fabric/raw")).unwrap();
     let size = std::env::var("HHSYNC_E2E_SCALE").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
     let (text, total) = fabric(size);
-    std::fs::write(work.join("fabric/raw/big.yaml"), text).unwrap();
-    app.git(&work, &["add", "-A"]);
-    app.git(&work, &["-c", "user.name=E2E", "-c", "user.email=e2e@example.com", "commit", "-qm", "a big fabric"]);
-    app.git(&work, &["push", "-q", "origin", "HEAD:main"]);
-    app.hhsync(&["repo", "add", "big", remote.to_str().unwrap()], "");
-    app.hhsync(&["fabric", "add", "big", "--repo", "big", "--dir", "fabric"], "");
-    app.hhsync_ending(&["init", "big"], "", &[0, 3]);
-    app.hhsync_ending(&["ingest", "big"], "", &[0, 3]);
-    s.execute("location.reload(); return true;", vec![]).unwrap();
+    let work = app.fabric_from_raw("big", &text);
     click(s, "[data-testid=fabric-big]");
     s.wait_for("[data-testid=tab-resources]", WAIT).unwrap();
 

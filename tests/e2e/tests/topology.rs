@@ -144,20 +144,7 @@ fn a_large_fabric_lays_out_and_pans_with_figures_printed() {
 
     // The generated fabric in a bare repository of its own, added and ingested with the CLI on
     // the app's data directory; the window reloads to list it.
-    let remote = app.tmp.path().join("large.git");
-    let work = app.tmp.path().join("large-work");
-    app.git(app.tmp.path(), &["init", "-q", "--bare", "-b", "main", remote.to_str().unwrap()]);
-    app.git(app.tmp.path(), &["clone", "-q", remote.to_str().unwrap(), work.to_str().unwrap()]);
-    std::fs::create_dir_all(work.join("fabric/raw")).unwrap();
-    std::fs::write(work.join("fabric/raw/large.yaml"), large_fabric()).unwrap();
-    app.git(&work, &["add", "-A"]);
-    app.git(&work, &["-c", "user.name=E2E", "-c", "user.email=e2e@example.com", "commit", "-qm", "a large fabric"]);
-    app.git(&work, &["push", "-q", "origin", "HEAD:main"]);
-    app.hhsync(&["repo", "add", "large", remote.to_str().unwrap()], "");
-    app.hhsync(&["fabric", "add", "large", "--repo", "large", "--dir", "fabric"], "");
-    app.hhsync_ending(&["init", "large"], "", &[0, 3]);
-    app.hhsync_ending(&["ingest", "large"], "", &[0, 3]);
-    s.execute("location.reload(); return true;", vec![]).unwrap();
+    app.fabric_from_raw("large", &large_fabric());
     click(s, "[data-testid=fabric-large]");
     click(s, "[data-testid=tab-topology]");
     s.wait_until("the large picture drawn", Duration::from_secs(180), || attribute(s, "[data-testid=topology]", "data-draw-ms").is_some()).unwrap();

@@ -10,6 +10,7 @@
 //! someone dropped into raw/.
 
 mod connection;
+mod dependencies;
 mod fields;
 mod kinds;
 mod net;
@@ -26,6 +27,7 @@ use crate::yaml::FieldPath;
 pub use kinds::{classify, Classification, Kind, UnknownKind};
 pub use resource_id::ResourceId;
 pub(crate) use connection::{connection_links, endpoints, split_port, Device};
+pub(crate) use dependencies::{dependency_keys, DependencyKey, KeyRole};
 pub(crate) use kinds::VERSION;
 pub(crate) use schema::openapi_schema;
 

@@ -209,7 +209,7 @@ fn check_vpc_attachment(index: &Index<'_, '_>, doc: &Value, issues: &mut Vec<Iss
 }
 
 /// The namespaces a VPC is in, with upstream's defaults.
-fn vpc_namespaces(vpc: &Value) -> (&str, &str) {
+pub(super) fn vpc_namespaces(vpc: &Value) -> (&str, &str) {
     let ns = |key: &str| vpc.pointer(&format!("/spec/{key}")).and_then(Value::as_str).filter(|s| !s.is_empty()).unwrap_or("default");
     (ns("ipv4Namespace"), ns("vlanNamespace"))
 }
@@ -297,7 +297,7 @@ fn check_external_peering(index: &Index<'_, '_>, doc: &Value, issues: &mut Vec<I
 
 /// The names under which a port may collide: itself, and for `leaf-01/E1/4` also its first
 /// breakout `leaf-01/E1/4/1`, which upstream treats as the same port.
-fn port_keys(port: &str) -> Vec<String> {
+pub(super) fn port_keys(port: &str) -> Vec<String> {
     let mut keys = vec![port.to_owned()];
     if port.matches('/').count() == 2 {
         keys.push(format!("{port}/1"));
@@ -366,8 +366,7 @@ fn check_attachment_clashes(index: &Index<'_, '_>, out: &mut Vec<(usize, Issue)>
     for (i, r) in index.of_kind(Kind::ExternalAttachment) {
         let spec = r.document.get("spec").unwrap_or(&Value::Null);
         let Some(conn) = text(spec, "connection") else { continue };
-        let holder = if spec.get("static").is_some_and(Value::is_object) { "static" } else { "switch" };
-        let vlan = spec.get(holder).and_then(|h| h.get("vlan")).and_then(Value::as_i64).unwrap_or(0);
+        let (holder, vlan) = external_attachment_vlan(spec);
         if let Some(other) = vlans.get(&(conn, vlan)) {
             let message = format!("connection {conn:?} already has an external attachment on VLAN {vlan}: {other:?}");
             out.push((i, Issue::error(spec_path(&[holder, "vlan"]), "external-attachment", message)));
@@ -375,6 +374,22 @@ fn check_attachment_clashes(index: &Index<'_, '_>, out: &mut Vec<(usize, Issue)>
             vlans.insert((conn, vlan), r.name);
         }
     }
+}
+
+/// Where an external attachment's VLAN is written (`static` or `switch`), and the VLAN (0 when
+/// unset, as upstream reads it).
+pub(super) fn external_attachment_vlan(spec: &Value) -> (&'static str, i64) {
+    let holder = if spec.get("static").is_some_and(Value::is_object) { "static" } else { "switch" };
+    (holder, spec.get(holder).and_then(|h| h.get("vlan")).and_then(Value::as_i64).unwrap_or(0))
+}
+
+/// The prefix of a VPC subnet as the overlap check reads it (at most /30), and its VLAN if in
+/// range.
+pub(super) fn vpc_subnet_prefix(subnet: &Value) -> (Option<Prefix>, Option<i64>) {
+    let text = subnet.get("subnet").and_then(Value::as_str).unwrap_or_default();
+    let prefix = Prefix::parse(text).filter(|p| p.len <= 30);
+    let vlan = subnet.get("vlan").and_then(Value::as_i64).filter(|v| (1..=4094).contains(v));
+    (prefix, vlan)
 }
 
 /// One subnet of one VPC, for the checks across VPCs.
@@ -397,8 +412,7 @@ fn check_vpcs_together(index: &Index<'_, '_>, out: &mut Vec<(usize, Issue)>) {
         let (ipv4_ns, vlan_ns) = vpc_namespaces(r.document);
         for (name, subnet) in r.document.pointer("/spec/subnets").and_then(Value::as_object).into_iter().flatten() {
             let text = subnet.get("subnet").and_then(Value::as_str).unwrap_or_default();
-            let prefix = Prefix::parse(text).filter(|p| p.len <= 30);
-            let vlan = subnet.get("vlan").and_then(Value::as_i64).filter(|v| (1..=4094).contains(v));
+            let (prefix, vlan) = vpc_subnet_prefix(subnet);
             subnets.push(VpcSubnet { index: i, vpc: r.name, name, text, prefix, vlan, ipv4_ns, vlan_ns });
         }
     }

@@ -87,6 +87,11 @@ impl Store {
 
     pub fn delete_fabric(&self, conn: &Connection, id: i64) -> Result<()> {
         conn.exec_cached("DELETE FROM fabrics WHERE id = ?1", [id]).map_err(|e| self.err(e))?;
+        // Not tied to the fabric by a foreign key: the deletion of its resources, cascading from
+        // the line above, notes them as pending (a trigger), and an id may be used again.
+        for table in ["validation_keys", "validation_pending"] {
+            conn.exec_cached(&format!("DELETE FROM {table} WHERE fabric_id = ?1"), [id]).map_err(|e| self.err(e))?;
+        }
         Ok(())
     }
 

@@ -174,4 +174,50 @@ CREATE TABLE cluster_snapshots (
     r#"
 ALTER TABLE cluster_links ADD COLUMN credential_id TEXT;
 "#,
+    // 8: incremental validation (sync/revalidate.rs). The keys each resource's fabric-wide
+    // findings depend on (hedgehog/dependencies.rs), and the resources changed since the last
+    // validation, which triggers note on every write path: a new resource, a changed value,
+    // draft, deletion mark or issues, a removed resource. (Validation's own writes of `issues`
+    // are noted too, and cleared when it ends.) The triggers test for a row already there rather
+    // than saying OR IGNORE: the statement that fires a trigger imposes its own conflict handling
+    // on it (an upsert's would fail). Every resource starts
+    // out pending, so the first validation after the upgrade is a full one.
+    r#"
+CREATE TABLE validation_keys (
+    fabric_id    INTEGER NOT NULL,
+    resource_id  INTEGER NOT NULL,
+    role         INTEGER NOT NULL,
+    key          TEXT NOT NULL,
+    lo           INTEGER NOT NULL DEFAULT 0,
+    hi           INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX validation_keys_by_key ON validation_keys (fabric_id, role, key, lo);
+CREATE INDEX validation_keys_by_resource ON validation_keys (resource_id);
+CREATE TABLE validation_pending (
+    fabric_id    INTEGER NOT NULL,
+    resource_id  INTEGER NOT NULL,
+    PRIMARY KEY (fabric_id, resource_id)
+) WITHOUT ROWID;
+CREATE TRIGGER validation_pending_insert AFTER INSERT ON resources BEGIN
+    INSERT INTO validation_pending (fabric_id, resource_id) SELECT NEW.fabric_id, NEW.id
+        WHERE NOT EXISTS (SELECT 1 FROM validation_pending WHERE fabric_id = NEW.fabric_id AND resource_id = NEW.id);
+END;
+CREATE TRIGGER validation_pending_delete AFTER DELETE ON resources BEGIN
+    INSERT INTO validation_pending (fabric_id, resource_id) SELECT OLD.fabric_id, OLD.id
+        WHERE NOT EXISTS (SELECT 1 FROM validation_pending WHERE fabric_id = OLD.fabric_id AND resource_id = OLD.id);
+END;
+CREATE TRIGGER validation_pending_update AFTER UPDATE ON resources
+WHEN NEW.kind IS NOT OLD.kind OR NEW.name IS NOT OLD.name OR NEW.fabric_id IS NOT OLD.fabric_id
+  OR NEW.desired_value IS NOT OLD.desired_value OR NEW.draft_value IS NOT OLD.draft_value
+  OR NEW.draft_deleted IS NOT OLD.draft_deleted OR (NEW.draft_text IS NULL) IS NOT (OLD.draft_text IS NULL)
+  OR NEW.document_issues IS NOT OLD.document_issues OR NEW.draft_issues IS NOT OLD.draft_issues
+  OR NEW.issues IS NOT OLD.issues
+BEGIN
+    INSERT INTO validation_pending (fabric_id, resource_id) SELECT OLD.fabric_id, OLD.id
+        WHERE NOT EXISTS (SELECT 1 FROM validation_pending WHERE fabric_id = OLD.fabric_id AND resource_id = OLD.id);
+    INSERT INTO validation_pending (fabric_id, resource_id) SELECT NEW.fabric_id, NEW.id
+        WHERE NOT EXISTS (SELECT 1 FROM validation_pending WHERE fabric_id = NEW.fabric_id AND resource_id = NEW.id);
+END;
+INSERT OR IGNORE INTO validation_pending (fabric_id, resource_id) SELECT fabric_id, id FROM resources;
+"#,
 ];

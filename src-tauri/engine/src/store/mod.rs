@@ -14,6 +14,7 @@ mod operations;
 mod repos;
 mod resources;
 mod text_value;
+mod validation;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -102,6 +102,21 @@ fn status(has_desired: bool, draft: bool, deleted: bool, conflict: bool, issues:
     }
 }
 
+/// The columns [`input_from_row`] reads.
+pub(super) const INPUT_COLUMNS: &str = "id, kind, name, COALESCE(draft_value, desired_value), \
+     CASE WHEN draft_text IS NOT NULL THEN draft_issues ELSE document_issues END, issues";
+
+pub(super) fn input_from_row(r: &Row<'_>) -> rusqlite::Result<ValidationInput> {
+    Ok(ValidationInput {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        name: r.get(2)?,
+        value: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or(serde_json::Value::Null),
+        document_issues: parse_issues(&r.get::<_, String>(4)?),
+        issues: r.get(5)?,
+    })
+}
+
 fn parse_issues(text: &str) -> StoredIssues {
     serde_json::from_str(text).unwrap_or_default()
 }
@@ -233,27 +248,15 @@ impl Store {
     }
 
     /// Every resource as the user sees it (the draft where there is one; resources marked for
-    /// deletion left out), for fabric-wide validation.
+    /// deletion left out), for fabric-wide validation, in the order they were added.
     pub fn validation_inputs(&self, conn: &Connection, fabric_id: i64) -> Result<Vec<ValidationInput>> {
         let mut stmt = conn
-            .prepare_cached(
-                "SELECT id, kind, name, COALESCE(draft_value, desired_value),
-                        CASE WHEN draft_text IS NOT NULL THEN draft_issues ELSE document_issues END, issues
-                 FROM resources WHERE fabric_id = ?1 AND draft_deleted = 0 AND COALESCE(draft_value, desired_value) IS NOT NULL",
-            )
+            .prepare_cached(&format!(
+                "SELECT {INPUT_COLUMNS} FROM resources
+                 WHERE fabric_id = ?1 AND draft_deleted = 0 AND COALESCE(draft_value, desired_value) IS NOT NULL ORDER BY id"
+            ))
             .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([fabric_id], |r| {
-                Ok(ValidationInput {
-                    id: r.get(0)?,
-                    kind: r.get(1)?,
-                    name: r.get(2)?,
-                    value: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or(serde_json::Value::Null),
-                    document_issues: parse_issues(&r.get::<_, String>(4)?),
-                    issues: r.get(5)?,
-                })
-            })
-            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([fabric_id], input_from_row).map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
     }
 

@@ -1,22 +1,140 @@
 //! Fabric-wide validation after the fabric changed: the per-document issues stored with each
 //! resource plus the cross-resource rules (references, ports used twice), written back only
 //! where they changed.
+//!
+//! The work follows the change, not the fabric. The store notes which resources changed since
+//! the last validation (triggers fill `validation_pending`) and indexes what each resource's
+//! findings depend on (`validation_keys`, from `hedgehog/dependencies.rs`). Only the changed
+//! resources and those whose findings can depend on them (they name one, or share a uniqueness
+//! key with one, before or after the change) are validated again, against just the resources
+//! those findings read. When a large share of the fabric changed (a first import, an ingest), one
+//! full pass is cheaper than the lookups, and rebuilds the index.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rusqlite::Connection;
 
 use crate::error::Result;
-use crate::hedgehog::{validate_fabric, FabricResource, Kind};
-use crate::store::{StoredIssue, Store};
+use crate::hedgehog::{dependency_keys, validate_fabric, FabricResource, KeyRole, Kind};
+use crate::store::{StoredIssue, Store, ValidationInput};
+
+/// Above this share of the fabric changed (1 in N), a full pass.
+const FULL_PASS_SHARE: usize = 4;
 
 fn parse_text(text: &str) -> Option<crate::yaml::Parsed> {
     let doc = crate::yaml::split_documents(text.as_bytes()).next()?;
     crate::yaml::parse_document(doc.bytes, doc.start_line, &crate::yaml::Limits::default()).ok()
 }
 
-pub fn revalidate(store: &Store, conn: &Connection, fabric_id: i64) -> Result<()> {
+/// How [`revalidate`] went about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// Nothing had changed.
+    Nothing,
+    /// Every resource.
+    Full,
+    /// Only these many resources' findings were worked out again.
+    Incremental { validated: usize },
+}
+
+/// Brings every resource's stored issues up to date with the fabric as it is now.
+pub fn revalidate(store: &Store, conn: &Connection, fabric_id: i64) -> Result<Pass> {
+    let pending = store.validation_pending(conn, fabric_id)?;
+    if pending.is_empty() {
+        return Ok(Pass::Nothing);
+    }
+    let (pass, findings) = if pending.len() * FULL_PASS_SHARE >= store.resource_count(conn, fabric_id)? {
+        (Pass::Full, full_pass(store, conn, fabric_id)?)
+    } else {
+        let findings = incremental_pass(store, conn, fabric_id, &pending)?;
+        (Pass::Incremental { validated: findings.len() }, findings)
+    };
+    tracing::debug!(?pass, changed = pending.len(), "revalidated");
+    for (id, issues, before) in findings {
+        if issues != before {
+            store.set_issues(conn, id, &issues)?;
+        }
+    }
+    store.clear_validation_pending(conn, fabric_id)?;
+    Ok(pass)
+}
+
+/// The findings of every resource as a full pass gives them, as `(id, issues, stored issues)`,
+/// without writing them: what the incremental pass must agree with (the property test).
+#[cfg(test)]
+pub(crate) fn full_findings(store: &Store, conn: &Connection, fabric_id: i64) -> Result<Vec<(i64, String, String)>> {
     let inputs = store.validation_inputs(conn, fabric_id)?;
+    findings(store, conn, &inputs, &(0..inputs.len()).collect::<Vec<_>>())
+}
+
+/// Validates every resource and rebuilds the index.
+fn full_pass(store: &Store, conn: &Connection, fabric_id: i64) -> Result<Vec<(i64, String, String)>> {
+    let inputs = store.validation_inputs(conn, fabric_id)?;
+    store.clear_dependency_keys(conn, fabric_id)?;
+    for input in &inputs {
+        if let Some(kind) = Kind::from_name(&input.kind) {
+            store.insert_dependency_keys(conn, fabric_id, input.id, &dependency_keys(kind, &input.name, &input.value))?;
+        }
+    }
+    findings(store, conn, &inputs, &(0..inputs.len()).collect::<Vec<_>>())
+}
+
+/// Validates the pending resources and those their change can affect.
+fn incremental_pass(store: &Store, conn: &Connection, fabric_id: i64, pending: &[i64]) -> Result<Vec<(i64, String, String)>> {
+    // The pending resources as they are now; the index is brought up to date for them first, so
+    // every lookup below sees the fabric as it is now. Their keys from before the change are
+    // kept: what depended on the old version must be validated again too.
+    let mut loaded: BTreeMap<i64, ValidationInput> = BTreeMap::new();
+    let mut keys_now = HashMap::new();
+    let mut touched = BTreeSet::new();
+    for &id in pending {
+        touched.extend(store.dependency_keys_of(conn, fabric_id, id)?);
+        let input = store.validation_input(conn, fabric_id, id)?;
+        let keys = input
+            .as_ref()
+            .and_then(|i| Kind::from_name(&i.kind).map(|k| dependency_keys(k, &i.name, &i.value)))
+            .unwrap_or_default();
+        store.set_dependency_keys(conn, fabric_id, id, &keys)?;
+        touched.extend(keys.iter().cloned());
+        keys_now.insert(id, keys);
+        if let Some(input) = input {
+            loaded.insert(id, input);
+        }
+    }
+    // Affected: whatever names a changed resource or shares a key with it. (A resource that
+    // the changed one names is not affected: references are read one way.)
+    let mut affected: BTreeSet<i64> = pending.iter().copied().collect();
+    for key in touched.iter().filter(|k| k.role != KeyRole::Ref) {
+        affected.extend(store.resources_meeting(conn, fabric_id, key)?);
+    }
+    // Read: the affected resources and whatever they name or share a key with.
+    let mut needed = affected.clone();
+    for &id in &affected {
+        let keys = match keys_now.remove(&id) {
+            Some(keys) => keys,
+            None => store.dependency_keys_of(conn, fabric_id, id)?,
+        };
+        for key in keys.iter().filter(|k| k.role != KeyRole::Name) {
+            needed.extend(store.resources_meeting(conn, fabric_id, key)?);
+        }
+    }
+    for id in needed {
+        if !loaded.contains_key(&id) {
+            if let Some(input) = store.validation_input(conn, fabric_id, id)? {
+                loaded.insert(id, input);
+            }
+        }
+    }
+    // In id order, as the full pass reads them: rules that report the later of two clashing
+    // resources see them in the same order.
+    let inputs: Vec<ValidationInput> = loaded.into_values().collect();
+    let targets: Vec<usize> = (0..inputs.len()).filter(|&i| affected.contains(&inputs[i].id)).collect();
+    findings(store, conn, &inputs, &targets)
+}
+
+/// The stored issues of `inputs[targets]` (document issues plus what the fabric-wide rules find
+/// among `inputs`), as `(id, issues, stored issues)`.
+fn findings(store: &Store, conn: &Connection, inputs: &[ValidationInput], targets: &[usize]) -> Result<Vec<(i64, String, String)>> {
     let known: Vec<(usize, Kind)> = inputs
         .iter()
         .enumerate()
@@ -37,7 +155,9 @@ pub fn revalidate(store: &Store, conn: &Connection, fabric_id: i64) -> Result<()
             rule: issue.rule.to_owned(),
         });
     }
-    for (i, input) in inputs.iter().enumerate() {
+    let mut out = Vec::with_capacity(targets.len());
+    for &i in targets {
+        let input = &inputs[i];
         let mut issues = input.document_issues.clone();
         let mut more = extra.remove(&i).unwrap_or_default();
         if !more.is_empty() {
@@ -50,9 +170,11 @@ pub fn revalidate(store: &Store, conn: &Connection, fabric_id: i64) -> Result<()
         }
         issues.extend(more);
         let text = serde_json::to_string(&issues).unwrap_or_else(|_| "[]".to_owned());
-        if text != input.issues {
-            store.set_issues(conn, input.id, &text)?;
-        }
+        out.push((input.id, text, input.issues.clone()));
     }
-    Ok(())
+    Ok(out)
 }
+
+#[cfg(test)]
+#[path = "revalidate_tests.rs"]
+mod tests;

@@ -72,7 +72,16 @@ impl Store {
     }
 
     pub(crate) fn err(&self, e: rusqlite::Error) -> Error {
-        Error::Storage { path: self.path.clone(), message: e.to_string() }
+        let mut message = e.to_string();
+        // With WAL, a full disk often surfaces as a plain "disk I/O error": say what it is.
+        if let rusqlite::Error::SqliteFailure(f, _) = &e {
+            if matches!(f.code, rusqlite::ErrorCode::DiskFull | rusqlite::ErrorCode::SystemIoFailure) {
+                if let Some(free) = self.path.parent().and_then(free_bytes).filter(|free| *free < 1 << 20) {
+                    message = format!("the disk is full ({} KiB free): free some space and try again ({message})", free / 1024);
+                }
+            }
+        }
+        Error::Storage { path: self.path.clone(), message }
     }
 
     fn migrate(&self, conn: &mut Connection) -> Result<()> {
@@ -138,6 +147,21 @@ pub fn now() -> String {
         .unwrap_or_default()
 }
 
+/// Bytes free for an unprivileged writer on the file system holding `dir`.
+#[cfg(unix)]
+fn free_bytes(dir: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: a NUL-terminated path and a zeroed struct for statvfs(3) to fill.
+    (unsafe { libc::statvfs(path.as_ptr(), &mut stat) } == 0).then(|| stat.f_bavail as u64 * stat.f_frsize as u64)
+}
+
+#[cfg(not(unix))]
+fn free_bytes(_dir: &Path) -> Option<u64> {
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,3 +209,4 @@ impl CachedSql for Connection {
         self.prepare_cached(sql)?.query_row(params, f)
     }
 }
+

@@ -115,3 +115,118 @@ fn walk_count(dir: &Path, keep: impl Fn(&Path) -> bool + Copy) -> usize {
     }
     n
 }
+
+/// `diff_files` against `git diff-tree -r` on random histories: files added, changed, deleted,
+/// swapped with folders, turned into symbolic links, submodules (gitlinks) and executables.
+#[test]
+fn diff_files_agrees_with_git_diff_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&work)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "core.symlinks=true"])
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    std::fs::create_dir_all(&work).unwrap();
+    git(&["init", "-q", "-b", "main"]);
+    git(&["commit", "-q", "--allow-empty", "-m", "start"]);
+    let repo = GitRepo::open_or_init(&work.join(".git"), "unused").unwrap();
+    let paths = ["f/a.yaml", "f/d", "f/d/b.yaml", "f/d/e", "f/d/e/c.yaml", "f/x.yaml", "g/out.yaml"];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n) as usize
+    };
+    let mut prev = git(&["rev-parse", "HEAD"]).trim().to_owned();
+    for step in 0..120 {
+        let mut gitlinks = Vec::new();
+        for _ in 0..1 + next(3) {
+            let p = work.join(paths[next(paths.len() as u64)]);
+            // Whatever stands in the way (a file where a folder goes, or the reverse) goes first.
+            for a in p.ancestors().skip(1).take_while(|a| *a != work) {
+                if a.is_file() || a.is_symlink() {
+                    std::fs::remove_file(a).unwrap();
+                }
+            }
+            let clear = |p: &std::path::Path| {
+                if p.is_dir() && !p.is_symlink() {
+                    std::fs::remove_dir_all(p).unwrap()
+                } else if p.exists() || p.is_symlink() {
+                    std::fs::remove_file(p).unwrap()
+                }
+            };
+            match next(6) {
+                0 | 1 => {
+                    clear(&p);
+                    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                    std::fs::write(&p, format!("v: {}\n", next(4))).unwrap();
+                }
+                2 => clear(&p),
+                3 => {
+                    clear(&p);
+                    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                    std::os::unix::fs::symlink(format!("target-{}", next(3)), &p).unwrap();
+                }
+                4 if p.is_file() => {
+                    use std::os::unix::fs::PermissionsExt;
+                    let mode = std::fs::metadata(&p).unwrap().permissions().mode() ^ 0o111;
+                    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+                }
+                _ => {
+                    clear(&p);
+                    gitlinks.push(p.strip_prefix(&work).unwrap().to_str().unwrap().to_owned());
+                }
+            }
+        }
+        git(&["add", "-A"]);
+        for g in &gitlinks {
+            if !work.join(g).parent().unwrap().ancestors().any(|a| a != work && a.starts_with(&work) && a.is_file()) {
+                let _ = std::process::Command::new("git")
+                    .arg("-C")
+                    .arg(&work)
+                    .args(["update-index", "--add", "--cacheinfo", &format!("160000,{prev},{g}")])
+                    .output();
+            }
+        }
+        git(&["commit", "-q", "--allow-empty", "-m", &format!("step {step}")]);
+        let cur = git(&["rev-parse", "HEAD"]).trim().to_owned();
+
+        let is_file = |mode: &str| mode == "100644" || mode == "100755";
+        let what = |mode: &str| match mode {
+            "160000" => Some("a submodule (gitlink)"),
+            "120000" => Some("a symbolic link"),
+            _ => None,
+        };
+        let mut want: Vec<TreeChange> = Vec::new();
+        for line in git(&["diff-tree", "-r", "--no-renames", &prev, &cur, "--", "f"]).lines() {
+            let (meta, path) = line.split_once('\t').unwrap();
+            let m: Vec<&str> = meta.trim_start_matches(':').split(' ').collect();
+            let path = path.strip_prefix("f/").unwrap().to_owned();
+            let (old_blob, new_blob) = (is_file(m[0]).then(|| m[2].to_owned()), is_file(m[1]).then(|| m[3].to_owned()));
+            let not_a_file = if m[1] == "000000" { None } else { what(m[1]) };
+            match want.iter_mut().find(|c| c.path == path) {
+                // A type change git shows as a deletion and an addition: one change here.
+                Some(c) => {
+                    c.old_blob = c.old_blob.take().or(old_blob);
+                    if m[1] != "000000" {
+                        c.new_blob = new_blob;
+                        c.not_a_file = not_a_file;
+                    }
+                }
+                None => want.push(TreeChange { path, old_blob, new_blob, not_a_file }),
+            }
+        }
+        want.sort_by(|a, b| a.path.cmp(&b.path));
+        assert_eq!(repo.diff_files(&prev, &cur, "f").unwrap(), want, "step {step}");
+        prev = cur;
+    }
+}

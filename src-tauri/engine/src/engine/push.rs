@@ -103,14 +103,14 @@ impl Engine {
     fn drafts_to_push(&self, fabric: &FabricRow, request: &PushRequest) -> Result<Vec<RenderedDraft>> {
         let only: Vec<(crate::hedgehog::Kind, &str)> = request.only.iter().map(|i| (i.kind, i.name.as_str())).collect();
         let conn = self.store.connect()?;
-        let resources = self.store.resources(&conn, fabric.id)?;
         let mut chosen = Vec::new();
         let mut blocked = Vec::new();
         for draft in self.rendered_drafts(fabric)? {
             if !only.is_empty() && !only.iter().any(|(k, n)| *k == draft.kind && *n == draft.name) {
                 continue;
             }
-            let Some(r) = resources.iter().find(|r| r.kind == draft.kind.name() && r.name == draft.name) else { continue };
+            // Each draft's row by its key: the push costs the drafts, not the fabric.
+            let Some(r) = self.store.resource(&conn, fabric.id, draft.kind.name(), &draft.name)? else { continue };
             let block = |reason| BlockedResource { kind: r.kind.clone(), name: r.name.clone(), fabric: fabric.name.clone(), reason };
             if r.status == crate::store::ResourceStatus::Conflict {
                 blocked.push(block(BlockReason::Conflict));

@@ -220,4 +220,9 @@ BEGIN
 END;
 INSERT OR IGNORE INTO validation_pending (fabric_id, resource_id) SELECT fabric_id, id FROM resources;
 "#,
+    // 9: the drafts of a fabric without reading every resource (every pull and push asks):
+    // a partial index holding only the rows with a draft or a deletion mark.
+    r#"
+CREATE INDEX resources_with_drafts ON resources (fabric_id, kind, name) WHERE draft_text IS NOT NULL OR draft_deleted = 1;
+"#,
 ];

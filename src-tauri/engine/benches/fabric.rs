@@ -127,8 +127,11 @@ fn run(total: usize) -> Result<Figures, Box<dyn std::error::Error>> {
     let change = colleague
         .commit(Some(&tip), &[FileWrite::Put { path, bytes: text.replace("server 17", "server 17 moved").into_bytes() }], "edit", &author)?
         .ok_or("nothing to commit")?;
+    let floor = tmp.path().join("floor-fetch.git");
+    git_ms(&["clone", "-q", "--bare", "--no-local", &url, floor.to_str().unwrap()], tmp.path());
     colleague.push(&change, "main")?;
     f.time("pull, one file changed upstream", || engine.pull("f", Trigger::Cli))?;
+    f.put("floor: git fetch of that change", git_ms(&["fetch", "-q", &url, "main:main"], &floor));
     f.put("floor: git diff-tree of that change", git_ms(&["diff-tree", "-r", "HEAD~1", "HEAD"], &remote));
 
     f.time("status", || engine.status("f"))?;
@@ -139,6 +142,13 @@ fn run(total: usize) -> Result<Figures, Box<dyn std::error::Error>> {
     let edited = shown.text.unwrap_or_default().replace("leaf 1", "leaf 1 rack 9");
     f.time("edit one resource (validate, save draft)", || engine.edit("f", &leaf, &edited, "bench"))?;
     f.time("push one draft (pull, commit, push, apply)", || engine.push("f", &PushRequest::default(), Trigger::Cli))?;
+    // The same with git itself: a one-line change committed in a working clone and pushed.
+    let work = tmp.path().join("floor-work");
+    git_ms(&["clone", "-q", "--no-local", &url, work.to_str().unwrap()], tmp.path());
+    let file = work.join(DIR).join("managed/servers/server-000018.yaml");
+    std::fs::write(&file, std::fs::read_to_string(&file)?.replace("server 18", "server 18 moved"))?;
+    let commit = git_ms(&["-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-qam", "edit"], &work);
+    f.put("floor: git commit -a and git push of one change", commit + git_ms(&["push", "-q", "origin", "HEAD:main"], &work));
 
     // First import of the managed/ tree the ingest wrote: a new data directory.
     let fresh = Engine::open(&tmp.path().join("fresh"))?;

@@ -34,7 +34,31 @@ impl GitRepo {
         let path = self.repo.path().join("hhsync-refs.lock");
         let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| Error::io(&path, e))?;
         file.lock().map_err(|e| Error::io(&path, e))?;
+        self.clear_stale_ref_locks();
         Ok(RefsLock { _file: file })
+    }
+
+    /// Removes the lock files a process killed in the middle of a ref update left behind, which
+    /// would fail every later fetch ("failed to lock file") until removed by hand (the crash
+    /// campaign found one). While we hold the clone's refs lock no hhsync process is updating
+    /// a ref, and git holds such a lock for milliseconds: one still there after a short wait is
+    /// stale.
+    fn clear_stale_ref_locks(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        loop {
+            let locks = ref_lock_files(self.repo.path());
+            if locks.is_empty() {
+                return;
+            }
+            if std::time::Instant::now() >= deadline {
+                for lock in locks {
+                    tracing::warn!(lock = %lock.display(), "removing a lock file left by a process that was killed");
+                    let _ = std::fs::remove_file(&lock);
+                }
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
     }
 
     /// The remote's directory when the remote is on this machine.
@@ -134,6 +158,30 @@ fn local_path(url: &str) -> Option<PathBuf> {
         return None;
     }
     Some(path.to_owned())
+}
+
+/// The ref lock files in a git directory: under refs/, and those of packed-refs, HEAD,
+/// FETCH_HEAD and config (not our own hhsync-refs.lock).
+fn ref_lock_files(git_dir: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "lock") {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&git_dir.join("refs"), &mut out);
+    for name in ["packed-refs.lock", "HEAD.lock", "FETCH_HEAD.lock", "config.lock"] {
+        let path = git_dir.join(name);
+        if path.exists() {
+            out.push(path);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

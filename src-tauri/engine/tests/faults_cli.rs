@@ -1,6 +1,6 @@
 //! Faults (issue F), through the real `hhsync` binary: the connection dropped mid-fetch and
 //! mid-push (a proxy that cuts it after N bytes, in front of a real smart-HTTP server), the disk
-//! full under the database and the clone (a small tmpfs), a deleted clone, and a
+//! full under the database and the clone (a small tmpfs), a deleted or corrupted clone, and a
 //! stream of non-fast-forwards from another client pushing in a loop. Each gets a clear error
 //! with the right code, loses nothing, and works again once the fault is gone.
 
@@ -202,7 +202,7 @@ fn a_full_disk_under_the_database_or_the_clone_is_a_clear_error_and_loses_nothin
 }
 
 #[test]
-fn a_deleted_clone_is_cloned_again_and_the_drafts_kept() {
+fn a_deleted_or_corrupted_clone_is_cloned_again_and_the_drafts_kept() {
     let env = Env::new();
     let remote = env.remote_with("remote", &[("fab/raw/servers.yaml", &servers(20))]);
     env.setup_fabric(&remote, "r", "f", "fab");
@@ -217,6 +217,27 @@ fn a_deleted_clone_is_cloned_again_and_the_drafts_kept() {
     env.run(0, &["push", "f"]);
     assert!(env.cat(&remote, "fab/managed/servers/server-001.yaml").contains("server 1 ours"));
     fsck(&clone);
+
+    // Corrupted: every object file and pack of the clone overwritten with garbage.
+    env.run_with_input(0, &["edit", "f", "Server/server-002"], &server(2).replace("server 2", "server 2 ours"));
+    let mut files = Vec::new();
+    common::all_files(&clone.join("objects"), &mut files);
+    assert!(!files.is_empty());
+    for f in &files {
+        std::fs::write(f, b"not a git object").unwrap();
+    }
+    let out = env.hhsync(&["pull", "f"]);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "the pull recovers by cloning again: {err}");
+    assert!(err.contains("cloned again"), "it says what it did: {err}");
+    assert_eq!(drafts(&env), 1, "the draft is kept");
+    fsck(&clone);
+    let aside: Vec<_> = std::fs::read_dir(env.data_dir().join("clones")).unwrap().flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("r.git.damaged-")).collect();
+    assert_eq!(aside.len(), 1, "the damaged clone is kept aside, not deleted");
+    env.run(0, &["push", "f"]);
+    assert!(env.cat(&remote, "fab/managed/servers/server-002.yaml").contains("server 2 ours"));
+    assert_eq!(drafts(&env), 0);
 }
 
 #[test]

@@ -96,8 +96,27 @@ impl Engine {
         self.data_dir.join(clone_dir)
     }
 
+    /// The fabric's clone. One whose objects can no longer be read (a disk fault, files
+    /// overwritten) holds nothing that is not also on the remote or in the database (drafts
+    /// live in SQLite, and a push counts only once it landed): it is moved aside, not deleted,
+    /// and cloned again.
     fn open_clone(&self, fabric: &FabricRow) -> Result<GitRepo> {
-        GitRepo::open_or_init(&self.clone_path(&fabric.clone_dir), &fabric.url)
+        let path = self.clone_path(&fabric.clone_dir);
+        let damage = match GitRepo::open_or_init(&path, &fabric.url) {
+            Ok(repo) => match repo.check_tip_readable(&fabric.branch) {
+                Ok(()) => return Ok(repo),
+                Err(e) => e,
+            },
+            Err(e) if path.exists() && e.code() == crate::error::Code::Git => e,
+            Err(e) => return Err(e),
+        };
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let aside = path.with_file_name(format!("{name}.damaged-{secs}"));
+        std::fs::rename(&path, &aside).map_err(|e| Error::io(&path, e))?;
+        tracing::warn!(error = %damage, moved_to = %aside.display(),
+            "the local clone was damaged and is cloned again; drafts are kept (they live in the database)");
+        GitRepo::open_or_init(&path, &fabric.url)
     }
 
     /// Takes the fabric's lock. Whoever holds it is the only one working on the fabric, so an

@@ -48,6 +48,15 @@ impl GitRepo {
         }
     }
 
+    /// Whether the last fetched tip of `branch` and its tree can still be read (nothing
+    /// fetched yet is fine): a cheap check that the clone's objects are not damaged.
+    pub fn check_tip_readable(&self, branch: &str) -> Result<()> {
+        let Some(tip) = self.remote_tip(branch)? else { return Ok(()) };
+        let commit = self.find_commit(&tip)?;
+        commit.tree().map_err(|e| Error::git(format!("reading the tree of {tip}"), e))?;
+        Ok(())
+    }
+
     /// The remote's current tip of `branch` (ls-remote), without fetching anything or touching
     /// the clone's refs. `None` when the branch does not exist.
     pub fn ls_remote(&self, branch: &str) -> Result<Option<String>> {

@@ -1,4 +1,6 @@
 mod common;
+#[path = "common/measured.rs"]
+mod measured;
 
 // Peak memory of the real `hhsync` on documents whose aliases copy one long string many times
 // (issue K). The alias limit used to count nodes, and an alias of a 1 MB string is one node:
@@ -8,11 +10,10 @@ mod common;
 // generated here; the child's peak resident set is read from `wait4`. Nothing here asserts a
 // time.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use common::Env;
+use measured::{run_measured, Measured};
 use serde_json::Value;
 
 /// The bound the issue asks for, on every file below.
@@ -20,63 +21,6 @@ const PEAK_LIMIT_BYTES: u64 = 100 * 1000 * 1000;
 
 const DIR: &str = "gitops/fab-1";
 const FABRIC: &str = "fab";
-
-/// What a measured run of hhsync gave.
-struct Measured {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    peak_bytes: u64,
-}
-
-impl Measured {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr: {}", self.stdout, self.stderr))
-    }
-
-    fn assert_peak_under_limit(&self, what: &str) {
-        assert!(
-            self.peak_bytes < PEAK_LIMIT_BYTES,
-            "{what}: peak RSS {:.1} MB, limit {:.0} MB",
-            self.peak_bytes as f64 / 1e6,
-            PEAK_LIMIT_BYTES as f64 / 1e6
-        );
-    }
-}
-
-/// Runs `cmd` to completion with its output in files of `dir` (so that no pipe needs draining
-/// while we wait) and reaps it with `wait4`, which reports the child's peak resident set.
-fn run_measured(mut cmd: Command, dir: &Path, name: &str) -> Measured {
-    let out_path = dir.join(format!("{name}.stdout"));
-    let err_path = dir.join(format!("{name}.stderr"));
-    cmd.stdin(Stdio::null()).stdout(File::create(&out_path).unwrap()).stderr(File::create(&err_path).unwrap());
-    let child = cmd.spawn().expect("spawn hhsync");
-    let pid = child.id() as libc::pid_t;
-    let mut status: libc::c_int = 0;
-    // SAFETY: a zeroed rusage is a valid value for wait4 to fill in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let reaped = loop {
-        // SAFETY: pid is our own child, not yet reaped (std's Child never waited on it), and
-        // both out-pointers point to live locals.
-        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        if r == -1 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
-            continue;
-        }
-        break r;
-    };
-    assert_eq!(reaped, pid, "wait4: {}", std::io::Error::last_os_error());
-    drop(child);
-    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
-    // Printed, for `--nocapture`, before any assertion on the output can fail.
-    eprintln!("{name}: peak RSS {:.1} MB, exit {code:?}", usage.ru_maxrss as f64 * 1024.0 / 1e6);
-    Measured {
-        code,
-        stdout: std::fs::read_to_string(&out_path).unwrap(),
-        stderr: std::fs::read_to_string(&err_path).unwrap(),
-        // Linux reports ru_maxrss in KiB.
-        peak_bytes: usage.ru_maxrss as u64 * 1024,
-    }
-}
 
 /// `hhsync --json validate --file` on `content`, measured.
 fn validate_measured(env: &Env, name: &str, content: &str) -> (PathBuf, Measured) {
@@ -129,7 +73,7 @@ fn validate_long_string_aliased(len: usize, copies: usize) {
     let (path, m) = validate_measured(&env, &format!("aliased-{len}x{copies}.yaml"), &content);
     assert_eq!(m.code, Some(3), "stdout: {}\nstderr: {}", m.stdout, m.stderr);
     assert_alias_error(&m.json(), &path, 3..=2 + copies as u64);
-    m.assert_peak_under_limit(&format!("validate --file, {len}-byte string aliased {copies} times"));
+    m.assert_peak_under(PEAK_LIMIT_BYTES, &format!("validate --file, {len}-byte string aliased {copies} times"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,7 +108,7 @@ fn validate_file_with_a_server_with_500_aliased_annotations_stays_under_100_mb()
     let (path, m) = validate_measured(&env, "amp.yaml", &content);
     assert_eq!(m.code, Some(3), "stdout: {}\nstderr: {}", m.stdout, m.stderr);
     assert_alias_error(&m.json(), &path, 7..=506);
-    m.assert_peak_under_limit("validate --file, Server with 500 aliased annotations");
+    m.assert_peak_under(PEAK_LIMIT_BYTES, "validate --file, Server with 500 aliased annotations");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -218,7 +162,7 @@ fn ingest_of_a_server_with_500_aliased_annotations_writes_no_managed_file() {
     let files = files(&env, &remote);
     assert!(!files.iter().any(|f| f.starts_with("managed/")), "no managed file: {files:?}");
     assert!(files.iter().any(|f| f == "raw/amp.yaml"), "the raw file stays to be fixed: {files:?}");
-    m.assert_peak_under_limit("ingest, Server with 500 aliased annotations");
+    m.assert_peak_under(PEAK_LIMIT_BYTES, "ingest, Server with 500 aliased annotations");
 
     // The human report names the file, the document's line and the alias's line.
     let human = env.run(3, &["ingest", FABRIC]);
@@ -251,5 +195,5 @@ fn ingest_refuses_a_document_whose_managed_file_would_be_too_large_to_read_back(
     let files = files(&env, &remote);
     assert!(!files.iter().any(|f| f.starts_with("managed/")), "no managed file: {files:?}");
     assert!(files.iter().any(|f| f == "raw/big.yaml"), "the raw file stays to be fixed: {files:?}");
-    m.assert_peak_under_limit("ingest, Server rendered past the document limit");
+    m.assert_peak_under(PEAK_LIMIT_BYTES, "ingest, Server rendered past the document limit");
 }

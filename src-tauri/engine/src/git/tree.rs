@@ -176,6 +176,14 @@ impl GitRepo {
         Ok(())
     }
 
+    /// The size of a blob in bytes, from its header: the content is not inflated (a 100 MB raw
+    /// file is refused without being read into memory).
+    pub fn blob_size(&self, blob: &str) -> Result<usize> {
+        let odb = self.repo.odb().map_err(|e| Error::git("opening the object database", e))?;
+        let (size, _) = odb.read_header(oid(blob)?).map_err(|e| Error::git(format!("reading blob {blob}"), e))?;
+        Ok(size)
+    }
+
     pub fn read_blob(&self, blob: &str) -> Result<Vec<u8>> {
         let b = self.repo.find_blob(oid(blob)?).map_err(|e| Error::git(format!("reading blob {blob}"), e))?;
         Ok(b.content().to_vec())

@@ -146,8 +146,8 @@ pub fn plan(ctx: &IngestContext<'_>) -> Result<IngestPlan> {
         }
         plan.raw_files += 1;
         files.push((file.clone(), entry.blob.clone(), plan.documents.len()));
-        let bytes = ctx.repo.read_blob(&entry.blob)?;
-        if bytes.len() > MAX_RAW_FILE_BYTES {
+        let size = ctx.repo.blob_size(&entry.blob)?;
+        if size > MAX_RAW_FILE_BYTES {
             failed_files.insert(file.clone());
             plan.documents.push(DocumentOutcome {
                 file: file.clone(),
@@ -159,13 +159,14 @@ pub fn plan(ctx: &IngestContext<'_>) -> Result<IngestPlan> {
                 path: None,
                 reason: Some(format!(
                     "the file is {:.1} MiB, more than the {} MiB hhsync reads at once; split it into smaller files",
-                    bytes.len() as f64 / 1048576.0,
+                    size as f64 / 1048576.0,
                     MAX_RAW_FILE_BYTES / 1048576
                 )),
                 invalid: false,
             });
             continue;
         }
+        let bytes = ctx.repo.read_blob(&entry.blob)?;
         for doc in split_documents(&bytes) {
             let outcome_index = plan.documents.len();
             let mut outcome = DocumentOutcome {

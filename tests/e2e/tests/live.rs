@@ -110,6 +110,9 @@ fn a_fabric_linked_to_its_cluster_shows_what_runs_and_adopts_what_only_runs() {
     click(s, "[data-testid=tab-resources]");
     type_into(s, "[data-testid=search]", "vpc-9");
     click(s, "[data-testid=live-VPC-vpc-9]");
+    // The button moves when the side-by-side diff below it renders: click once it is there (a
+    // click during the layout once landed in the diff instead).
+    s.wait_for("[data-testid=drift-panel] .cm-merge-b .cm-content", WAIT).unwrap();
     click(s, "[data-testid=btn-adopt]");
     s.wait_until("vpc-9 a draft", WAIT, || {
         let listed: Value = serde_json::from_str(&app.hhsync(&["--json", "resources", "demo", "--kind", "VPC"], "")).unwrap_or(Value::Null);

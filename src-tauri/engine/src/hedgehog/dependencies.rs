@@ -56,19 +56,6 @@ impl DependencyKey {
     pub fn name(kind: Kind, name: &str) -> Self {
         Self::new(KeyRole::Name, format!("{}/{name}", kind.name()))
     }
-
-    /// Whether two keys make their resources depend on each other's findings when one holds
-    /// `self` and the other `other`: the same name referenced, the same uniqueness key, or
-    /// overlapping ranges of one namespace.
-    pub fn meets(&self, other: &DependencyKey) -> bool {
-        match (self.role, other.role) {
-            (KeyRole::Name, KeyRole::Ref) | (KeyRole::Ref, KeyRole::Name) | (KeyRole::Share, KeyRole::Share) => {
-                self.key == other.key
-            }
-            (KeyRole::Range, KeyRole::Range) => self.key == other.key && self.lo <= other.hi && other.lo <= self.hi,
-            _ => false,
-        }
-    }
 }
 
 /// The keys of a resource of `kind` named `name` with value `doc`, sorted, without repeats.

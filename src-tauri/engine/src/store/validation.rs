@@ -50,16 +50,20 @@ impl Store {
         Ok(keys)
     }
 
-    /// The resources whose indexed keys meet `key` (see [`DependencyKey::meets`]).
+    /// The resources whose indexed keys meet `key`: the references to a name, the name a
+    /// reference names, the same uniqueness key, or an overlapping range of the same namespace.
     pub fn resources_meeting(&self, conn: &Connection, fabric_id: i64, key: &DependencyKey) -> Result<Vec<i64>> {
-        let (sql, role) = match key.role {
-            KeyRole::Name => ("SELECT resource_id FROM validation_keys WHERE fabric_id = ?1 AND role = ?2 AND key = ?3", KeyRole::Ref),
-            KeyRole::Ref => ("SELECT resource_id FROM validation_keys WHERE fabric_id = ?1 AND role = ?2 AND key = ?3", KeyRole::Name),
-            KeyRole::Share => ("SELECT resource_id FROM validation_keys WHERE fabric_id = ?1 AND role = ?2 AND key = ?3", KeyRole::Share),
-            KeyRole::Range => (
-                "SELECT resource_id FROM validation_keys WHERE fabric_id = ?1 AND role = ?2 AND key = ?3 AND lo <= ?5 AND hi >= ?4",
-                KeyRole::Range,
-            ),
+        // Names meet references both ways; shares and ranges meet their own kind.
+        let role = match key.role {
+            KeyRole::Name => KeyRole::Ref,
+            KeyRole::Ref => KeyRole::Name,
+            same => same,
+        };
+        let sql = match key.role {
+            KeyRole::Range => {
+                "SELECT resource_id FROM validation_keys WHERE fabric_id = ?1 AND role = ?2 AND key = ?3 AND lo <= ?5 AND hi >= ?4"
+            }
+            _ => "SELECT resource_id FROM validation_keys WHERE fabric_id = ?1 AND role = ?2 AND key = ?3",
         };
         let mut stmt = conn.prepare_cached(sql).map_err(|e| self.err(e))?;
         let ids: rusqlite::Result<Vec<i64>> = if key.role == KeyRole::Range {

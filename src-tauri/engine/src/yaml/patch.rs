@@ -180,7 +180,8 @@ impl Patcher<'_> {
                 }
             }
             (Kind::Map { flow: true, entries }, Value::Object(map))
-                if entries.len() == map.len() && entries.iter().zip(map.keys()).all(|(e, k)| &e.key == k) =>
+                if entries.len() == map.len()
+                    && entries.iter().zip(map.keys()).all(|(e, k)| &e.key == k && self.has_colon(e)) =>
             {
                 for e in entries {
                     self.node(&e.value, &map[&e.key], Slot::Flow);
@@ -188,6 +189,13 @@ impl Patcher<'_> {
             }
             _ => self.rerender(node, new, slot),
         }
+    }
+
+    /// Whether a flow mapping's entry has its `:`. `{a, b: 1}` gives `a` a null with no text
+    /// of its own (its span is elsewhere), so a value for it cannot be written in place: the
+    /// whole mapping is written instead. Found by the mutation fuzzer.
+    fn has_colon(&self, e: &Entry) -> bool {
+        e.value.start >= e.key_end && self.text.get(e.key_end..e.value.start).is_some_and(|between| between.trim_start().starts_with(':'))
     }
 
     /// Writes `new` in place of `node`, in the style its slot calls for.

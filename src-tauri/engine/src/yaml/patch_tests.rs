@@ -159,3 +159,16 @@ fn removing_a_nested_sequences_first_item_keeps_the_outer_dash() {
     let out = patched("'1e3':\n- - false\n  - null\n", |v| *v = json!({ "1e3": [[null]] }));
     assert_eq!(out, "'1e3':\n-\n  - null\n");
 }
+
+#[test]
+fn a_flow_mapping_entry_with_no_value_of_its_own_gets_one() {
+    // Found by the mutation fuzzer: `b` (no colon) and `c:` (nothing after it) hold nulls
+    // whose text is not theirs; writing a value there broke the mapping.
+    for text in ["spec: {a: 1, b}\n", "{\n  \"a\": 1,\n b\n}\n", "spec: {a: 1, c: }\n", "spec: {a: 1, c:}\n"] {
+        patched(text, |v| {
+            let m = if v.get("spec").is_some() { &mut v["spec"] } else { v };
+            let last = m.as_object().unwrap().keys().last().unwrap().clone();
+            m[&last] = json!("changed");
+        });
+    }
+}

@@ -3,7 +3,9 @@
 //! signed push for the fabric's branch and rejects unsigned, wrongly signed and replayed
 //! (signature of another body, or the same delivery under a new id) requests, a push to another
 //! branch does nothing, and a client trickling its request neither delays other deliveries nor
-//! keeps `watch` from stopping.
+//! keeps `watch` from stopping. The poller and manual pulls in another process never run at
+//! once on one fabric (checked on the recorded start and end of every pull; taking the lock
+//! away from polls makes it fail).
 
 mod common;
 #[path = "common/keyring.rs"]
@@ -344,4 +346,76 @@ fn a_slow_client_neither_delays_a_signed_delivery_nor_keeps_watch_from_stopping(
     for client in slow {
         client.join().unwrap();
     }
+}
+
+/// Every pull recorded for fabric `f`: (trigger, status, started, finished).
+fn pulls(env: &Env) -> Vec<(String, String, time::OffsetDateTime, time::OffsetDateTime)> {
+    use time::format_description::well_known::Rfc3339;
+    let db = rusqlite::Connection::open(env.data_dir().join("hhsync.sqlite3")).unwrap();
+    let mut stmt = db
+        .prepare("SELECT o.trigger, o.status, o.started_at, o.finished_at FROM sync_operations o JOIN fabrics f ON f.id = o.fabric_id WHERE f.name = 'f' AND o.kind = 'pull' ORDER BY o.id")
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .map(|(trigger, status, start, end)| {
+            let end = end.unwrap_or_else(|| panic!("a {trigger} pull still shows as {status}"));
+            (trigger, status, time::OffsetDateTime::parse(&start, &Rfc3339).unwrap(), time::OffsetDateTime::parse(&end, &Rfc3339).unwrap())
+        })
+        .collect();
+    rows
+}
+
+#[test]
+fn the_poller_and_manual_pulls_never_run_at_once() {
+    // `hhsync watch` polls every second while a colleague pushes a commit every 150 ms and
+    // another process pulls by hand in a loop. Each pull is recorded, start to end, under the
+    // fabric's lock: no two may overlap, and both kinds must have run.
+    let env = Env::new();
+    let remote = env.remote_with("remote", &[("README.md", "fabrics\n")]);
+    env.setup_fabric(&remote, "r", "f", "fab");
+    let watch = Watch::start(&env, &["watch", "f", "--interval", "1"]);
+    watch.wait_line("the start line", |l| l.starts_with("watching f"));
+
+    let work = env.other_clone(&remote, "colleague");
+    let mut made = 0;
+    let mut manual = (0, 0); // (pulled, busy)
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(8) || manual.0 < 5 {
+        made += 1;
+        env.write(&work, &format!("fab/managed/vlannamespaces/ns-{made}.yaml"), &VLANS.replace("name: extra", &format!("name: ns-{made}")));
+        env.commit_push(&work, &format!("colleague adds ns-{made}"));
+        let out = env.hhsync(&["pull", "f"]);
+        match out.status.code() {
+            Some(0) => manual.0 += 1,
+            _ if String::from_utf8_lossy(&out.stderr).contains("busy") => manual.1 += 1,
+            code => panic!("pull: {code:?}: {}", String::from_utf8_lossy(&out.stderr)),
+        }
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    // The poller takes the last commits; then one more manual pull finds nothing new.
+    let head = env.head(&remote);
+    made += 1;
+    env.write(&work, &format!("fab/managed/vlannamespaces/ns-{made}.yaml"), &VLANS.replace("name: extra", &format!("name: ns-{made}")));
+    env.commit_push(&work, "the last one, for the poller");
+    let last = env.head(&remote);
+    assert_ne!(head, last);
+    wait_synced(&env, &last);
+    let out = watch.stop();
+    assert!(out.contains("stopped watching f"), "{out}");
+
+    let pulls = pulls(&env);
+    let by = |t: &str| pulls.iter().filter(|p| p.0 == t).count();
+    // (a pull refused as busy never started, so it is not recorded)
+    assert!(by("poll") >= 2 && by("cli") == manual.0, "poll {} cli {} of {manual:?}", by("poll"), by("cli"));
+    let mut spans: Vec<_> = pulls.iter().map(|p| (p.2, p.3, p.0.as_str(), p.1.as_str())).collect();
+    spans.sort();
+    for pair in spans.windows(2) {
+        assert!(pair[0].1 <= pair[1].0, "two pulls ran at once: {:?} and {:?}", pair[0], pair[1]);
+    }
+    assert!(pulls.iter().all(|p| p.1 == "succeeded"), "{pulls:?}");
+    let status = env.json(0, &["status", "f"]);
+    assert_eq!((status["synced_commit"].as_str(), status["counts"]["synced"].as_u64()), (Some(last.as_str()), Some(made as u64)), "{status}");
+    println!("{} pulls by the poller and {} by hand ({} of them busy), {made} commits, none at once", by("poll"), manual.0, manual.1);
 }

@@ -34,7 +34,8 @@ pub fn wire_cap() -> Targets {
 }
 
 /// Installs the global subscriber: `HHSYNC_LOG` (see [`filter`]) under the wire cap, to stderr.
-/// Also takes in records of crates that log through `log` (ureq, rustls). A second call does
+/// Also takes in records of crates that log through `log` (ureq, rustls), and libgit2's own log
+/// at debug (never its trace: see [`crate::git::forward_libgit2_log`]). A second call does
 /// nothing.
 pub fn init() {
     let spec = std::env::var(ENV).ok();
@@ -44,6 +45,7 @@ pub fn init() {
         .finish()
         .with(wire_cap())
         .try_init();
+    crate::git::forward_libgit2_log();
 }
 
 #[cfg(test)]

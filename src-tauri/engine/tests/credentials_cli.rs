@@ -1,7 +1,7 @@
 //! Credentials end to end, through the real `hhsync` binary: tokens in the real Secret Service
 //! (tests run inside scripts/with-keyring), authenticated fetch and push against a real
 //! smart-HTTP git server on 127.0.0.1 (`git http-backend` behind basic auth), each failure with
-//! its own message, and the token found nowhere but the keychain.
+//! its own message. (The token found nowhere but the keychain: secrets_audit.rs.)
 
 mod common;
 #[path = "common/http_git.rs"]
@@ -10,9 +10,8 @@ mod http_git;
 mod keyring;
 
 use std::path::PathBuf;
-use std::process::Stdio;
 
-use common::{all_files, Env};
+use common::{all_files, Env, Run};
 use http_git::{closed_port, GitHttpServer};
 use serde_json::Value;
 
@@ -22,28 +21,8 @@ const WRONG: &str = "ghs_Wrong7oken0123456789abcdefOPQRSTuv";
 
 const VLANS: &str = "apiVersion: wiring.githedgehog.com/v1beta1\nkind: VLANNamespace\nmetadata:\n  name: extra\nspec:\n  ranges:\n  - from: 1000\n    to: 1999\n";
 
-/// One run of hhsync: exit code, stdout, stderr.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn hhsync(env: &Env, args: &[&str], stdin: Option<&str>, vars: &[(&str, &str)]) -> Run {
-    use std::io::Write;
-    let mut cmd = env.command(args);
-    for (k, v) in vars {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn hhsync");
-    let input = stdin.unwrap_or("").to_owned();
-    let mut pipe = child.stdin.take().expect("stdin");
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(input.as_bytes());
-    });
-    let out = child.wait_with_output().expect("wait for hhsync");
-    let _ = writer.join();
-    Run { code: out.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&out.stdout).into(), stderr: String::from_utf8_lossy(&out.stderr).into() }
+    env.exec(args, stdin, vars)
 }
 
 fn expect(run: Run, code: i32, args: &str) -> Run {
@@ -211,61 +190,3 @@ fn a_locked_keychain_says_unlock_it() {
     assert!(!stderr.contains(GOOD) && !stdout.contains(GOOD));
 }
 
-#[test]
-fn the_token_is_found_nowhere_but_the_keychain() {
-    if !keyring::available("the_token_is_found_nowhere_but_the_keychain") {
-        return;
-    }
-    let env = Env::new();
-    let (_server, remote, url) = served(&env);
-    let trace = [("HHSYNC_LOG", "trace")];
-    let mut transcript = Vec::new();
-    let mut step = |args: &[&str], stdin: Option<&str>, vars: &[(&str, &str)], code: i32| {
-        let run = hhsync(&env, args, stdin, vars);
-        assert_eq!(run.code, code, "hhsync {args:?}\nstdout: {}\nstderr: {}", run.stdout, run.stderr);
-        transcript.push(format!("$ hhsync {}\n{}{}", args.join(" "), run.stdout, run.stderr));
-    };
-    step(&["repo", "add", "r", &url, "--token-stdin"], Some(GOOD), &trace, 0);
-    step(&["fabric", "add", "f", "--repo", "r", "--dir", "fab"], None, &trace, 0);
-    step(&["init", "f"], None, &trace, 0);
-    step(&["edit", "f", "VLANNamespace/extra"], Some(VLANS), &trace, 0);
-    step(&["push", "f"], None, &trace, 0);
-    step(&["pull", "f"], None, &trace, 0);
-    step(&["repo", "check", "r"], None, &trace, 0);
-    step(&["--json", "repo", "list"], None, &trace, 0);
-    step(&["--json", "status", "f"], None, &trace, 0);
-    step(&["--json", "log", "f"], None, &trace, 0);
-    // Failures too: a read-only push and a refused token, with their messages.
-    step(&["repo", "login", "r", "--token-env", "T"], None, &[("T", READ_ONLY), ("HHSYNC_LOG", "trace")], 0);
-    step(&["edit", "f", "VLANNamespace/extra"], Some(&VLANS.replace("1999", "2999")), &trace, 0);
-    step(&["push", "f"], None, &trace, 1);
-    step(&["repo", "login", "r", "--token-stdin"], Some(GOOD), &trace, 0);
-    step(&["push", "f"], None, &trace, 0);
-    assert_eq!(env.commit_count(&remote), 4, "init and two pushes went through");
-
-    // The token is in the keychain...
-    let db = rusqlite::Connection::open(env.data_dir().join("hhsync.sqlite3")).unwrap();
-    let id: String = db.query_row("SELECT credential_id FROM repositories WHERE name = 'r'", [], |r| r.get(0)).unwrap();
-    let stored = hhsync_engine::secrets::Keychain::system().get(hhsync_engine::secrets::SecretKind::RepoToken, &id).unwrap().unwrap();
-    assert_eq!(stored.expose(), GOOD);
-    drop(db);
-
-    // ...and nowhere else: not in the output or logs of any command, not in the database (and
-    // its WAL), not in the clone's .git (config, FETCH_HEAD, logs), not in HOME.
-    let all = transcript.join("\n");
-    assert!(all.contains("DEBUG") || all.contains("TRACE"), "logs were on");
-    for token in [GOOD, READ_ONLY] {
-        assert!(!all.contains(token), "a token appears in the output:\n{all}");
-        let mut files = Vec::new();
-        all_files(&env.data_dir(), &mut files);
-        all_files(&env.path("home"), &mut files);
-        all_files(&env.path("xdg"), &mut files);
-        assert!(files.iter().any(|f| f.ends_with("config") && f.to_string_lossy().contains("clones/r.git")), "the clone was searched");
-        for f in &files {
-            let bytes = std::fs::read(f).unwrap_or_default();
-            assert!(!contains(&bytes, token), "a token is in {}", f.display());
-        }
-    }
-    let config = std::fs::read_to_string(env.data_dir().join("clones/r.git/config")).unwrap();
-    assert!(config.contains("auth = token") && config.contains(&url), "{config}");
-}

@@ -18,6 +18,29 @@ pub use tree::{FileWrite, TreeChange, TreeEntry};
 
 use crate::error::{Error, Result};
 
+/// Forwards libgit2's own log (connections, requests sent, negotiation) as `tracing` events of
+/// target `libgit2`, when that target is enabled at debug. libgit2 is asked for debug and above
+/// only: at its trace level it writes every HTTP request whole, `Authorization` header included,
+/// so that level is never turned on (tests/secrets_audit.rs searches trace logs for tokens; with
+/// libgit2 at trace it finds basic auth's base64).
+pub fn forward_libgit2_log() {
+    fn forward(level: git2::TraceLevel, message: &[u8]) {
+        let message = String::from_utf8_lossy(message);
+        match level {
+            git2::TraceLevel::Fatal | git2::TraceLevel::Error => tracing::error!(target: "libgit2", "{message}"),
+            git2::TraceLevel::Warn => tracing::warn!(target: "libgit2", "{message}"),
+            git2::TraceLevel::Info => tracing::info!(target: "libgit2", "{message}"),
+            git2::TraceLevel::Debug => tracing::debug!(target: "libgit2", "{message}"),
+            git2::TraceLevel::Trace | git2::TraceLevel::None => {}
+        }
+    }
+    if tracing::enabled!(target: "libgit2", tracing::Level::DEBUG) {
+        if let Err(e) = git2::trace_set(git2::TraceLevel::Debug, forward) {
+            tracing::debug!(error = %e, "libgit2's log is not forwarded");
+        }
+    }
+}
+
 /// The commit author and committer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Author {

@@ -21,6 +21,13 @@ pub fn sample(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("sample {}: {e}", path.display()))
 }
 
+/// One run of hhsync: exit code, stdout, stderr.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
 /// A temp dir with a bare remote, a data dir and an isolated HOME.
 pub struct Env {
     pub tmp: tempfile::TempDir,
@@ -85,6 +92,22 @@ impl Env {
     }
 
     /// Runs hhsync with standard input `input`; expects exit `code`; returns stdout.
+    /// Runs hhsync with `stdin` (or nothing) and extra environment; any exit code.
+    pub fn exec(&self, args: &[&str], stdin: Option<&str>, vars: &[(&str, &str)]) -> Run {
+        use std::io::Write;
+        let mut cmd = self.command(args);
+        cmd.envs(vars.iter().copied());
+        let mut child = cmd.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().expect("spawn hhsync");
+        let input = stdin.unwrap_or("").to_owned();
+        let mut pipe = child.stdin.take().expect("stdin");
+        let writer = std::thread::spawn(move || {
+            let _ = pipe.write_all(input.as_bytes());
+        });
+        let out = child.wait_with_output().expect("wait for hhsync");
+        let _ = writer.join();
+        Run { code: out.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&out.stdout).into(), stderr: String::from_utf8_lossy(&out.stderr).into() }
+    }
+
     pub fn run_with_input(&self, code: i32, args: &[&str], input: &str) -> String {
         use std::io::Write;
         let mut child = self

@@ -3,5 +3,6 @@
 //! and the data directory in a temp dir, and git helpers for "someone else's" clone.
 
 pub mod app;
+pub mod spy;
 pub mod steps;
 pub mod webdriver;

@@ -3,7 +3,8 @@
 //! smart-HTTP git server with token auth: a repository added in Settings with its API URL, a
 //! fabric on it, a draft proposed from the push dialog as a pull request whose link is shown;
 //! the proposal listed in the Proposals tab; merged on the server side, then resolved by a
-//! refresh, the draft gone into the merged commit.
+//! refresh, the draft gone into the merged commit. Then the secrets audit's web-view part: no
+//! command result, event, DOM node or storage a page script can read holds the tokens.
 
 #[path = "../../../src-tauri/engine/tests/common/http_git.rs"]
 mod http_git;
@@ -18,6 +19,7 @@ use std::time::Duration;
 
 use fake_github::FakeGitHub;
 use hhsync_e2e::app::App;
+use hhsync_e2e::spy::{install_spy, readable};
 use hhsync_e2e::steps::{click, text, type_into, WAIT};
 use http_git::GitHttpServer;
 
@@ -30,6 +32,7 @@ fn a_draft_is_proposed_as_a_pull_request_listed_then_merged() {
     let app = App::start().unwrap_or_else(|e| panic!("{e}"));
     let s = &app.session;
     s.wait_for("[data-testid=fabric-demo]", WAIT).unwrap();
+    install_spy(s);
 
     // The remote (acme/fabric.git with one commit) behind token auth, and GitHub's API.
     let root = app.tmp.path().join("srv");
@@ -114,6 +117,26 @@ fn a_draft_is_proposed_as_a_pull_request_listed_then_merged() {
     app.screenshot("g3-proposal-merged").unwrap();
     let status: serde_json::Value = serde_json::from_str(&app.hhsync(&["--json", "status", "f"], "")).unwrap();
     assert_eq!((status["counts"]["new"].as_u64(), status["counts"]["synced"].as_u64()), (Some(0), Some(1)), "{status}");
+    // A pull from the Overview, so its progress and result are heard too.
+    click(s, "[data-testid=tab-overview]");
+    click(s, "[data-testid=btn-pull]");
+    s.wait_until("the pull's progress heard", WAIT, || {
+        s.execute("return window.__spy.some((x) => x.startsWith('event progress ') && x.includes('\"pull\"'));", vec![]).ok().and_then(|v| v.as_bool()) == Some(true)
+    })
+    .unwrap();
     std::thread::sleep(Duration::from_millis(10));
     fake.assert_all_match_the_description();
+
+    // The secrets audit's web-view part: every event the app heard along the way, the answers
+    // and errors of the commands it calls, the DOM and storage hold neither token, nor a
+    // recognisable part of one.
+    let fabric = serde_json::json!({ "fabric": "f" });
+    let calls = ["pull", "push", "refresh_proposals", "proposals", "operation_log", "fabric_overview", "list_resources", "fabric_settings"];
+    let seen = readable(s, &calls.map(|c| (c, fabric.clone())));
+    for heard in ["result pull", "result refresh_proposals", "result operation_log", "event progress", "event fabric-changed"] {
+        assert!(seen.contains(heard), "the spy saw {heard}: {}", &seen[..seen.len().min(1500)]);
+    }
+    for secret in [PUSH, READ, "Push7oken", "Read7oken", "0123456789abcdef"] {
+        assert!(!seen.contains(secret), "{secret:?} is readable by the page");
+    }
 }

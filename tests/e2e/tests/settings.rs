@@ -10,60 +10,13 @@ mod http_git;
 use std::path::Path;
 
 use hhsync_e2e::app::App;
+use hhsync_e2e::spy::{install_spy, readable};
 use hhsync_e2e::steps::{click, text, type_into, WAIT};
 use hhsync_e2e::webdriver::Session;
 use http_git::GitHttpServer;
 
 const GOOD: &str = "ghs_Good7oken0123456789abcdefGHIJKLmn";
 const WRONG: &str = "ghs_Wrong7oken0123456789abcdefOPQRSTuv";
-
-/// Records, from now on, every command's result (or rejection) and every payload of the events
-/// the app listens to, in `window.__spy`: what any script of the page could read.
-fn install_spy(s: &Session) {
-    s.execute(
-        r#"
-        const i = window.__TAURI_INTERNALS__;
-        const invoke = i.invoke.bind(i);
-        window.__spy = [];
-        const note = (what, value) => { try { window.__spy.push(what + ' ' + JSON.stringify(value)); } catch (e) { window.__spy.push(what + ' ' + String(value)); } };
-        for (const event of ['repo-check', 'progress', 'fabric-changed']) {
-          invoke('plugin:event|listen', { event, target: { kind: 'Any' }, handler: i.transformCallback((e) => note('event ' + event, e)) });
-        }
-        return true;
-        "#,
-        vec![],
-    )
-    .unwrap();
-}
-
-/// Everything a page script can read: the result of every command that tells about
-/// repositories (called here as any script of the page could), the events the spy heard, the
-/// DOM with the values of its inputs, and the web storage.
-fn readable(s: &Session) -> String {
-    let results = s
-        .execute_async(
-            r#"
-            const done = arguments[arguments.length - 1];
-            const i = window.__TAURI_INTERNALS__;
-            const calls = [['app_info', {}], ['list_repositories', {}], ['repository_settings', {}], ['check_repository', { name: 'lab' }],
-                           ['preferences', {}], ['list_fabrics', {}]];
-            Promise.all(calls.map(([cmd, args]) => i.invoke(cmd, args).then((r) => 'result ' + cmd + ' ' + JSON.stringify(r), (e) => 'rejected ' + cmd + ' ' + JSON.stringify(e))))
-              .then((all) => done(all.join('\n')));
-            "#,
-            vec![],
-        )
-        .unwrap();
-    let page = s.execute(
-        r#"
-        const inputs = Array.from(document.querySelectorAll('input, textarea')).map((e) => e.value).join('\n');
-        return [JSON.stringify(window.__spy), document.documentElement.outerHTML, inputs,
-                JSON.stringify(Object.assign({}, localStorage)), JSON.stringify(Object.assign({}, sessionStorage))].join('\n');
-        "#,
-        vec![],
-    )
-    .unwrap();
-    format!("{}\n{}", results.as_str().unwrap_or_default(), page.as_str().unwrap_or_default())
-}
 
 fn step_state(s: &Session, step: &str) -> String {
     s.find(&format!("[data-testid=check-step-{step}]")).and_then(|e| s.attribute(&e, "data-state")).ok().flatten().unwrap_or_default()
@@ -138,7 +91,7 @@ fn a_private_repository_is_connected_from_the_app_and_its_token_never_reaches_th
     app.screenshot("settings-03-wrong-token-fails-authentication").unwrap();
 
     // Nothing a page script can read holds either token, or a recognisable part of one.
-    let seen = readable(s);
+    let seen = readable(s, &[]);
     assert!(seen.contains("result check_repository") && seen.contains("result repository_settings"), "the commands answered: {}", &seen[..seen.len().min(800)]);
     assert!(seen.contains("event repo-check"), "the spy saw the events");
     for secret in [GOOD, WRONG, "Good7oken", "Wrong7oken", "0123456789abcdef"] {

@@ -112,6 +112,15 @@ fn every_hostile_file_gets_an_outcome_per_document_no_panic_and_bounded_memory()
                 }
             }
         }
+        if name == "names-that-are-paths.yaml" {
+            // A device name is a valid Kubernetes name: managed, with a warning that a Windows
+            // checkout cannot hold its file.
+            let aux = env.json(0, &["show", "f", "Server/aux"]);
+            let warned = aux["warnings"].as_array().is_some_and(|w| w.iter().any(|i| i["message"].as_str().is_some_and(|m| m.contains("device name on Windows"))));
+            if !warned {
+                fail(format!("Server/aux has no Windows warning: {aux}"));
+            }
+        }
         println!(
             "{name}: {} documents ({} managed), exit {:?}, peak {:.0} MB",
             documents.len(),

@@ -107,6 +107,8 @@ pub enum Error {
     Git { context: String, message: String },
     #[error("database {path}: {message}")]
     Storage { path: PathBuf, message: String },
+    #[error("database {path} is locked by another program (waited {waited_secs} s): close what holds it (another hhsync, or a tool that opened the file) and try again; nothing was changed")]
+    DatabaseBusy { path: PathBuf, waited_secs: u64 },
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
     #[error("{url} refused the credentials of repository {repository:?} ({message}): {}", if *method == AuthMethod::Ssh { "the SSH key is not accepted" } else { "the token is wrong, expired or revoked; store a new one" })]
@@ -258,6 +260,7 @@ impl Error {
             Self::Cancelled { .. } => Code::Cancelled,
             Self::Git { .. } => Code::Git,
             Self::Storage { .. } => Code::Storage,
+            Self::DatabaseBusy { .. } => Code::Busy,
             Self::Io { .. } => Code::Io,
             Self::AuthFailed { .. } | Self::AuthRequired { .. } | Self::CredentialMissing { .. } => Code::AuthFailed,
             Self::PermissionDenied { .. } => Code::Permission,

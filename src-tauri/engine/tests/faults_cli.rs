@@ -1,7 +1,8 @@
 //! Faults (issue F), through the real `hhsync` binary: the connection dropped mid-fetch and
 //! mid-push (a proxy that cuts it after N bytes, in front of a real smart-HTTP server), the disk
 //! full under the database and the clone (a small tmpfs), a deleted or corrupted clone, and a
-//! stream of non-fast-forwards from another client pushing in a loop. Each gets a clear error
+//! stream of non-fast-forwards from another client pushing in a loop, and the database locked
+//! by another program. Each gets a clear error
 //! with the right code, loses nothing, and works again once the fault is gone.
 
 mod common;
@@ -11,11 +12,14 @@ mod cutting_proxy;
 mod http_git;
 #[path = "common/keyring.rs"]
 mod keyring;
+#[path = "common/db_holder.rs"]
+mod db_holder;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 use common::Env;
+use db_holder::{DatabaseHolder, Hold};
 use cutting_proxy::{Cut, CuttingProxy};
 use http_git::GitHttpServer;
 
@@ -298,4 +302,42 @@ fn a_stream_of_non_fast_forwards_from_another_client_loses_nobodys_commits() {
     assert_eq!(log.lines().filter(|l| l.starts_with("note ")).count(), theirs, "every one of their commits is on main");
     assert_eq!(env.git(&remote, &["log", "--format=%H", "-Sours server 2", "main"]).lines().count(), 1, "ours once");
     fsck(&remote);
+}
+
+/// The child side of [`DatabaseHolder`]; does nothing when run as a test.
+#[test]
+fn hold_the_database_when_asked() {
+    db_holder::serve_if_asked();
+}
+
+#[test]
+fn a_database_locked_by_another_program_is_busy_and_loses_nothing() {
+    let env = Env::new();
+    let remote = env.remote_with("remote", &[("README.md", "fabrics\n")]);
+    env.setup_fabric(&remote, "r", "f", "fab");
+    env.run_with_input(0, &["edit", "f", "Server/server-001"], &server(1));
+    let db = env.data_dir().join("hhsync.sqlite3");
+    let fast = [("HHSYNC_DB_BUSY_MS", "500")];
+
+    // Another program in the middle of a write transaction: reading goes on (WAL), writing
+    // waits, then says busy with what to do; the draft stays.
+    let holder = DatabaseHolder::start(&db, Hold::WriteLock, "hold_the_database_when_asked");
+    assert_eq!(drafts(&env), 1, "status reads while the database is locked");
+    // (The operation cannot be recorded either, so its code, `busy`, is checked in the store's
+    // unit test; here, the message.)
+    for (args, input) in [(&["edit", "f", "Server/server-002"][..], Some(server(2))), (&["pull", "f"][..], None), (&["push", "f"][..], None)] {
+        let run = env.exec(args, input.as_deref(), &fast);
+        assert_eq!(run.code, 1, "{args:?}: {} {}", run.stdout, run.stderr);
+        assert!(run.stderr.contains("is locked by another program") && run.stderr.contains("try again; nothing was changed"), "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+    drop(holder);
+
+    // Released: everything works, the first draft kept, nothing pushed twice.
+    assert_eq!(drafts(&env), 1);
+    env.run_with_input(0, &["edit", "f", "Server/server-002"], &server(2));
+    env.run(0, &["push", "f"]);
+    assert_eq!(drafts(&env), 0);
+    assert_eq!(env.ls(&remote, "fab").iter().filter(|p| p.starts_with("managed/servers/server-")).count(), 2);
+    integrity(&env);
 }

@@ -25,12 +25,15 @@ mod keyring;
 mod openapi;
 #[path = "common/watch_process.rs"]
 mod watch_process;
+#[path = "common/db_holder.rs"]
+mod db_holder;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use common::{all_files, Env};
+use db_holder::{DatabaseHolder, Hold};
 use fake_github::FakeGitHub;
 use hhsync_engine::secrets::Secret;
 use hhsync_engine::watch::webhook::sign;
@@ -71,44 +74,10 @@ fn snapshot(from: &Path, to: &Path) {
     }
 }
 
-/// A connection to the database held open by a child process, so that no hhsync command is
-/// the last to close it and its WAL stays on disk with every frame. (Not this process: closing
-/// any of its descriptors of the file, as reading it does, would drop its POSIX locks.)
-struct DatabaseHolder(std::process::Child);
-
-impl DatabaseHolder {
-    fn start(db: &Path) -> Self {
-        use std::io::BufRead;
-        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "hold_the_database_open_when_asked", "--nocapture", "--test-threads=1"])
-            .env("HHSYNC_AUDIT_HOLD", db)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("start the holder");
-        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-        assert!(lines.any(|l| l.is_ok_and(|l| l.contains("holding the database open"))), "the holder did not start");
-        Self(child)
-    }
-}
-
-impl Drop for DatabaseHolder {
-    fn drop(&mut self) {
-        drop(self.0.stdin.take());
-        let _ = self.0.wait();
-    }
-}
-
-/// The holder's side of [`DatabaseHolder`]; does nothing when run as a test.
+/// The child side of [`DatabaseHolder`]; does nothing when run as a test.
 #[test]
-fn hold_the_database_open_when_asked() {
-    use std::io::{Read, Write};
-    let Some(path) = std::env::var_os("HHSYNC_AUDIT_HOLD") else { return };
-    let db = rusqlite::Connection::open(path).unwrap();
-    let _: i64 = db.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).unwrap();
-    println!("holding the database open");
-    std::io::stdout().flush().unwrap();
-    let _ = std::io::stdin().read_to_end(&mut Vec::new());
+fn hold_the_database_when_asked() {
+    db_holder::serve_if_asked();
 }
 
 #[test]
@@ -135,7 +104,7 @@ fn no_secret_is_found_anywhere_but_the_keychain() {
     step(&["repo", "add", "r", &url, "--token-stdin", "--api-url", &github.url()], Some(PUSH), &[], 0);
     step(&["fabric", "add", "f", "--repo", "r", "--dir", "fab"], None, &[], 0);
     // From here on the database stays open in another process: its WAL is kept to the end.
-    let holder = DatabaseHolder::start(&env.data_dir().join("hhsync.sqlite3"));
+    let holder = DatabaseHolder::start(&env.data_dir().join("hhsync.sqlite3"), Hold::Open, "hold_the_database_when_asked");
     step(&["init", "f"], None, &[], 0);
     step(&["repo", "check", "r"], None, &[], 0);
     step(&["edit", "f", "VLANNamespace/extra"], Some(VLANS), &[], 0);

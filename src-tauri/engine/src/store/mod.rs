@@ -62,7 +62,7 @@ impl Store {
     pub fn connect(&self) -> Result<Connection> {
         let mut conn = Connection::open(&self.path).map_err(|e| self.err(e))?;
         conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
-        conn.busy_timeout(Duration::from_secs(10)).map_err(|e| self.err(e))?;
+        conn.busy_timeout(busy_wait()).map_err(|e| self.err(e))?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
             .map_err(|e| self.err(e))?;
         // Room for every statement of the store (see CachedSql), so none is evicted and
@@ -73,6 +73,12 @@ impl Store {
 
     pub(crate) fn err(&self, e: rusqlite::Error) -> Error {
         let mut message = e.to_string();
+        // Another process holds the lock past the busy wait: the caller's `busy`, not a fault.
+        if let rusqlite::Error::SqliteFailure(f, _) = &e {
+            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) {
+                return Error::DatabaseBusy { path: self.path.clone(), waited_secs: busy_wait().as_secs() };
+            }
+        }
         // With WAL, a full disk often surfaces as a plain "disk I/O error": say what it is.
         if let rusqlite::Error::SqliteFailure(f, _) = &e {
             if matches!(f.code, rusqlite::ErrorCode::DiskFull | rusqlite::ErrorCode::SystemIoFailure) {
@@ -140,6 +146,12 @@ impl Store {
     }
 }
 
+/// How long a statement waits for another process's lock on the database before it fails
+/// with `busy` (`HHSYNC_DB_BUSY_MS`, for tests; 10 s).
+fn busy_wait() -> Duration {
+    std::env::var("HHSYNC_DB_BUSY_MS").ok().and_then(|v| v.parse().ok()).map(Duration::from_millis).unwrap_or(Duration::from_secs(10))
+}
+
 /// The current time as RFC 3339 UTC, the one timestamp format in the database.
 pub fn now() -> String {
     time::OffsetDateTime::now_utc()
@@ -178,6 +190,19 @@ mod tests {
         assert_eq!(mode, "wal");
         drop(conn);
         Store::open(&path).unwrap();
+    }
+
+    #[test]
+    fn a_lock_held_by_another_connection_past_the_wait_is_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
+        let holder = store.connect().unwrap();
+        holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let waiting = store.connect().unwrap();
+        waiting.busy_timeout(Duration::from_millis(50)).unwrap();
+        let err = store.err(waiting.execute_batch("BEGIN IMMEDIATE").unwrap_err());
+        assert_eq!(err.code(), crate::Code::Busy, "{err}");
+        assert!(err.to_string().contains("locked by another program"), "{err}");
     }
 
     #[test]

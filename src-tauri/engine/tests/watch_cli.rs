@@ -40,13 +40,19 @@ fn wait_synced(env: &Env, commit: &str) {
     }
 }
 
+/// A fabric on a new remote, and `hhsync watch` polling it every second, started.
+fn polled_fabric(env: &Env) -> (std::path::PathBuf, Watch) {
+    let remote = env.remote_with("remote", &[("README.md", "fabrics\n")]);
+    env.setup_fabric(&remote, "r", "f", "fab");
+    let watch = Watch::start(env, &["watch", "f", "--interval", "1"]);
+    watch.wait_line("the start line", |l| l.starts_with("watching f"));
+    (remote, watch)
+}
+
 #[test]
 fn the_poller_pulls_a_commit_made_by_another_clone() {
     let env = Env::new();
-    let remote = env.remote_with("remote", &[("README.md", "fabrics\n")]);
-    env.setup_fabric(&remote, "r", "f", "fab");
-    let watch = Watch::start(&env, &["watch", "f", "--interval", "1"]);
-    watch.wait_line("the start line", |l| l.starts_with("watching f"));
+    let (remote, watch) = polled_fabric(&env);
 
     let work = env.other_clone(&remote, "colleague");
     env.write(&work, "fab/managed/vlannamespaces/extra.yaml", VLANS);
@@ -277,10 +283,7 @@ fn the_poller_and_manual_pulls_never_run_at_once() {
     // another process pulls by hand in a loop. Each pull is recorded, start to end, under the
     // fabric's lock: no two may overlap, and both kinds must have run.
     let env = Env::new();
-    let remote = env.remote_with("remote", &[("README.md", "fabrics\n")]);
-    env.setup_fabric(&remote, "r", "f", "fab");
-    let watch = Watch::start(&env, &["watch", "f", "--interval", "1"]);
-    watch.wait_line("the start line", |l| l.starts_with("watching f"));
+    let (remote, watch) = polled_fabric(&env);
 
     let work = env.other_clone(&remote, "colleague");
     let mut made = 0;

@@ -333,7 +333,8 @@ fn fuzz(target: Target) {
         assert_eq!(run_one(target, sample, &samples), Ok(()), "{target:?}: sample {i} itself");
     }
     let mut rng = Rng(seed | 1);
-    let deadline = Instant::now() + Duration::from_secs(secs);
+    let began = Instant::now();
+    let deadline = began + Duration::from_secs(secs);
     let (mut runs, mut found) = (0u64, Vec::new());
     while Instant::now() < deadline {
         let mut input = corpus[rng.below(corpus.len())].clone();
@@ -349,7 +350,8 @@ fn fuzz(target: Target) {
             }
         }
     }
-    println!("mutation fuzzer, target {target:?}: {runs} inputs in {secs} s from {} samples (seed {seed}), {} findings", corpus.len(), found.len());
+    let ran = began.elapsed().as_secs_f64();
+    println!("mutation fuzzer, target {target:?}: {runs} inputs in {ran:.0} s from {} samples (seed {seed}), {} findings", corpus.len(), found.len());
     assert!(found.is_empty(), "findings saved under tests/fuzz-findings/:\n{}", found.join("\n\n"));
 }
 

@@ -275,8 +275,7 @@ impl Patcher<'_> {
 
     /// The index just past the `:` that ends an entry's key.
     fn colon_end(&self, e: &Entry) -> usize {
-        // from the key's end: a quoted key may hold a colon of its own ('{a: 1}': …)
-        self.text[e.key_end..].find(':').map_or(e.value.start, |i| e.key_end + i + 1)
+        colon_end(self.text, e)
     }
 
     fn map(&mut self, node: &Node, entries: &[Entry], new: &serde_json::Map<String, Value>) {
@@ -437,6 +436,12 @@ fn flow_end(text: &str, from: usize, parser_end: usize) -> usize {
     }
 }
 
+/// Just past the `:` of a block mapping's entry.
+fn colon_end(text: &str, e: &Entry) -> usize {
+    // from the key's end: a quoted key may hold a colon of its own ('{a: 1}': …)
+    text[e.key_end..].find(':').map_or(e.value.start, |i| e.key_end + i + 1)
+}
+
 /// Builds the node tree of the one document in `text`, with byte spans.
 pub(super) fn build(text: &str) -> Result<Option<Node>, PatchError> {
     // The parser counts characters; convert to byte offsets.
@@ -502,7 +507,10 @@ pub(super) fn build(text: &str) -> Result<Option<Node>, PatchError> {
                     let e = if flow {
                         flow_end(text, entries.last().map_or(s + 1, |e| e.value.end.max(e.key_start)), end)
                     } else {
-                        entries.iter().map(|e| e.value.end).max().unwrap_or(s)
+                        // An empty value (`key:`) has no text: the entry ends at its colon, so
+                        // that replacing the map replaces the colon too (`- {}:` was written
+                        // for `- key:` emptied; found by the mutation fuzzer).
+                        entries.iter().map(|e| if e.value.start == e.value.end { e.value.end.max(colon_end(text, e)) } else { e.value.end }).max().unwrap_or(s)
                     };
                     let value = Value::Object(entries.iter().map(|e| (e.key.clone(), e.value.value.clone())).collect());
                     Some(Node { kind: Kind::Map { flow, entries }, start: s, end: e, value })

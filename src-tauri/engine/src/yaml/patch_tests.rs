@@ -172,3 +172,11 @@ fn a_flow_mapping_entry_with_no_value_of_its_own_gets_one() {
         });
     }
 }
+
+#[test]
+fn a_mapping_of_one_empty_entry_emptied_loses_its_colon_too() {
+    // Found by the mutation fuzzer: `- leaf:` with `leaf` removed became `- {}:`.
+    let text = "links:\n- leaf:\n- spine: a\n";
+    let out = patched(text, |v| v["links"][0] = json!({}));
+    assert_eq!(out, "links:\n- {}\n- spine: a\n");
+}

@@ -413,27 +413,35 @@ fn scalar_text(style: ScalarStyle, v: &Value) -> String {
 /// The parser's span of the closing bracket (ending at `parser_end`) runs on over the blanks and
 /// the comment after it, which must not be replaced with the collection.
 fn flow_end(text: &str, from: usize, parser_end: usize) -> usize {
+    // Between the last content and the bracket there are only blanks, commas and comments. The
+    // parser's span can also end before the bracket (a comment line before it; found by the
+    // mutation fuzzer), so the bracket is looked for from the content on, not within the span.
     let mut in_comment = false;
-    let close = text.get(from..parser_end).and_then(|tail| {
-        tail.char_indices().find_map(|(i, c)| match c {
-            '\n' => {
-                in_comment = false;
-                None
-            }
-            _ if in_comment => None,
-            '#' => {
-                in_comment = true;
-                None
-            }
-            '}' | ']' => Some(from + i + 1),
-            _ => None,
-        })
-    });
-    // Only ever trim blanks and a comment off the parser's span.
-    match close {
-        Some(at) if text[at..parser_end].trim_start().is_empty() || text[at..parser_end].trim_start().starts_with('#') => at,
-        _ => parser_end,
+    for (i, c) in text[from..].char_indices() {
+        match c {
+            '\n' => in_comment = false,
+            _ if in_comment => {}
+            '#' => in_comment = true,
+            '}' | ']' => return from + i + 1,
+            c if c.is_whitespace() || c == ',' => {}
+            _ => break,
+        }
     }
+    parser_end
+}
+
+/// Where the header (`|` or `>`, with its indicators) of the block scalar whose content starts
+/// at `content` is: on the last non-blank line before it, the last `|` or `>` before a comment.
+fn block_header(text: &str, content: usize) -> usize {
+    if text[content..].starts_with(['|', '>']) {
+        return content;
+    }
+    let before = &text[..content];
+    let line_end = before.trim_end().len();
+    let line_start = before[..line_end].rfind('\n').map_or(0, |i| i + 1);
+    let line = &before[line_start..line_end];
+    let code = line.find(" #").map_or(line, |i| &line[..i]);
+    code.rfind(['|', '>']).map_or(content, |i| line_start + i)
 }
 
 /// Just past the `:` of a block mapping's entry.
@@ -477,8 +485,15 @@ pub(super) fn build(text: &str) -> Result<Option<Node>, PatchError> {
                 }
                 let core = tag.as_ref().filter(|t| t.is_yaml_core_schema()).map(|t| t.suffix.clone());
                 let v = resolve_scalar(&value, style, core.as_deref()).ok_or(PatchError::Unsupported)?;
-                // Block scalars' spans run to the next line; end them at their last character.
-                let end = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) { start + text[start..end].trim_end().len() } else { end };
+                // Block scalars' spans run from their content to the next line; make them run from
+                // their header to their last character, so that replacing one replaces its header
+                // too (a root `>` kept its header and read back as "changed\n"; found by the
+                // mutation fuzzer).
+                let (start, end) = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                    (block_header(text, start), start + text[start..end].trim_end().len())
+                } else {
+                    (start, end)
+                };
                 Some(Node { kind: Kind::Scalar(style), start, end, value: v })
             }
             Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {

@@ -180,3 +180,23 @@ fn a_mapping_of_one_empty_entry_emptied_loses_its_colon_too() {
     let out = patched(text, |v| v["links"][0] = json!({}));
     assert_eq!(out, "links:\n- {}\n- spine: a\n");
 }
+
+#[test]
+fn a_block_scalar_replaced_loses_its_header_too() {
+    // Found by the mutation fuzzer: a root `>` or `|` scalar replaced kept its header, so the
+    // text read back as a folded "changed\n".
+    for text in [">\n{\n  a\n}\n", "|\n  two\n  lines\n", "--- |-\n  x\n", "list:\n- |\n  a\n  b\n- c\n", "k: >+  # note\n  a\n"] {
+        patched(text, |v| {
+            let at = if let Some(list) = v.get_mut("list") { &mut list[0] } else if let Some(k) = v.get_mut("k") { k } else { v };
+            *at = json!("changed");
+        });
+    }
+}
+
+#[test]
+fn a_flow_mapping_with_a_comment_line_before_its_bracket_is_replaced_whole() {
+    // Found by the mutation fuzzer: the bracket after the comment line was left behind.
+    let text = "{\n  \"a\": 1,\n  \"b\": []\n#  \"c\": \"gone\"\n}\n";
+    let out = patched(text, |v| v["d"] = json!("added"));
+    assert!(!out.trim_end().ends_with('}'), "{out}");
+}

@@ -1,10 +1,10 @@
-// Panning a large picture as a bitmap (PanSnapshot), in jsdom with recording fake contexts: a small
-// picture pans its SVG; a large one hides the SVG behind a bitmap moved at each input, and
-// SETTLE_MS after the last input the SVG comes back moved by the whole pan, where the bitmap put the
-// picture; the bitmap is drawn ahead and reused, drawn again past its margin or when what it shows
-// changed; a drag holds it until release; the 'draw' way copies it at the pan's offset.
+// Panning a large picture as a bitmap (PanSnapshot), in jsdom with a recording fake context: a
+// small picture pans its SVG; a large one makes the SVG transparent under a bitmap moved at each
+// input, and SETTLE_MS after the last input the SVG comes back moved by the whole pan, where the
+// bitmap put the picture; the bitmap is drawn ahead and reused, drawn again past its margin or when
+// what it shows changed; a drag holds it until release; keys on the SVG still reach the view.
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
-import { PanSnapshot, PREPARE_MS, SETTLE_MS, type Blit, type PanScene } from './panSnapshot';
+import { PanSnapshot, PREPARE_MS, SETTLE_MS, type PanScene } from './panSnapshot';
 import { fakeContext, fakePath, gridScene, type FakeContext } from './snapshotFakes';
 import { panBy } from './viewport';
 
@@ -13,47 +13,46 @@ interface Rig {
   scene: PanScene;
   container: HTMLDivElement;
   svg: SVGSVGElement;
+  cover: HTMLDivElement;
   screen: HTMLCanvasElement;
-  offscreen: HTMLCanvasElement;
-  /** Each canvas's context. */
-  ctx: (canvas: HTMLCanvasElement) => FakeContext;
-  /** How many bitmaps were drawn (each drawing starts with setTransform on the bitmap's context). */
+  /** The screen canvas's context. */
+  ctx: FakeContext;
+  /** How many bitmaps were drawn (each drawing starts with a setTransform). */
   drawings: () => number;
   settled: [number, number][];
 }
 
-/** A view of `count` nodes, 800 × 600, at `view`; `blit` the way the bitmap moves. */
-function rig(count: number, view = { x: 0, y: 0, k: 1 }, blit: Blit = 'move'): Rig {
+/** A view of `count` nodes, 800 × 600, at `view`. */
+function rig(count: number, view = { x: 0, y: 0, k: 1 }): Rig {
   const container = document.createElement('div');
   container.tabIndex = 0;
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  const cover = document.createElement('div');
   const screen = document.createElement('canvas');
-  const offscreen = document.createElement('canvas');
-  container.append(svg, screen);
+  cover.append(screen);
+  container.append(svg, cover);
   document.body.append(container);
-  const contexts = new Map<HTMLCanvasElement, FakeContext>();
-  const ctx = (c: HTMLCanvasElement) => contexts.get(c) ?? contexts.set(c, fakeContext()).get(c)!;
+  const ctx = fakeContext();
   const scene: PanScene = { ...gridScene(count), view, width: 800, height: 600 };
   const settled: [number, number][] = [];
   const snapshot = new PanSnapshot(
     {
       scene: () => scene,
-      elements: () => ({ container, svg, screen }),
+      elements: () => ({ container, svg, cover, screen }),
       settle: (dx, dy) => {
         settled.push([dx, dy]);
         scene.view = panBy(scene.view, dx, dy);
       },
     },
-    { context: ctx, canvas: () => offscreen, path: fakePath, blit: () => blit, dpr: () => 1 },
+    { context: () => ctx, path: fakePath, dpr: () => 1 },
   );
-  const bitmapCtx = () => ctx(blit === 'move' ? screen : offscreen);
-  const drawings = () => bitmapCtx().ops.filter((o) => o.op === 'setTransform').length;
-  return { snapshot, scene, container, svg, screen, offscreen, ctx, drawings, settled };
+  const drawings = () => ctx.ops.filter((o) => o.op === 'setTransform').length;
+  return { snapshot, scene, container, svg, cover, screen, ctx, drawings, settled };
 }
 
 /** Where the bitmap puts layout point (px, py) on screen: its drawing's transform, then the element's place. */
 function onScreen(r: Rig, px: number, py: number): [number, number] {
-  const [a, , , d, e, f] = r.ctx(r.screen).ops.filter((o) => o.op === 'setTransform').at(-1)!.args as number[];
+  const [a, , , d, e, f] = r.ctx.ops.filter((o) => o.op === 'setTransform').at(-1)!.args as number[];
   return [parseFloat(r.screen.style.left) + e + a * px, parseFloat(r.screen.style.top) + f + d * py];
 }
 
@@ -66,16 +65,16 @@ afterEach(() => {
 test('a small picture is not snapshotted: the caller pans its SVG', () => {
   const r = rig(50);
   expect(r.snapshot.panBy(-60, 0)).toBe(false);
-  expect(r.svg.style.visibility).toBe('');
+  expect(r.svg.style.opacity).toBe('');
   expect(r.drawings()).toBe(0);
 });
 
 test('a large picture pans as the bitmap; after SETTLE_MS the SVG is back, moved by the whole pan, where the bitmap showed it', () => {
   const r = rig(400, { x: -1000.5, y: -200, k: 0.8 });
   expect(r.snapshot.panBy(-60, 0)).toBe(true);
-  expect(r.svg.style.visibility).toBe('hidden');
-  expect(r.screen.style.display).toBe('block');
-  expect(r.container.dataset.panning).toBe('move');
+  expect(r.svg.style.opacity).toBe('0');
+  expect(r.cover.style.display).toBe('block');
+  expect(r.container.dataset.panning).toBe('bitmap');
   r.snapshot.panBy(-60, 0);
   r.snapshot.panBy(0, 60);
   expect(r.drawings()).toBe(1); // drawn once, then only moved
@@ -87,8 +86,8 @@ test('a large picture pans as the bitmap; after SETTLE_MS the SVG is back, moved
   vi.advanceTimersByTime(1);
   expect(r.settled).toEqual([[-120, 60]]);
   expect(r.snapshot.panning).toBe(false);
-  expect(r.svg.style.visibility).toBe('');
-  expect(r.screen.style.display).toBe('');
+  expect(r.svg.style.opacity).toBe('');
+  expect(r.cover.style.display).toBe('');
   expect(r.container.dataset.panning).toBeUndefined();
   // the SVG's transform puts the point where the bitmap had it: no jump
   const { x, y, k } = r.scene.view;
@@ -111,7 +110,7 @@ test('the bitmap is drawn ahead once the picture is still, and the pan only show
   r.snapshot.prepareSoon();
   vi.advanceTimersByTime(PREPARE_MS);
   expect(r.drawings()).toBe(1);
-  expect(r.svg.style.visibility).toBe(''); // drawn, not shown
+  expect(r.svg.style.opacity).toBe(''); // drawn, not shown
   r.snapshot.panBy(0, -60);
   expect(r.drawings()).toBe(1);
   vi.advanceTimersByTime(SETTLE_MS);
@@ -175,43 +174,11 @@ test('settle() ends the pan at once (before a zoom or a fit); with no pan it doe
   expect(r.settled).toHaveLength(1);
 });
 
-test('a node focused in the SVG gives the focus to the view when the SVG is hidden, so the keys keep coming', () => {
+test('keys dispatched on the transparent SVG (as the e2e does) still reach the view and keep the pan going', () => {
   const r = rig(400);
-  const g = document.createElementNS('http://www.w3.org/2000/svg', 'g');
-  g.setAttribute('tabindex', '-1');
-  r.svg.append(g);
-  g.focus();
-  expect(document.activeElement).toBe(g);
-  const keys: string[] = [];
-  r.container.addEventListener('keydown', (e) => {
-    keys.push(e.key);
-    r.snapshot.panBy(-60, 0);
-  });
-  g.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
-  expect(r.svg.style.visibility).toBe('hidden');
-  expect(document.activeElement).toBe(r.container);
-  // what the e2e does: keys dispatched on the hidden SVG bubble to the view's listener
-  r.svg.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
-  expect(keys).toEqual(['ArrowRight', 'ArrowRight']);
-  expect(r.snapshot.panning).toBe(true);
-});
-
-test("'draw': the bitmap is drawn off screen once and copied onto the viewport-sized canvas at the pan's offset", () => {
-  const r = rig(400, { x: -1500, y: -700, k: 1 }, 'draw');
-  r.snapshot.panBy(-60, 0);
-  r.snapshot.panBy(-60, 30);
-  expect(r.container.dataset.panning).toBe('draw');
-  expect(r.drawings()).toBe(1);
-  expect([r.screen.width, r.screen.height, r.screen.style.left]).toEqual([800, 600, '0px']);
-  const copies = r.ctx(r.screen).ops.filter((o) => o.op === 'drawImage');
-  // the bitmap's top left on screen, from its drawing's transform (view − area)
-  const [, , , , e, f] = r.ctx(r.offscreen).ops.find((o) => o.op === 'setTransform')!.args as number[];
-  const area = { x: -1500 - e, y: -700 - f };
-  expect(area.x).toBe(-800); // the margin's left edge: the picture reaches further
-  expect(copies.map((o) => o.args)).toEqual([
-    [r.offscreen, area.x - 60, area.y],
-    [r.offscreen, area.x - 120, area.y + 30],
-  ]);
-  // each copy onto a cleared screen
-  expect(r.ctx(r.screen).ops.filter((o) => o.op === 'clearRect')).toHaveLength(2);
+  r.container.addEventListener('keydown', () => r.snapshot.panBy(-60, 0));
+  for (let i = 0; i < 3; i++) r.svg.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+  expect(r.svg.style.opacity).toBe('0');
+  vi.advanceTimersByTime(SETTLE_MS);
+  expect(r.settled).toEqual([[-180, 0]]);
 });

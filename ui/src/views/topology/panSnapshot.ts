@@ -1,22 +1,29 @@
 // Panning a large picture as a bitmap. WebKitGTK, rendering in software, repaints every SVG element
 // in view on each frame of a pan: with a thousand devices the pan ran at 48-54 frames/s where the
-// display gives 62. Moving the SVG some other way was measured and did not help (a CSS transform
-// on a layer: 6 frames/s, the layer is repainted; one merged path: 7; shape-rendering: no change).
-// So while the user pans a picture of more than SNAPSHOT_MIN_NODES nodes, the SVG is hidden and a
-// <canvas> shows the picture drawn once (rasterSnapshot.ts), moved at each input: a frame costs
-// one bitmap moved, whatever the fabric's size. The SVG stays the real, accessible picture: it is
-// hidden with `visibility` (its elements stay in the document, and events dispatched on them still
-// bubble to the view's listeners), and SETTLE_MS after the last pan input it comes back, moved by
-// the whole pan, exactly where the bitmap was. The bitmap is drawn ahead of time (PREPARE_MS after
-// the picture last changed), so the first frame of a pan only swaps it in; a pan past the bitmap's
-// margin (snapshotArea.ts) draws it again there.
-// Two ways to move it, `Blit`: 'move' sets the canvas element's left/top (the bitmap is the
-// element: no drawing per frame), 'draw' copies the bitmap onto a viewport-sized canvas at the new
-// offset (one drawImage per frame). Not a CSS transform: on the SVG's layer that was the slowest
-// of all. 'move' is the default because it does less work per frame; which one WebKitGTK does
-// faster is for the e2e figure to say, so localStorage `hhsync.topology.panBlit` = 'draw' selects
-// the other, read at each pan. While a pan shows the bitmap the view's element carries
-// `data-panning` (the way), and `data-snapshot-ms` says how long the last bitmap took to draw.
+// display gives 62. Moving the SVG some other way did not help (a CSS transform on a layer: 6
+// frames/s; one merged path: 7; shape-rendering: no change). So while the user pans a picture of
+// more than SNAPSHOT_MIN_NODES nodes, a <canvas> shows the picture drawn once (rasterSnapshot.ts),
+// moved at each input, over the SVG made transparent. The SVG stays the real, accessible picture,
+// in the document and the accessibility tree, and events dispatched on it still bubble to the
+// view's listeners; SETTLE_MS after the last pan input it comes back, moved by the whole pan,
+// exactly where the bitmap was. The bitmap is drawn ahead (PREPARE_MS after the picture last
+// changed), so the first frame of a pan only swaps it in; a pan past the bitmap's margin
+// (snapshotArea.ts) draws it again there.
+// How the bitmap is moved and how the SVG is put away decide the frame rate. Measured in WebKitGTK
+// 2.50 under Xvfb (MiniBrowser, a 2-CPU machine that was also compiling: ratios, not the e2e's
+// figures). A page moving a 1,000 × 300 bitmap by 60 px a frame (62 frames/s moving nothing):
+// a canvas by left/top, 23-26 (WebKit makes a 2D canvas a GPU-backed layer of its own, composited
+// in software here); the same with `will-change: transform` and a transform, 22-26; an <img> by
+// left/top, 49-51; a canvas whose context is `willReadFrequently` (a bitmap in memory, painted
+// like an image) by left/top, 48-53; drawImage onto a viewport-sized canvas each frame, 3-4. So the
+// context is `willReadFrequently` and the canvas moves by left/top. Then the e2e's keyboard pan of
+// the e2e's fabric in TopologyCanvas (idling at 59-62): the SVG pan 35-44 frames/s, this one
+// 49-59. Putting the SVG away with `visibility` or `display` costs one frame of 70-320 ms at the
+// swap (all its elements restyled, or its renderers rebuilt); `opacity: 0` none, and it is not
+// painted while the bitmap moves over it. A transparent SVG still takes the pointer, so the canvas
+// sits in a cover over the whole view (`PanElements.cover`) that takes it while the pan lasts.
+// While a pan shows the bitmap the view's element carries `data-panning`, and `data-snapshot-ms`
+// says how long the last bitmap took to draw.
 import { PALETTE, TYPE_SCALE } from './diagramSvg';
 import { COLOURS, type Colour } from './look';
 import { drawSnapshot, type Paint, type Scene, type SnapshotContext } from './rasterSnapshot';
@@ -30,9 +37,6 @@ export const SETTLE_MS = 150;
 /** The bitmap is drawn this long after the picture last changed, ahead of the next pan. */
 export const PREPARE_MS = 250;
 
-export type Blit = 'move' | 'draw';
-export const BLIT_KEY = 'hhsync.topology.panBlit';
-
 /** The picture as the SVG shows it now, and the viewport's size. */
 export interface PanScene extends Scene {
   view: View;
@@ -41,10 +45,15 @@ export interface PanScene extends Scene {
 }
 
 export interface PanElements {
-  /** The view's element: gets the focus if it was inside the hidden SVG, and `data-panning`. */
+  /** The view's element: gets `data-panning` and `data-snapshot-ms`. */
   container: HTMLElement;
   svg: SVGSVGElement;
-  /** The canvas shown instead of the SVG, absolutely placed in the container, `display: none` by default. */
+  /**
+   * Over the whole view while a pan lasts, `display: none` otherwise (by CSS): shows the canvas and
+   * takes the pointer from the invisible SVG (its hover text, a click on a node no longer there).
+   */
+  cover: HTMLElement;
+  /** The canvas in the cover; it holds the bitmap, and moves by left/top. */
   screen: HTMLCanvasElement;
 }
 
@@ -56,21 +65,14 @@ export interface PanHost {
   settle(dx: number, dy: number): void;
 }
 
-/** What a bitmap is drawn on; a test's fake implements just this. */
-export type PanContext = SnapshotContext & Pick<CanvasRenderingContext2D, 'clearRect' | 'drawImage'>;
-
 export interface PanOptions {
-  context?: (canvas: HTMLCanvasElement) => PanContext | null;
-  /** A canvas outside the document, for 'draw'. */
-  canvas?: () => HTMLCanvasElement;
+  /** The canvas's 2D context (a test's records). */
+  context?: (canvas: HTMLCanvasElement) => SnapshotContext | null;
   path?: (d: string) => Path2D;
-  blit?: () => Blit;
   dpr?: () => number;
 }
 
 interface Bitmap {
-  canvas: HTMLCanvasElement;
-  blit: Blit;
   /** The view it was drawn at, its area (screen pixels at that view) and the content's rectangle there. */
   view: View;
   area: Rect;
@@ -88,7 +90,6 @@ const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase(
 
 export class PanSnapshot {
   private bitmap: Bitmap | null = null;
-  private offscreen: HTMLCanvasElement | null = null;
   /** The pan in progress: how far the picture has moved since the SVG's view, not yet given to it. */
   private pan: { dx: number; dy: number } | null = null;
   private held = false;
@@ -124,11 +125,10 @@ export class PanSnapshot {
     const bitmap = this.bitmap!;
     if (!covers(bitmap.area, bitmap.content, shift(bitmap, view), s.width, s.height)) {
       // past the margin: drawn again where the pan is now (one slow frame)
-      if (!this.render(s, view, els, bitmap.blit, this.paint(els.container))) {
+      if (!this.render(s, view, els, this.paint(els.container))) {
         this.settle();
         return true;
       }
-      this.present(els);
     }
     this.place(els, view);
     if (!this.held) this.armSettle();
@@ -150,8 +150,8 @@ export class PanSnapshot {
     this.pan = null;
     const els = this.host.elements();
     if (els) {
-      els.svg.style.visibility = '';
-      els.screen.style.display = '';
+      els.svg.style.opacity = '';
+      els.cover.style.display = '';
       delete els.container.dataset.panning;
     }
     this.host.settle(dx, dy);
@@ -172,8 +172,6 @@ export class PanSnapshot {
     clearTimeout(this.prepareTimer);
     this.pan = null;
     this.bitmap = null;
-    // a canvas's memory goes with its size
-    if (this.offscreen) this.offscreen.width = this.offscreen.height = 0;
   }
 
   private armSettle(): void {
@@ -183,12 +181,10 @@ export class PanSnapshot {
 
   /** A bitmap of the scene as it is, filling the viewport at the SVG's view: kept when it still does, else drawn. */
   private ready(s: PanScene, els: PanElements): boolean {
-    const blit = this.options.blit?.() ?? blitSetting();
     const paint = this.paint(els.container);
     const b = this.bitmap;
     const fresh =
       b &&
-      b.blit === blit &&
       b.scene.layout === s.layout &&
       b.scene.marks === s.marks &&
       b.scene.lit === s.lit &&
@@ -197,76 +193,49 @@ export class PanSnapshot {
       b.dpr === this.dpr() &&
       b.look === lookOf(paint) &&
       covers(b.area, b.content, shift(b, s.view), s.width, s.height);
-    return !!fresh || this.render(s, { x: s.view.x, y: s.view.y, k: s.view.k }, els, blit, paint);
+    return !!fresh || this.render(s, { x: s.view.x, y: s.view.y, k: s.view.k }, els, paint);
   }
 
-  private render(s: PanScene, view: View, els: PanElements, blit: Blit, paint: Paint): boolean {
+  /** The bitmap of the scene at `view`, on the screen canvas, sized to its area. */
+  private render(s: PanScene, view: View, els: PanElements, paint: Paint): boolean {
     const dpr = this.dpr();
     const content = contentBounds(s.layout);
     const area = snapshotArea(view, content, s.width, s.height, marginFor(s.width, s.height, dpr));
-    const canvas = blit === 'move' ? els.screen : (this.offscreen ??= this.options.canvas?.() ?? document.createElement('canvas'));
-    // a new size clears the bitmap (and sizing a canvas to 0 frees it)
+    const canvas = els.screen;
+    // a new size clears the bitmap
     canvas.width = Math.round(area.width * dpr);
     canvas.height = Math.round(area.height * dpr);
+    canvas.style.width = `${area.width}px`;
+    canvas.style.height = `${area.height}px`;
     const ctx = this.context(canvas);
     if (!ctx) return false;
     const t0 = performance.now();
     if (area.width && area.height) drawSnapshot(ctx, s, view, area, paint, dpr);
     els.container.dataset.snapshotMs = String(Math.round(performance.now() - t0));
     const scene = { layout: s.layout, marks: s.marks, lit: s.lit, litEdges: s.litEdges };
-    this.bitmap = { canvas, blit, view, area, content: content && toScreen(content, view), scene, k: view.k, dpr, look: lookOf(paint) };
+    this.bitmap = { view, area, content: content && toScreen(content, view), scene, k: view.k, dpr, look: lookOf(paint) };
     return true;
   }
 
-  /** The bitmap in place of the SVG. A focused node would be hidden with it: the view takes the focus. */
+  /** The bitmap in place of the SVG. */
   private show(els: PanElements): void {
-    if (els.svg.contains(els.svg.ownerDocument.activeElement)) els.container.focus({ preventScroll: true });
-    this.present(els);
-    els.screen.style.display = 'block';
-    els.svg.style.visibility = 'hidden';
-    els.container.dataset.panning = this.bitmap!.blit;
+    els.cover.style.display = 'block';
+    els.svg.style.opacity = '0';
+    els.container.dataset.panning = 'bitmap';
   }
 
-  /** The screen canvas sized for the bitmap: the bitmap itself ('move'), or the viewport it is copied onto ('draw'). */
-  private present(els: PanElements): void {
-    const b = this.bitmap!;
-    const { screen } = els;
-    if (b.blit === 'move') {
-      screen.style.width = `${b.area.width}px`;
-      screen.style.height = `${b.area.height}px`;
-      return;
-    }
-    const { width, height } = this.host.scene();
-    const dpr = this.dpr();
-    if (screen.width !== Math.round(width * dpr) || screen.height !== Math.round(height * dpr)) {
-      screen.width = Math.round(width * dpr);
-      screen.height = Math.round(height * dpr);
-    }
-    screen.style.width = `${width}px`;
-    screen.style.height = `${height}px`;
-    screen.style.left = screen.style.top = '0px';
-  }
-
-  /** The bitmap where the pan has taken the picture. */
+  /** The bitmap where the pan has taken the picture (WebKit repaints where it was and where it is, as for an image). */
   private place(els: PanElements, view: View): void {
-    const b = this.bitmap!;
-    const { x, y } = shift(b, view);
-    if (b.blit === 'move') {
-      els.screen.style.left = `${b.area.x + x}px`;
-      els.screen.style.top = `${b.area.y + y}px`;
-      return;
-    }
-    const ctx = this.context(els.screen);
-    if (!ctx) return;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, els.screen.width, els.screen.height);
-    // whole device pixels: a copy that lands between pixels is resampled, slower and blurred
-    const dpr = b.dpr;
-    if (b.canvas.width && b.canvas.height) ctx.drawImage(b.canvas, Math.round((b.area.x + x) * dpr), Math.round((b.area.y + y) * dpr));
+    const { area } = this.bitmap!;
+    const { x, y } = shift(this.bitmap!, view);
+    els.screen.style.left = `${area.x + x}px`;
+    els.screen.style.top = `${area.y + y}px`;
   }
 
-  private context(canvas: HTMLCanvasElement): PanContext | null {
-    return this.options.context ? this.options.context(canvas) : canvas.getContext('2d');
+  private context(canvas: HTMLCanvasElement): SnapshotContext | null {
+    // willReadFrequently: a bitmap in memory, not a GPU texture, so the canvas is painted like an
+    // image instead of being a compositing layer of its own (see the top of this file)
+    return this.options.context ? this.options.context(canvas) : canvas.getContext('2d', { willReadFrequently: true });
   }
 
   private dpr(): number {
@@ -290,11 +259,3 @@ const large = (s: PanScene) => s.layout.nodes.length > SNAPSHOT_MIN_NODES && s.w
 const shift = (b: Bitmap, view: View) => ({ x: view.x - b.view.x, y: view.y - b.view.y });
 
 const lookOf = (paint: Paint) => JSON.stringify([paint.colours, paint.text]);
-
-function blitSetting(): Blit {
-  try {
-    return globalThis.localStorage?.getItem(BLIT_KEY) === 'draw' ? 'draw' : 'move';
-  } catch {
-    return 'move';
-  }
-}

@@ -21,8 +21,7 @@ export interface Op {
   dash: number[];
 }
 
-/** A snapshot's context, and the copy onto the screen panSnapshot.ts makes. */
-export interface FakeContext extends SnapshotContext, Pick<CanvasRenderingContext2D, 'clearRect' | 'drawImage'> {
+export interface FakeContext extends SnapshotContext {
   ops: Op[];
 }
 
@@ -49,8 +48,6 @@ export function fakeContext(): FakeContext {
     fill: record('fill'),
     stroke: record('stroke'),
     fillText: record('fillText'),
-    clearRect: record('clearRect'),
-    drawImage: record('drawImage'),
     setLineDash: (dash: number[]) => (state.dash = [...dash]),
     measureText: (text: string) => ({ width: text.length * 7 }) as TextMetrics,
   };

@@ -1,8 +1,9 @@
 // Panning a large picture as a bitmap (PanSnapshot), in jsdom with a recording fake context: a
-// small picture pans its SVG; a large one makes the SVG transparent under a bitmap moved at each
-// input, and SETTLE_MS after the last input the SVG comes back moved by the whole pan, where the
-// bitmap put the picture; the bitmap is drawn ahead and reused, drawn again past its margin or when
-// what it shows changed; a drag holds it until release; keys on the SVG still reach the view.
+// small picture pans its SVG; a large one takes the SVG out of the document for a bitmap moved at
+// each input, and SETTLE_MS after the last input the SVG is back where it was, moved by the whole
+// pan, where the bitmap put the picture; the bitmap is drawn ahead and reused, drawn again past its
+// margin or when what it shows changed; a drag holds it until release; keys dispatched on the SVG
+// while it is out still reach the view, and a focused node hands the focus to the view.
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { PanSnapshot, PREPARE_MS, SETTLE_MS, type PanScene } from './panSnapshot';
 import { fakeContext, fakePath, gridScene, type FakeContext } from './snapshotFakes';
@@ -65,14 +66,14 @@ afterEach(() => {
 test('a small picture is not snapshotted: the caller pans its SVG', () => {
   const r = rig(50);
   expect(r.snapshot.panBy(-60, 0)).toBe(false);
-  expect(r.svg.style.opacity).toBe('');
+  expect(r.svg.isConnected).toBe(true);
   expect(r.drawings()).toBe(0);
 });
 
 test('a large picture pans as the bitmap; after SETTLE_MS the SVG is back, moved by the whole pan, where the bitmap showed it', () => {
   const r = rig(400, { x: -1000.5, y: -200, k: 0.8 });
   expect(r.snapshot.panBy(-60, 0)).toBe(true);
-  expect(r.svg.style.opacity).toBe('0');
+  expect(r.svg.isConnected).toBe(false);
   expect(r.cover.style.display).toBe('block');
   expect(r.container.dataset.panning).toBe('bitmap');
   r.snapshot.panBy(-60, 0);
@@ -86,7 +87,9 @@ test('a large picture pans as the bitmap; after SETTLE_MS the SVG is back, moved
   vi.advanceTimersByTime(1);
   expect(r.settled).toEqual([[-120, 60]]);
   expect(r.snapshot.panning).toBe(false);
-  expect(r.svg.style.opacity).toBe('');
+  // back in its place: before the cover, in the view
+  expect(r.svg.parentNode).toBe(r.container);
+  expect(r.svg.nextSibling).toBe(r.cover);
   expect(r.cover.style.display).toBe('');
   expect(r.container.dataset.panning).toBeUndefined();
   // the SVG's transform puts the point where the bitmap had it: no jump
@@ -110,7 +113,7 @@ test('the bitmap is drawn ahead once the picture is still, and the pan only show
   r.snapshot.prepareSoon();
   vi.advanceTimersByTime(PREPARE_MS);
   expect(r.drawings()).toBe(1);
-  expect(r.svg.style.opacity).toBe(''); // drawn, not shown
+  expect(r.svg.isConnected).toBe(true); // drawn, not shown
   r.snapshot.panBy(0, -60);
   expect(r.drawings()).toBe(1);
   vi.advanceTimersByTime(SETTLE_MS);
@@ -174,11 +177,30 @@ test('settle() ends the pan at once (before a zoom or a fit); with no pan it doe
   expect(r.settled).toHaveLength(1);
 });
 
-test('keys dispatched on the transparent SVG (as the e2e does) still reach the view and keep the pan going', () => {
+test('keys dispatched on the SVG while it is out of the document (as the e2e does) reach the view', () => {
   const r = rig(400);
-  r.container.addEventListener('keydown', () => r.snapshot.panBy(-60, 0));
+  const keys: string[] = [];
+  r.container.addEventListener('keydown', (e) => {
+    keys.push(e.key);
+    r.snapshot.panBy(-60, 0);
+  });
   for (let i = 0; i < 3; i++) r.svg.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
-  expect(r.svg.style.opacity).toBe('0');
+  expect(keys).toEqual(['ArrowRight', 'ArrowRight', 'ArrowRight']); // the first bubbled, the others were handed over
+  expect(r.svg.isConnected).toBe(false);
   vi.advanceTimersByTime(SETTLE_MS);
   expect(r.settled).toEqual([[-180, 0]]);
+  // in the document again: a key bubbles once, nothing is handed over
+  r.svg.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', bubbles: true }));
+  expect(keys).toHaveLength(4);
+});
+
+test('a node focused in the SVG gives the focus to the view before the SVG leaves, so the keys keep coming', () => {
+  const r = rig(400);
+  const g = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+  g.setAttribute('tabindex', '-1');
+  r.svg.append(g);
+  g.focus();
+  expect(document.activeElement).toBe(g);
+  r.snapshot.panBy(-60, 0);
+  expect(document.activeElement).toBe(r.container);
 });

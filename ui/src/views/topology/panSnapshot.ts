@@ -3,25 +3,27 @@
 // display gives 62. Moving the SVG some other way did not help (a CSS transform on a layer: 6
 // frames/s; one merged path: 7; shape-rendering: no change). So while the user pans a picture of
 // more than SNAPSHOT_MIN_NODES nodes, a <canvas> shows the picture drawn once (rasterSnapshot.ts),
-// moved at each input, over the SVG made transparent. The SVG stays the real, accessible picture,
-// in the document and the accessibility tree, and events dispatched on it still bubble to the
-// view's listeners; SETTLE_MS after the last pan input it comes back, moved by the whole pan,
-// exactly where the bitmap was. The bitmap is drawn ahead (PREPARE_MS after the picture last
-// changed), so the first frame of a pan only swaps it in; a pan past the bitmap's margin
-// (snapshotArea.ts) draws it again there.
+// moved at each input, and the SVG leaves the document; SETTLE_MS after the last pan input it is
+// put back, moved by the whole pan, exactly where the bitmap was. The bitmap is drawn ahead
+// (PREPARE_MS after the picture last changed), so the first frame of a pan only swaps it in; a pan
+// past the bitmap's margin (snapshotArea.ts) draws it again there.
 // How the bitmap is moved and how the SVG is put away decide the frame rate. Measured in WebKitGTK
-// 2.50 under Xvfb (MiniBrowser, a 2-CPU machine that was also compiling: ratios, not the e2e's
-// figures). A page moving a 1,000 × 300 bitmap by 60 px a frame (62 frames/s moving nothing):
-// a canvas by left/top, 23-26 (WebKit makes a 2D canvas a GPU-backed layer of its own, composited
-// in software here); the same with `will-change: transform` and a transform, 22-26; an <img> by
-// left/top, 49-51; a canvas whose context is `willReadFrequently` (a bitmap in memory, painted
-// like an image) by left/top, 48-53; drawImage onto a viewport-sized canvas each frame, 3-4. So the
-// context is `willReadFrequently` and the canvas moves by left/top. Then the e2e's keyboard pan of
-// the e2e's fabric in TopologyCanvas (idling at 59-62): the SVG pan 35-44 frames/s, this one
-// 49-59. Putting the SVG away with `visibility` or `display` costs one frame of 70-320 ms at the
-// swap (all its elements restyled, or its renderers rebuilt); `opacity: 0` none, and it is not
-// painted while the bitmap moves over it. A transparent SVG still takes the pointer, so the canvas
-// sits in a cover over the whole view (`PanElements.cover`) that takes it while the pan lasts.
+// 2.50 under Xvfb (MiniBrowser on a 2-CPU machine, at times busy with other work: ratios, not the
+// e2e's figures), first a page moving a 1,000 × 300 bitmap by 60 px a frame (62 frames/s moving
+// nothing): a canvas by left/top, 23-26 (a 2D canvas is a GPU-backed layer of its own there,
+// composited in software); the same with `will-change: transform` and a transform, 22-26; an
+// <img> by left/top, 49-51; a canvas whose context is `willReadFrequently` (a bitmap in memory,
+// painted like an image) by left/top, 48-53; drawImage onto a viewport-sized canvas each frame,
+// 3-4. So the context is `willReadFrequently` and the canvas moves by left/top. Then the e2e's
+// keyboard pan of the e2e's fabric in TopologyCanvas (idling at 61-62): the SVG pans at 35-44
+// frames/s fitted and at under 4 zoomed in to 1:1; the bitmap with the SVG made transparent
+// (`opacity: 0`), 55-62 fitted but 2-10 at 1:1: frames of hundreds of ms while the SVG is in the
+// document with its text shown, whether hidden by opacity, `visibility` or `display` (the last two
+// also restyle or rebuild all of it at the swap: one frame of 70-320 ms). With the SVG
+// out of the document: 57-61 fitted, 14-31 at 1:1 (each new bitmap past the margin is one frame
+// of 60-180 ms there). Out of the document the SVG gets no events, and the e2e dispatches its keys
+// on it: a listener on the SVG itself hands them to the view while it is out (`forwardKeys`).
+// A focused node would lose the focus with it: the view takes the focus first.
 // While a pan shows the bitmap the view's element carries `data-panning`, and `data-snapshot-ms`
 // says how long the last bitmap took to draw.
 import { PALETTE, TYPE_SCALE } from './diagramSvg';
@@ -45,13 +47,11 @@ export interface PanScene extends Scene {
 }
 
 export interface PanElements {
-  /** The view's element: gets `data-panning` and `data-snapshot-ms`. */
+  /** The view's element: has the key listeners, gets the focus and `data-panning`, `data-snapshot-ms`. */
   container: HTMLElement;
+  /** Taken out of the document while a pan lasts, and put back where it was. */
   svg: SVGSVGElement;
-  /**
-   * Over the whole view while a pan lasts, `display: none` otherwise (by CSS): shows the canvas and
-   * takes the pointer from the invisible SVG (its hover text, a click on a node no longer there).
-   */
+  /** Over the whole view while a pan lasts, `display: none` otherwise (by CSS): holds the canvas. */
   cover: HTMLElement;
   /** The canvas in the cover; it holds the bitmap, and moves by left/top. */
   screen: HTMLCanvasElement;
@@ -95,6 +95,10 @@ export class PanSnapshot {
   private held = false;
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private prepareTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Where the SVG goes back: its parent and the node after it. */
+  private svgPlace: { parent: Node; next: Node | null } | null = null;
+  /** The SVG whose keys are handed to the view while it is out of the document. */
+  private keysFrom: SVGSVGElement | null = null;
 
   constructor(
     private readonly host: PanHost,
@@ -150,10 +154,12 @@ export class PanSnapshot {
     this.pan = null;
     const els = this.host.elements();
     if (els) {
-      els.svg.style.opacity = '';
+      const place = this.svgPlace;
+      if (place && !els.svg.isConnected) place.parent.insertBefore(els.svg, place.next?.parentNode === place.parent ? place.next : null);
       els.cover.style.display = '';
       delete els.container.dataset.panning;
     }
+    this.svgPlace = null;
     this.host.settle(dx, dy);
   }
 
@@ -170,6 +176,7 @@ export class PanSnapshot {
   destroy(): void {
     clearTimeout(this.settleTimer);
     clearTimeout(this.prepareTimer);
+    this.keysFrom?.removeEventListener('keydown', this.forwardKeys);
     this.pan = null;
     this.bitmap = null;
   }
@@ -217,12 +224,33 @@ export class PanSnapshot {
     return true;
   }
 
-  /** The bitmap in place of the SVG. */
+  /** The bitmap in place of the SVG, which leaves the document (the view keeping the focus and the keys). */
   private show(els: PanElements): void {
-    els.cover.style.display = 'block';
-    els.svg.style.opacity = '0';
-    els.container.dataset.panning = 'bitmap';
+    const { container, svg, cover } = els;
+    if (svg.contains(svg.ownerDocument.activeElement)) container.focus({ preventScroll: true });
+    if (this.keysFrom !== svg) {
+      this.keysFrom?.removeEventListener('keydown', this.forwardKeys);
+      svg.addEventListener('keydown', this.forwardKeys);
+      this.keysFrom = svg;
+    }
+    if (svg.parentNode) this.svgPlace = { parent: svg.parentNode, next: svg.nextSibling };
+    svg.remove();
+    cover.style.display = 'block';
+    container.dataset.panning = 'bitmap';
   }
+
+  /**
+   * A key dispatched on the SVG while it is out of the document reaches no listener of the view:
+   * it is dispatched again on the view. (Users' keys go to the focused view; a script's may be
+   * dispatched on the SVG, as the e2e's frame-rate figure does.)
+   */
+  private readonly forwardKeys = (e: KeyboardEvent): void => {
+    const els = this.host.elements();
+    if (!els || els.svg.isConnected) return;
+    const { key, code, altKey, ctrlKey, metaKey, shiftKey, repeat } = e;
+    const copy = new KeyboardEvent(e.type, { key, code, altKey, ctrlKey, metaKey, shiftKey, repeat, bubbles: true, cancelable: true });
+    if (!els.container.dispatchEvent(copy)) e.preventDefault();
+  };
 
   /** The bitmap where the pan has taken the picture (WebKit repaints where it was and where it is, as for an image). */
   private place(els: PanElements, view: View): void {

@@ -10,7 +10,7 @@
 // How the bitmap is moved and how the SVG is put away decide the frame rate. Measured in WebKitGTK
 // 2.50 under Xvfb (MiniBrowser on a 2-CPU machine, at times busy with other work: ratios, not the
 // e2e's figures), first a page moving a 1,000 × 300 bitmap by 60 px a frame (62 frames/s moving
-// nothing): a canvas by left/top, 23-26 (a 2D canvas is a GPU-backed layer of its own there,
+// nothing): a canvas by left/top, 23-26 (presumably a GPU-backed layer of its own there,
 // composited in software); the same with `will-change: transform` and a transform, 22-26; an
 // <img> by left/top, 49-51; a canvas whose context is `willReadFrequently` (a bitmap in memory,
 // painted like an image) by left/top, 48-53; drawImage onto a viewport-sized canvas each frame,
@@ -20,7 +20,7 @@
 // (`opacity: 0`), 55-62 fitted but 2-10 at 1:1: frames of hundreds of ms while the SVG is in the
 // document with its text shown, whether hidden by opacity, `visibility` or `display` (the last two
 // also restyle or rebuild all of it at the swap: one frame of 70-320 ms). With the SVG
-// out of the document: 57-61 fitted, 14-31 at 1:1 (each new bitmap past the margin is one frame
+// out of the document: 47-61 fitted, 14-34 at 1:1 (each new bitmap past the margin is one frame
 // of 60-180 ms there). Out of the document the SVG gets no events, and the e2e dispatches its keys
 // on it: a listener on the SVG itself hands them to the view while it is out (`forwardKeys`).
 // A focused node would lose the focus with it: the view takes the focus first.
@@ -61,7 +61,7 @@ export interface PanHost {
   scene(): PanScene;
   /** Undefined until the elements are mounted. */
   elements(): PanElements | undefined;
-  /** The pan is over: move the SVG's view by (dx, dy). Called with the SVG already shown again. */
+  /** The pan is over: move the SVG's view by (dx, dy). Called with the SVG back in the document. */
   settle(dx: number, dy: number): void;
 }
 

@@ -7,6 +7,7 @@
 // The same input gives byte-identical output: numbers are rounded, nothing depends on time.
 import { edgeLabel, labelShown, stateOf, type Marks } from './decorate';
 import { pathOf, pointsOf, type Layout, type PlacedEdge, type PlacedGroup, type PlacedNode } from './layout';
+import { boxLook, edgeLook, type StrokeLook } from './look';
 
 /**
  * The light theme's colours, as literals. Mirrors the `:root` variables in src/app.css (the names
@@ -109,10 +110,6 @@ export const NODE_ICON_PATHS: Record<string, { name: string; node: IconNode }> =
   },
 };
 
-/** Connection types drawn in the accent colour (redundancy), and the dashed info ones (outside the fabric). */
-const ACCENT_TYPES = new Set(['mclag', 'mclagDomain', 'eslag']);
-const OUTSIDE_TYPES = new Set(['external', 'staticExternal', 'gateway']);
-
 // ---- XML text ----------------------------------------------------------------------------------
 
 /** Characters XML 1.0 does not allow at all (a stray control character would break the file). */
@@ -168,24 +165,16 @@ function group(g: PlacedGroup): string {
   return `<g>${box}${label}</g>`;
 }
 
-
-/** The line's stroke as the canvas's CSS cascade gives it: live trouble, then a problem, then the type. */
-function edgeStroke(type: string, problem: boolean, bad: boolean): Record<string, AttrValue> {
-  const outside = OUTSIDE_TYPES.has(type);
-  const typeColour = ACCENT_TYPES.has(type) ? PALETTE.accent : outside ? PALETTE.info : PALETTE.fgMuted;
-  return {
-    fill: 'none',
-    stroke: bad ? PALETTE.danger : problem ? PALETTE.warn : typeColour,
-    'stroke-width': bad ? 2 : 1.25,
-    'stroke-dasharray': outside ? '6 3' : undefined,
-  };
+/** A stroke in the file's attributes: look.ts's colour names as the light theme's literals. */
+function strokeAttrs(look: StrokeLook): Record<string, AttrValue> {
+  return { stroke: PALETTE[look.stroke], 'stroke-width': look.width, 'stroke-dasharray': look.dash?.join(' ') };
 }
 
 function edge(e: PlacedEdge, marks: Marks): string {
   const m = marks.edges.get(e.edge.id);
   const bad = !!m?.live.length;
   const problem = !!m?.problems.length;
-  const stroke = edgeStroke(e.edge.connection_type, problem, bad);
+  const stroke = { fill: 'none', ...strokeAttrs(edgeLook(e.edge.connection_type, { problem, bad })) };
   const line = e.shape === 'routed' ? el('polyline', { points: pointsOf(e.points, num), ...stroke }) : el('path', { d: pathOf(e, num), ...stroke });
   // as on the canvas: the other labels are in the hover text (<title>) only
   let label = '';
@@ -196,29 +185,10 @@ function edge(e: PlacedEdge, marks: Marks): string {
   return `<g>${title(m?.title)}${line}${label}</g>`;
 }
 
-/** The box's look per state (and the spine's fill), as the canvas's `.node.state-*` rules give it. */
+/** The box's look per state (and the spine's fill), as look.ts has the canvas's `.node.state-*` rules. */
 function boxStyle(n: PlacedNode): Record<string, AttrValue> {
-  const style: Record<string, AttrValue> = {
-    fill: n.node.kind === 'spine' ? PALETTE.infoBg : PALETTE.bg,
-    stroke: PALETTE.border,
-    'stroke-width': 1.25,
-    'stroke-dasharray': undefined,
-    opacity: undefined,
-  };
-  switch (stateOf(n.node)) {
-    case 'draft':
-      return { ...style, stroke: PALETTE.info, 'stroke-width': 2 };
-    case 'invalid':
-      return { ...style, fill: PALETTE.dangerBg, stroke: PALETTE.danger };
-    case 'conflict':
-      return { ...style, fill: PALETTE.warnBg, stroke: PALETTE.warn, 'stroke-width': 2 };
-    case 'deleted':
-      return { ...style, 'stroke-dasharray': '5 3', opacity: '0.7' };
-    case 'missing':
-      return { ...style, fill: 'none', stroke: PALETTE.danger, 'stroke-dasharray': '5 3' };
-    default:
-      return style;
-  }
+  const look = boxLook(n.node);
+  return { fill: look.fill ? PALETTE[look.fill] : 'none', ...strokeAttrs(look), opacity: look.opacity };
 }
 
 /** The kind's icon, 20 px at (10, middle), stroked in the text colour like Lucide's component. */

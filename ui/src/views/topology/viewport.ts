@@ -9,6 +9,15 @@ export interface View {
 }
 
 export const MIN_K = 0.02;
+
+/**
+ * Below this zoom a name is under 5 px: unreadable. The picture drops its text, icons and the
+ * edges' wide hit areas there (the SVG and the raster snapshot alike), so a fabric of a thousand
+ * devices does not paint a thousand labels nobody can read.
+ */
+export const FAR = 0.35;
+export const readable = (v: View) => v.k >= FAR;
+
 export const MAX_K = 4;
 
 const clampK = (k: number) => Math.min(MAX_K, Math.max(MIN_K, k));

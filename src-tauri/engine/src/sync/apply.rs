@@ -9,8 +9,9 @@ use super::reconcile::{reconcile, Reconciled};
 use crate::error::Result;
 use crate::git::{GitRepo, TreeChange};
 use crate::gitops::layout::{self, FileRole};
-use crate::gitops::resource::read_resource_file;
-use crate::store::{FabricRow, ResourceUpsert, Store};
+use crate::gitops::resource::{read_resource_file, ResourceFile};
+use crate::hedgehog::Kind;
+use crate::store::{FabricRow, ResourceUpsert, Store, StoredIssue};
 
 // Public here too: the engine's drafts, overview and conflicts name these through this module.
 
@@ -73,77 +74,93 @@ pub fn apply_commit_with(
     let mut conn = store.connect()?;
     let tx = conn.transaction().map_err(|e| store.err(e))?;
     let mut kept_paths: HashSet<String> = HashSet::new();
+    // A first sync into an empty fabric has nothing at any path to remove before writing: four
+    // statements per file saved (6 % of a first import's time in perf).
+    let fresh = fabric.synced_commit.is_none() && store.fabric_is_empty(&tx, fabric.id)?;
 
     // Additions and modifications first, so that a file renamed within this range keeps its
-    // resource (the upsert re-points it before the old path is removed).
+    // resource (the upsert re-points it before the old path is removed). They go in batches: the
+    // managed files of a batch are read, then parsed and checked on every core, then written.
     let total = changes.len();
-    for (done, change) in changes.iter().filter(|c| c.new_blob.is_some()).enumerate() {
-        if done % 64 == 0 {
-            progress(done, total)?;
+    let upserts: Vec<&TreeChange> = changes.iter().filter(|c| c.new_blob.is_some()).collect();
+    for (batch_no, batch) in upserts.chunks(BATCH).enumerate() {
+        let mut files = Vec::new();
+        for change in batch {
+            if let FileRole::Managed(kind) = layout::role(&change.path) {
+                files.push((repo.read_blob(change.new_blob.as_deref().unwrap_or_default())?, kind));
+            }
         }
-        let blob = change.new_blob.as_deref().unwrap_or_default();
-        let path = change.path.as_str();
-        match layout::role(path) {
-            FileRole::Managed(kind) => {
-                let bytes = repo.read_blob(blob)?;
-                match read_resource_file(&bytes, kind) {
-                    Ok(file) => {
-                        // A second file for a resource that already lives elsewhere is kept
-                        // aside rather than silently replacing the first.
-                        if let Some(existing) = store.resource(&tx, fabric.id, kind.name(), &file.name)? {
-                            if let Some(other) = existing.path.filter(|p| p != path) {
-                                let other_still_there = repo.blob_at(to, &layout::join(&fabric.directory, &other))?.is_some();
-                                if other_still_there {
-                                    store.remove_desired_at(&tx, fabric.id, path)?;
-                                    let reason = format!("{kind}/{} is already defined in {other}", file.name);
-                                    store.upsert_unmanaged(&tx, fabric.id, path, &reason, blob)?;
-                                    counts.unmanaged += 1;
-                                    continue;
+        let mut prepared = prepare(files).into_iter();
+        for (i, change) in batch.iter().enumerate() {
+            let done = batch_no * BATCH + i;
+            if done % 64 == 0 {
+                progress(done, total)?;
+            }
+            let blob = change.new_blob.as_deref().unwrap_or_default();
+            let path = change.path.as_str();
+            match layout::role(path) {
+                FileRole::Managed(kind) => {
+                    let Prepared { bytes, file } = prepared.next().expect("one prepared file per managed file");
+                    match file {
+                        Ok((file, issues)) => {
+                            // A second file for a resource that already lives elsewhere is kept
+                            // aside rather than silently replacing the first.
+                            if let Some(existing) = store.resource(&tx, fabric.id, kind.name(), &file.name)? {
+                                if let Some(other) = existing.path.filter(|p| p != path) {
+                                    let other_still_there = repo.blob_at(to, &layout::join(&fabric.directory, &other))?.is_some();
+                                    if other_still_there {
+                                        store.remove_desired_at(&tx, fabric.id, path)?;
+                                        let reason = format!("{kind}/{} is already defined in {other}", file.name);
+                                        store.upsert_unmanaged(&tx, fabric.id, path, &reason, blob)?;
+                                        counts.unmanaged += 1;
+                                        continue;
+                                    }
                                 }
                             }
+                            let what = if change.old_blob.is_some() { counts.changed += 1; "changed" } else { counts.added += 1; "added" };
+                            changed.push(ChangedResource { kind: kind.name().to_owned(), name: file.name.clone(), change: what });
+                            let text = String::from_utf8_lossy(&bytes).into_owned();
+                            if let Some(row) = store.draft_row(&tx, fabric.id, kind.name(), &file.name)?.filter(|r| r.has_draft()) {
+                                let outcome = reconcile(store, &tx, fabric.id, &row, Some((&file.parsed.value, &text)), to)?;
+                                counts.count(outcome);
+                            }
+                            if !fresh {
+                                store.remove_file(&tx, fabric.id, path)?;
+                                counts.deleted += store.remove_others_at(&tx, fabric.id, path, kind.name(), &file.name)?;
+                            }
+                            store.upsert_desired(&tx, fabric.id, &ResourceUpsert {
+                                kind: kind.name().to_owned(),
+                                name: file.name.clone(),
+                                path: path.to_owned(),
+                                text,
+                                value: file.parsed.value,
+                                blob: blob.to_owned(),
+                                commit: to.to_owned(),
+                                legacy: file.legacy,
+                                document_issues: issues,
+                            })?;
+                            kept_paths.insert(path.to_owned());
                         }
-                        let what = if change.old_blob.is_some() { counts.changed += 1; "changed" } else { counts.added += 1; "added" };
-                        changed.push(ChangedResource { kind: kind.name().to_owned(), name: file.name.clone(), change: what });
-                        let text = String::from_utf8_lossy(&bytes).into_owned();
-                        if let Some(row) = store.draft_row(&tx, fabric.id, kind.name(), &file.name)?.filter(|r| r.has_draft()) {
-                            let outcome = reconcile(store, &tx, fabric.id, &row, Some((&file.parsed.value, &text)), to)?;
-                            counts.count(outcome);
+                        Err(reason) => {
+                            store.remove_desired_at(&tx, fabric.id, path)?;
+                            store.upsert_unmanaged(&tx, fabric.id, path, &reason, blob)?;
+                            counts.unmanaged += 1;
                         }
-                        let issues = document_issues(kind, &file.parsed);
-                        store.remove_file(&tx, fabric.id, path)?;
-                        counts.deleted += store.remove_others_at(&tx, fabric.id, path, kind.name(), &file.name)?;
-                        store.upsert_desired(&tx, fabric.id, &ResourceUpsert {
-                            kind: kind.name().to_owned(),
-                            name: file.name.clone(),
-                            path: path.to_owned(),
-                            text,
-                            value: file.parsed.value,
-                            blob: blob.to_owned(),
-                            commit: to.to_owned(),
-                            legacy: file.legacy,
-                            document_issues: issues,
-                        })?;
-                        kept_paths.insert(path.to_owned());
-                    }
-                    Err(reason) => {
-                        store.remove_desired_at(&tx, fabric.id, path)?;
-                        store.upsert_unmanaged(&tx, fabric.id, path, &reason, blob)?;
-                        counts.unmanaged += 1;
                     }
                 }
+                FileRole::Raw => {
+                    store.upsert_raw(&tx, fabric.id, path, blob)?;
+                }
+                FileRole::Unmanaged => {
+                    let bytes = repo.read_blob(blob)?;
+                    store.upsert_unmanaged(&tx, fabric.id, path, &unmanaged_reason(&bytes), blob)?;
+                }
+                FileRole::Stray(reason) => {
+                    store.upsert_unmanaged(&tx, fabric.id, path, &reason, blob)?;
+                    counts.unmanaged += 1;
+                }
+                FileRole::Structure | FileRole::Archived => {}
             }
-            FileRole::Raw => {
-                store.upsert_raw(&tx, fabric.id, path, blob)?;
-            }
-            FileRole::Unmanaged => {
-                let bytes = repo.read_blob(blob)?;
-                store.upsert_unmanaged(&tx, fabric.id, path, &unmanaged_reason(&bytes), blob)?;
-            }
-            FileRole::Stray(reason) => {
-                store.upsert_unmanaged(&tx, fabric.id, path, &reason, blob)?;
-                counts.unmanaged += 1;
-            }
-            FileRole::Structure | FileRole::Archived => {}
         }
     }
     for change in changes.iter().filter(|c| c.new_blob.is_none()) {
@@ -178,6 +195,44 @@ pub fn apply_commit_with(
     Ok((counts, changed))
 }
 
+/// How many files an apply reads and parses at a time: bounded memory on a large first sync.
+const BATCH: usize = 4096;
+
+/// A managed file read and checked ahead of the writes: its bytes, and the resource with its
+/// document issues, or why it is none.
+struct Prepared {
+    bytes: Vec<u8>,
+    file: std::result::Result<(ResourceFile, Vec<StoredIssue>), String>,
+}
+
+fn prepare_one((bytes, kind): (Vec<u8>, Kind)) -> Prepared {
+    let file = read_resource_file(&bytes, kind).map(|f| {
+        let issues = document_issues(kind, &f.parsed);
+        (f, issues)
+    });
+    Prepared { bytes, file }
+}
+
+/// Parses and checks `files` (bytes, the kind of their folder), in order, on the machine's
+/// cores: that is a third of a first sync's time and needs nothing but the bytes. Under 128
+/// files, one thread (starting threads costs more than it saves).
+fn prepare(files: Vec<(Vec<u8>, Kind)>) -> Vec<Prepared> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len() / 64);
+    if threads < 2 {
+        return files.into_iter().map(prepare_one).collect();
+    }
+    let per_thread = files.len().div_ceil(threads);
+    let mut parts: Vec<Vec<(Vec<u8>, Kind)>> = Vec::new();
+    let mut files = files.into_iter().peekable();
+    while files.peek().is_some() {
+        parts.push(files.by_ref().take(per_thread).collect());
+    }
+    std::thread::scope(|scope| {
+        let running: Vec<_> = parts.into_iter().map(|part| scope.spawn(move || part.into_iter().map(prepare_one).collect::<Vec<_>>())).collect();
+        running.into_iter().flat_map(|t| t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    })
+}
+
 /// The reason hhsync wrote at the top of an unmanaged file, or a generic one.
 fn unmanaged_reason(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
@@ -186,4 +241,31 @@ fn unmanaged_reason(bytes: &[u8]) -> String {
         .and_then(|l| l.strip_prefix("# Kept unmanaged by hhsync: "))
         .map(str::to_owned)
         .unwrap_or_else(|| "kept in unmanaged/".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prepared_files_come_back_in_order_whatever_the_threads() {
+        let file = |i: usize| match i % 7 {
+            0 => (format!("not: [yaml\n{i}").into_bytes(), Kind::Server),
+            1 => (format!("apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: s-{i}\n").into_bytes(), Kind::Server),
+            _ => (format!("apiVersion: wiring.githedgehog.com/v1beta1\nkind: Server\nmetadata:\n  name: server-{i}\nspec:\n  description: {i}\n").into_bytes(), Kind::Server),
+        };
+        for n in [0, 1, 127, 128, 129, 1000] {
+            let threaded = prepare((0..n).map(file).collect());
+            let one_by_one: Vec<Prepared> = (0..n).map(file).map(prepare_one).collect();
+            assert_eq!(threaded.len(), n);
+            for (i, (a, b)) in threaded.iter().zip(&one_by_one).enumerate() {
+                assert_eq!(a.bytes, file(i).0);
+                match (&a.file, &b.file) {
+                    (Ok((fa, ia)), Ok((fb, ib))) => assert_eq!((&fa.name, fa.parsed.value.clone(), ia), (&fb.name, fb.parsed.value.clone(), ib)),
+                    (Err(ra), Err(rb)) => assert_eq!(ra, rb),
+                    _ => panic!("file {i} of {n}: {} vs {}", a.file.is_ok(), b.file.is_ok()),
+                }
+            }
+        }
+    }
 }

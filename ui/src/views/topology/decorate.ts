@@ -77,6 +77,33 @@ export function labelShown(edge: Edge, loop: boolean, marks: EdgeMarks | undefin
   return (edge.count > 1 && !loop) || !!marks?.live.length || !!marks?.problems.length;
 }
 
+/** A label's box: where `<text x={label.x + 4} y={label.y - 4}>` at 11 px lands, its width
+ *  estimated at 6.5 px a character (no DOM to measure in: the file export draws it too). */
+function labelBox(at: { x: number; y: number }, text: string) {
+  return { left: at.x + 4, right: at.x + 4 + text.length * 6.5, top: at.y - 15, bottom: at.y - 1 };
+}
+
+/**
+ * The edges whose label is drawn: every one `labelShown` names, except a count label ("fabric
+ * ×2") that would overlap one already placed. Labels with a problem or the cluster's word are
+ * placed first and always. Parallel runs meeting at one switch put their labels on one spot,
+ * and six overlapping "fabric ×2" read as none.
+ */
+export function labelsDrawn(edges: { edge: Edge; shape: string; label: { x: number; y: number } }[], marks: Map<string, EdgeMarks>): Set<string> {
+  const shown = edges.filter((e) => labelShown(e.edge, e.shape === 'loop', marks.get(e.edge.id)));
+  const urgent = (e: (typeof shown)[number]) => !!(marks.get(e.edge.id)?.problems.length || marks.get(e.edge.id)?.live.length);
+  const placed: ReturnType<typeof labelBox>[] = [];
+  const drawn = new Set<string>();
+  for (const e of [...shown.filter(urgent), ...shown.filter((e) => !urgent(e))]) {
+    const box = labelBox(e.label, (urgent(e) ? '⚠ ' : '') + (marks.get(e.edge.id)?.label ?? edgeLabel(e.edge)));
+    const clash = placed.some((p) => box.left < p.right && p.left < box.right && box.top < p.bottom && p.top < box.bottom);
+    if (clash && !urgent(e)) continue;
+    placed.push(box);
+    drawn.add(e.edge.id);
+  }
+  return drawn;
+}
+
 export function edgeLabel(edge: Edge): string {
   return edge.count > 1 ? `${edge.connection_type} ×${edge.count}` : edge.connection_type;
 }

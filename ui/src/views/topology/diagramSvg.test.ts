@@ -8,7 +8,7 @@ import { expect, test } from 'vitest';
 import { NODE_ICONS } from '../../lib/icons';
 import type { DriftReport, Topology } from '../../lib/types';
 import { edge, node, smallTopology } from '../../test/topologyFixtures';
-import { decorate, labelShown } from './decorate';
+import { decorate, labelsDrawn, labelShown } from './decorate';
 import { diagramSvg, escapeXml, NODE_ICON_PATHS, num, PALETTE, TYPE_SCALE } from './diagramSvg';
 import { layout } from './layout';
 
@@ -143,6 +143,24 @@ test("a VPC loopback's loop carries no label of its own, unless something is wro
   expect(labelShown(loop, true, marks)).toBe(false);
   expect(labelShown(loop, false, marks)).toBe(true);
   expect(labelShown(loop, true, { ...marks, problems: ['port E1/30 is used twice'] })).toBe(true);
+});
+
+test('a count label that would overlap one already placed is left to the hover text; a problem is always drawn', () => {
+  const at = (x: number, y: number) => ({ x, y });
+  const e = (id: string, count: number) => ({ ...edge('fabric', `Switch/s-${id}`, `Switch/l-${id}`, ['a', 'b']), id, count });
+  const edges = [
+    { edge: e('1', 2), shape: 'routed', label: at(100, 50) },
+    { edge: e('2', 2), shape: 'routed', label: at(120, 52) }, // on top of the first
+    { edge: e('3', 2), shape: 'routed', label: at(400, 50) }, // clear of both
+    { edge: e('4', 1), shape: 'routed', label: at(400, 50) }, // no count: not a label at all
+    { edge: e('5', 1), shape: 'routed', label: at(104, 50) }, // a problem, over the first
+  ];
+  const marks = new Map(edges.map((x) => [x.edge.id, { problems: [] as string[], live: [] as string[], title: '', label: `fabric ×${x.edge.count}` }]));
+  marks.get('5')!.problems.push('port E1/1 is used twice');
+  // the problem is placed first, so the first count label now overlaps it and gives way too
+  expect([...labelsDrawn(edges, marks)].sort()).toEqual(['3', '5']);
+  marks.get('5')!.problems.length = 0;
+  expect([...labelsDrawn(edges, marks)].sort()).toEqual(['1', '3']);
 });
 
 test('the same input gives the same bytes, with coordinates of at most 2 decimals', async () => {

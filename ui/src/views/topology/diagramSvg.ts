@@ -5,7 +5,7 @@
 // order and geometry, with the canvas's CSS written out as presentation attributes in the light
 // theme's colours (PALETTE); hover-only parts (edge labels on hover, hit areas) are left out.
 // The same input gives byte-identical output: numbers are rounded, nothing depends on time.
-import { edgeLabel, labelShown, stateOf, type Marks } from './decorate';
+import { edgeLabel, labelsDrawn, stateOf, type Marks } from './decorate';
 import { pathOf, pointsOf, type Layout, type PlacedEdge, type PlacedGroup, type PlacedNode } from './layout';
 import { boxLook, edgeLook, type StrokeLook } from './look';
 
@@ -170,7 +170,7 @@ function strokeAttrs(look: StrokeLook): Record<string, AttrValue> {
   return { stroke: PALETTE[look.stroke], 'stroke-width': look.width, 'stroke-dasharray': look.dash?.join(' ') };
 }
 
-function edge(e: PlacedEdge, marks: Marks): string {
+function edge(e: PlacedEdge, marks: Marks, labelled: Set<string>): string {
   const m = marks.edges.get(e.edge.id);
   const bad = !!m?.live.length;
   const problem = !!m?.problems.length;
@@ -178,7 +178,7 @@ function edge(e: PlacedEdge, marks: Marks): string {
   const line = e.shape === 'routed' ? el('polyline', { points: pointsOf(e.points, num), ...stroke }) : el('path', { d: pathOf(e, num), ...stroke });
   // as on the canvas: the other labels are in the hover text (<title>) only
   let label = '';
-  if (labelShown(e.edge, e.shape === 'loop', m)) {
+  if (labelled.has(e.edge.id)) {
     const mark = bad || problem ? el('tspan', { fill: PALETTE.warn, 'font-weight': '700' }, '⚠ ') : '';
     label = el('text', { x: e.label.x + 4, y: e.label.y - 4, fill: PALETTE.fgMuted, 'font-size': TYPE_SCALE.xs }, mark + escapeXml(m?.label ?? edgeLabel(e.edge)));
   }
@@ -240,12 +240,13 @@ function node(n: PlacedNode, marks: Marks): string {
 export function diagramSvg(layout: Layout, marks: Marks): string {
   const width = Math.ceil(layout.width);
   const height = Math.ceil(layout.height);
+  const labelled = labelsDrawn(layout.edges, marks.edges);
   const lines = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif">`,
     // the canvas's background: node boxes are white on it
     el('rect', { width, height, fill: PALETTE.bgAlt }),
     ...layout.groups.map(group),
-    ...layout.edges.map((e) => edge(e, marks)),
+    ...layout.edges.map((e) => edge(e, marks, labelled)),
     ...layout.nodes.map((n) => node(n, marks)),
     '</svg>',
   ];

@@ -219,7 +219,7 @@ export class PanSnapshot {
     const t0 = performance.now();
     if (area.width && area.height) drawSnapshot(ctx, s, view, area, paint, dpr);
     els.container.dataset.snapshotMs = String(Math.round(performance.now() - t0));
-    const scene = { layout: s.layout, marks: s.marks, lit: s.lit, litEdges: s.litEdges };
+    const scene = { layout: s.layout, marks: s.marks, lit: s.lit, litEdges: s.litEdges, labelled: s.labelled };
     this.bitmap = { view, area, content: content && toScreen(content, view), scene, k: view.k, dpr, look: lookOf(paint) };
     return true;
   }

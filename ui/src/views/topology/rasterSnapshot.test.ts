@@ -5,7 +5,7 @@
 import { expect, test } from 'vitest';
 import type { DriftReport, Topology } from '../../lib/types';
 import { edge, node, smallTopology } from '../../test/topologyFixtures';
-import { decorate } from './decorate';
+import { decorate, labelsDrawn } from './decorate';
 import { layout, pathOf, pointsOf } from './layout';
 import { drawSnapshot, iconPathData, roundedRect, type Scene } from './rasterSnapshot';
 import { fakeContext, fakePaint, gridScene, type Op } from './snapshotFakes';
@@ -27,7 +27,9 @@ async function smallScene(): Promise<Scene & { topology: Topology }> {
     resources: [],
     switches: [{ name: 'leaf-02', agent: 'stale', heartbeat_age_s: 600, applied: true, links: [] }],
   };
-  return { topology: t, layout: await layout(t), marks: decorate(t, report), lit: null, litEdges: null };
+  const placed = await layout(t);
+  const marks = decorate(t, report);
+  return { topology: t, layout: placed, marks, lit: null, litEdges: null, labelled: labelsDrawn(placed.edges, marks.edges) };
 }
 
 /** Draws the whole scene at `view` (the area holds all of it) on a fresh fake. */

@@ -8,7 +8,7 @@
 // the pan ends the SVG comes back where the bitmap was; any difference in anti-aliasing or text
 // rendering is visible for one frame at most. Pure over its inputs: the context and Path2D are
 // parameters, so tests draw on a recording fake.
-import { edgeLabel, labelShown, stateOf, type Marks } from './decorate';
+import { edgeLabel, stateOf, type Marks } from './decorate';
 import { NODE_ICON_PATHS } from './diagramSvg';
 import { pathOf, pointsOf, type Layout, type PlacedEdge, type PlacedGroup, type PlacedNode } from './layout';
 import { boxLook, DIM_OPACITY, edgeLook, type Colour, type StrokeLook } from './look';
@@ -22,6 +22,8 @@ export interface Scene {
   /** Nodes highlighted; null: nothing is, nothing dims (as TopologyCanvas's `lit`). */
   lit: Set<string> | null;
   litEdges: Set<string> | null;
+  /** The edges whose label is drawn (decorate.ts's `labelsDrawn`), as the SVG draws them. */
+  labelled: Set<string>;
 }
 
 /** What the bitmap is painted with. */
@@ -155,7 +157,7 @@ function drawGroup(pen: Pen, g: PlacedGroup, words: boolean): void {
   if (words) pen.text(`${g.name}${g.kind ? ` (${g.kind})` : ''}`, g.x + 10, g.y + 15, { size: pen.paint.text.xs, colour: 'fgMuted' });
 }
 
-function drawEdge(pen: Pen, e: PlacedEdge, { marks, litEdges }: Scene, words: boolean): void {
+function drawEdge(pen: Pen, e: PlacedEdge, { marks, litEdges, labelled }: Scene, words: boolean): void {
   const m = marks.edges.get(e.edge.id);
   const hl = litEdges?.has(e.edge.id) ?? false;
   const flagged = !!m?.problems.length || !!m?.live.length;
@@ -163,7 +165,7 @@ function drawEdge(pen: Pen, e: PlacedEdge, { marks, litEdges }: Scene, words: bo
   // a polyline's points after one moveto are its line segments, as in SVG's <polyline points>
   const d = e.shape === 'routed' ? `M${pointsOf(e.points)}` : pathOf(e);
   pen.stroke(pen.paint.path(d), edgeLook(e.edge.connection_type, { problem: !!m?.problems.length, bad: !!m?.live.length, hl }));
-  if (!words || !labelShown(e.edge, e.shape === 'loop', m)) return;
+  if (!words || !labelled.has(e.edge.id)) return;
   let x = e.label.x + 4;
   const y = e.label.y - 4;
   const size = pen.paint.text.xs;

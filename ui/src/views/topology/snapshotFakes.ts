@@ -3,7 +3,7 @@
 // test knows where every node is without running ELK.
 import type { Edge, Topology } from '../../lib/types';
 import { edge, node } from '../../test/topologyFixtures';
-import { decorate } from './decorate';
+import { decorate, labelsDrawn } from './decorate';
 import { COLOURS, type Colour } from './look';
 import type { Layout, PlacedEdge, PlacedNode } from './layout';
 import type { Paint, Scene, SnapshotContext } from './rasterSnapshot';
@@ -85,5 +85,6 @@ export function gridScene(count: number, perRow = 20): Scene & { topology: Topol
   const topology: Topology = { nodes, edges, groups: [], problems: [] };
   const rows = Math.ceil(count / perRow);
   const layout: Layout = { nodes: placed, edges: placedEdges, groups: [], width: Math.min(count, perRow) * 200, height: rows * 100 };
-  return { topology, layout, marks: decorate(topology, null), lit: null, litEdges: null };
+  const marks = decorate(topology, null);
+  return { topology, layout, marks, lit: null, litEdges: null, labelled: labelsDrawn(layout.edges, marks.edges) };
 }

@@ -281,7 +281,8 @@ fn pulls(env: &Env) -> Vec<(String, String, time::OffsetDateTime, time::OffsetDa
 fn the_poller_and_manual_pulls_never_run_at_once() {
     // `hhsync watch` polls every second while a colleague pushes a commit every 150 ms and
     // another process pulls by hand in a loop. Each pull is recorded, start to end, under the
-    // fabric's lock: no two may overlap, and both kinds must have run.
+    // fabric's lock: no two may overlap, and both kinds must have run. (Every fourth commit is
+    // left to the poller for a while, so that it finds news however the pulls by hand fall.)
     let env = Env::new();
     let (remote, watch) = polled_fabric(&env);
 
@@ -289,10 +290,15 @@ fn the_poller_and_manual_pulls_never_run_at_once() {
     let mut made = 0;
     let mut manual = (0, 0); // (pulled, busy)
     let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(8) || manual.0 < 5 {
+    let polled = || pulls(&env).iter().filter(|p| p.0 == "poll").count();
+    while started.elapsed() < Duration::from_secs(8) || manual.0 < 5 || polled() < 2 {
+        assert!(started.elapsed() < Duration::from_secs(60), "within a minute: {manual:?} by hand, {} by the poller", polled());
         made += 1;
         env.write(&work, &format!("fab/managed/vlannamespaces/ns-{made}.yaml"), &VLANS.replace("name: extra", &format!("name: ns-{made}")));
         env.commit_push(&work, &format!("colleague adds ns-{made}"));
+        if made % 4 == 0 {
+            std::thread::sleep(Duration::from_millis(1200));
+        }
         let out = env.hhsync(&["pull", "f"]);
         match out.status.code() {
             Some(0) => manual.0 += 1,

@@ -310,3 +310,28 @@ fn data_dir_comes_from_the_environment_when_not_given() {
     assert!(out.status.success());
     assert!(env.path("from-env/hhsync.sqlite3").exists());
 }
+
+#[test]
+fn a_first_sync_of_large_managed_files_reads_them_in_batches_and_keeps_every_one() {
+    // Three servers of 3 MiB (under the 4 MiB a document may hold) and three small ones: the
+    // apply reads at most about 8 MiB of files before parsing them, so this takes more than one
+    // batch; every resource arrives, in place.
+    let env = Env::new();
+    let server = |name: &str, len: usize| {
+        format!("apiVersion: wiring.githedgehog.com/v1beta1\nkind: Server\nmetadata:\n  name: {name}\nspec:\n  description: {}\n", "d".repeat(len))
+    };
+    let files: Vec<(String, String)> = (0..6)
+        .map(|i| (format!("{DIR}/managed/servers/s-{i}.yaml"), server(&format!("s-{i}"), if i % 2 == 0 { 3 << 20 } else { 10 })))
+        .collect();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let remote = env.remote_with("remote", &refs);
+    env.run(0, &["repo", "add", "r", remote.to_str().unwrap()]);
+    env.run(0, &["fabric", "add", "f", "--repo", "r", "--dir", DIR]);
+    env.run(0, &["pull", "f"]);
+    let status = env.json(0, &["status", "f"]);
+    assert_eq!(status["counts"]["synced"], 6, "{status}");
+    for i in 0..6 {
+        let shown = env.json(0, &["show", "f", &format!("Server/s-{i}")]);
+        assert_eq!(shown["path"], format!("managed/servers/s-{i}.yaml"), "{shown}");
+    }
+}

@@ -79,20 +79,26 @@ pub fn apply_commit_with(
     let fresh = fabric.synced_commit.is_none() && store.fabric_is_empty(&tx, fabric.id)?;
 
     // Additions and modifications first, so that a file renamed within this range keeps its
-    // resource (the upsert re-points it before the old path is removed). They go in batches: the
-    // managed files of a batch are read, then parsed and checked on every core, then written.
+    // resource (the upsert re-points it before the old path is removed). They go in batches (at
+    // most BATCH files and about BATCH_BYTES): the managed files of a batch are read, then
+    // parsed and checked on every core, then written.
     let total = changes.len();
     let upserts: Vec<&TreeChange> = changes.iter().filter(|c| c.new_blob.is_some()).collect();
-    for (batch_no, batch) in upserts.chunks(BATCH).enumerate() {
-        let mut files = Vec::new();
-        for change in batch {
-            if let FileRole::Managed(kind) = layout::role(&change.path) {
-                files.push((repo.read_blob(change.new_blob.as_deref().unwrap_or_default())?, kind));
+    let mut start = 0;
+    while start < upserts.len() {
+        let (mut files, mut held, mut end) = (Vec::new(), 0, start);
+        while end < upserts.len() && end - start < BATCH && held < BATCH_BYTES {
+            if let FileRole::Managed(kind) = layout::role(&upserts[end].path) {
+                let bytes = repo.read_blob(upserts[end].new_blob.as_deref().unwrap_or_default())?;
+                held += bytes.len();
+                files.push((bytes, kind));
             }
+            end += 1;
         }
+        let batch = &upserts[start..end];
         let mut prepared = prepare(files).into_iter();
         for (i, change) in batch.iter().enumerate() {
-            let done = batch_no * BATCH + i;
+            let done = start + i;
             if done % 64 == 0 {
                 progress(done, total)?;
             }
@@ -162,6 +168,7 @@ pub fn apply_commit_with(
                 FileRole::Structure | FileRole::Archived => {}
             }
         }
+        start = end;
     }
     for change in changes.iter().filter(|c| c.new_blob.is_none()) {
         if !kept_paths.contains(&change.path) {
@@ -195,8 +202,11 @@ pub fn apply_commit_with(
     Ok((counts, changed))
 }
 
-/// How many files an apply reads and parses at a time: bounded memory on a large first sync.
+/// How many files an apply reads and parses at a time, and how many bytes of them at most (one
+/// file may pass the byte bound): bounded memory on a large first sync, and on a repository of
+/// large files.
 const BATCH: usize = 4096;
+const BATCH_BYTES: usize = 8 << 20;
 
 /// A managed file read and checked ahead of the writes: its bytes, and the resource with its
 /// document issues, or why it is none.

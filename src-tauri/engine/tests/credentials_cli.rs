@@ -11,7 +11,7 @@ mod keyring;
 
 use std::path::PathBuf;
 
-use common::{all_files, Env, Run};
+use common::{all_files, contains, Env, Run};
 use http_git::{closed_port, GitHttpServer};
 use serde_json::Value;
 
@@ -36,10 +36,6 @@ fn served(env: &Env) -> (GitHttpServer, PathBuf, String) {
     let server = GitHttpServer::start(&env.path("srv"), &[("x-access-token", GOOD, "rw"), ("x-access-token", READ_ONLY, "r")]);
     let url = server.url("acme/fabric.git");
     (server, remote, url)
-}
-
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
 #[test]

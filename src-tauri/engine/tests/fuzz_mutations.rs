@@ -120,13 +120,13 @@ fn check(target: Target, input: &[u8], samples: &[Value]) -> Result<(), String> 
         Target::Merge => {
             for (i, (_, x)) in docs.iter().enumerate() {
                 let y = &docs[(i + 1) % docs.len()].1;
-                same_merge(Some(x), Some(x), Some(x), x, "all three sides equal")?;
-                same_merge(Some(x), Some(y), Some(y), y, "identical sides")?;
-                same_merge(Some(x), Some(y), Some(x), y, "only ours changed")?;
-                same_merge(Some(x), Some(x), Some(y), y, "only theirs changed")?;
-                deleted_merge(Some(x), None, Some(x), "deleted by ours, unchanged by theirs")?;
-                deleted_merge(Some(x), Some(x), None, "deleted by theirs, unchanged by ours")?;
-                same_merge(None, Some(y), Some(y), y, "added the same by both")?;
+                expect_merge(Some(x), Some(x), Some(x), Some(x), "all three sides equal")?;
+                expect_merge(Some(x), Some(y), Some(y), Some(y), "identical sides")?;
+                expect_merge(Some(x), Some(y), Some(x), Some(y), "only ours changed")?;
+                expect_merge(Some(x), Some(x), Some(y), Some(y), "only theirs changed")?;
+                expect_merge(Some(x), None, Some(x), None, "deleted by ours, unchanged by theirs")?;
+                expect_merge(Some(x), Some(x), None, None, "deleted by theirs, unchanged by ours")?;
+                expect_merge(None, Some(y), Some(y), Some(y), "added the same by both")?;
                 let mut leaves = Vec::new();
                 leaves_of(x, &mut Vec::new(), &mut leaves);
                 if leaves.len() < 2 {
@@ -135,12 +135,12 @@ fn check(target: Target, input: &[u8], samples: &[Value]) -> Result<(), String> 
                 let a = &leaves[rng.below(leaves.len())];
                 let b = &leaves[rng.below(leaves.len())];
                 let ours = with_leaf(x, a, Value::String("fuzz-ours".into()));
-                same_merge(Some(x), Some(&ours), Some(x), &ours, "one field changed by ours")?;
-                same_merge(Some(x), Some(x), Some(&ours), &ours, "one field changed by theirs")?;
+                expect_merge(Some(x), Some(&ours), Some(x), Some(&ours), "one field changed by ours")?;
+                expect_merge(Some(x), Some(x), Some(&ours), Some(&ours), "one field changed by theirs")?;
                 if let Some(split) = object_split(a, b) {
                     let theirs = with_leaf(x, b, Value::String("fuzz-theirs".into()));
                     let both = with_leaf(&ours, b, Value::String("fuzz-theirs".into()));
-                    same_merge(Some(x), Some(&ours), Some(&theirs), &both, &format!("different fields changed on each side (under {split})"))?;
+                    expect_merge(Some(x), Some(&ours), Some(&theirs), Some(&both), &format!("different fields changed on each side (under {split})"))?;
                 }
             }
         }
@@ -148,25 +148,14 @@ fn check(target: Target, input: &[u8], samples: &[Value]) -> Result<(), String> 
     Ok(())
 }
 
-fn same_merge(base: Option<&Value>, ours: Option<&Value>, theirs: Option<&Value>, wanted: &Value, case: &str) -> Result<(), String> {
+/// Checks that the merge of the three sides is `wanted` (None: deleted), with no conflict.
+fn expect_merge(base: Option<&Value>, ours: Option<&Value>, theirs: Option<&Value>, wanted: Option<&Value>, case: &str) -> Result<(), String> {
     let out = merge3(base, ours, theirs, &|_| None);
-    if out.value.as_ref() != Some(wanted) || !out.conflicts.is_empty() {
-        return Err(format!(
-            "merge, {case}: got {} with conflicts {:?}\nwanted {}",
-            out.value.map(|v| render(&v)).unwrap_or_else(|| "(deleted)".into()),
-            out.conflicts,
-            render(wanted)
-        ));
+    if out.value.as_ref() != wanted || !out.conflicts.is_empty() {
+        let shown = |v: Option<&Value>| v.map(render).unwrap_or_else(|| "(deleted)".into());
+        return Err(format!("merge, {case}: got {} with conflicts {:?}\nwanted {}", shown(out.value.as_ref()), out.conflicts, shown(wanted)));
     }
     Ok(())
-}
-
-fn deleted_merge(base: Option<&Value>, ours: Option<&Value>, theirs: Option<&Value>, case: &str) -> Result<(), String> {
-    let out = merge3(base, ours, theirs, &|_| None);
-    match out.value {
-        None if out.conflicts.is_empty() => Ok(()),
-        other => Err(format!("merge, {case}: got {:?} with conflicts {:?}, wanted it deleted", other.map(|v| render(&v)), out.conflicts)),
-    }
 }
 
 /// A path step: a map key or a list position.

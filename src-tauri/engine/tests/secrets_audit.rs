@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use common::{all_files, Env};
+use common::{all_files, contains, Env};
 use db_holder::{DatabaseHolder, Hold};
 use fake_github::FakeGitHub;
 use hhsync_engine::secrets::Secret;
@@ -57,10 +57,6 @@ fn needles() -> Vec<String> {
         out.push(base64::engine::general_purpose::STANDARD.encode(secret));
     }
     out
-}
-
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
 /// Copies every file below `from` to `to` (a snapshot while a process runs).

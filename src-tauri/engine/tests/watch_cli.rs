@@ -258,22 +258,23 @@ fn a_slow_client_neither_delays_a_signed_delivery_nor_keeps_watch_from_stopping(
     }
 }
 
-/// Every pull recorded for fabric `f`: (trigger, status, started, finished).
+/// Every pull in fabric `f`'s log, oldest first: (trigger, status, started, finished).
 fn pulls(env: &Env) -> Vec<(String, String, time::OffsetDateTime, time::OffsetDateTime)> {
     use time::format_description::well_known::Rfc3339;
-    let db = rusqlite::Connection::open(env.data_dir().join("hhsync.sqlite3")).unwrap();
-    let mut stmt = db
-        .prepare("SELECT o.trigger, o.status, o.started_at, o.finished_at FROM sync_operations o JOIN fabrics f ON f.id = o.fabric_id WHERE f.name = 'f' AND o.kind = 'pull' ORDER BY o.id")
-        .unwrap();
-    let rows = stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?)))
+    let time = |v: &Value| time::OffsetDateTime::parse(v.as_str().unwrap_or_default(), &Rfc3339);
+    let log = env.json(0, &["log", "f", "--limit", "100000"]);
+    let mut rows: Vec<_> = log
+        .as_array()
         .unwrap()
-        .map(|r| r.unwrap())
-        .map(|(trigger, status, start, end)| {
-            let end = end.unwrap_or_else(|| panic!("a {trigger} pull still shows as {status}"));
-            (trigger, status, time::OffsetDateTime::parse(&start, &Rfc3339).unwrap(), time::OffsetDateTime::parse(&end, &Rfc3339).unwrap())
+        .iter()
+        .filter(|o| o["kind"] == "pull")
+        .map(|o| {
+            let (trigger, status) = (o["trigger"].as_str().unwrap().to_owned(), o["status"].as_str().unwrap().to_owned());
+            let end = time(&o["finished_at"]).unwrap_or_else(|_| panic!("a {trigger} pull still shows as {status}"));
+            (trigger, status, time(&o["started_at"]).unwrap(), end)
         })
         .collect();
+    rows.reverse(); // the log is newest first
     rows
 }
 

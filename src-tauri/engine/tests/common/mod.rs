@@ -238,6 +238,11 @@ impl Env {
     }
 }
 
+/// Whether `needle` occurs in `haystack` (for tests that look for a secret in files).
+pub fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
 /// Every file below `dir`, appended to `out` (for tests that look for a secret everywhere).
 pub fn all_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };

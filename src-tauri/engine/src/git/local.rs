@@ -105,23 +105,25 @@ impl GitRepo {
         }
     }
 
-    /// Copies what `remote` lacks of `commit`'s history into it, as one pack.
+    /// Copies what `remote` lacks of `commit`'s history into it. When `commit` was written as a
+    /// pack of its own ([`GitRepo::commit`] of many files) on top of what the remote has, that
+    /// pack file is copied as it is: packing ten thousand new objects again (delta search,
+    /// compression, and the remote indexing them) was a fifth of an ingest. Whatever the remote
+    /// still lacks after that goes as one pack built here.
     fn copy_objects(&self, remote: &git2::Repository, commit: git2::Oid) -> Result<()> {
         let remote_odb = remote.odb().map_err(|e| Error::git("opening the remote's objects", e))?;
         if remote_odb.exists(commit) {
             return Ok(());
         }
-        let mut walk = self.repo.revwalk().map_err(|e| Error::git("walking history", e))?;
-        walk.push(commit).map_err(|e| Error::git("walking history", e))?;
-        // What the remote's branches already hold need not be sent again.
-        let heads = remote.references_glob("refs/heads/*").map_err(|e| Error::git("listing the remote's branches", e))?;
-        for target in heads.flatten().filter_map(|r| r.target()) {
-            if self.repo.odb().is_ok_and(|o| o.exists(target)) {
-                walk.hide(target).map_err(|e| Error::git("walking history", e))?;
-            }
+        self.copy_bulk_pack(remote, &remote_odb, commit)?;
+        let missing = self.missing_objects(remote, &remote_odb, commit)?;
+        if missing.is_empty() {
+            return Ok(());
         }
         let mut builder = self.repo.packbuilder().map_err(|e| Error::git("packing objects", e))?;
-        builder.insert_walk(&mut walk).map_err(|e| Error::git("packing objects", e))?;
+        for id in missing {
+            builder.insert_object(id, None).map_err(|e| Error::git("packing objects", e))?;
+        }
         let mut writer = remote_odb.packwriter().map_err(|e| Error::git("writing the pack", e))?;
         let mut failed = None;
         builder
@@ -138,6 +140,75 @@ impl GitRepo {
         }
         writer.commit().map_err(|e| Error::git("saving the pack in the remote", e))?;
         Ok(())
+    }
+
+    /// Copies the pack `commit` was written as into the remote's `objects/pack`, when there is
+    /// one and the remote has the commit's parents. The pack goes first and its index last,
+    /// each under a temporary name renamed into place: git reads a pack only through its index,
+    /// so no reader sees half of it. Whether it held everything is checked after, by the walk.
+    fn copy_bulk_pack(&self, remote: &git2::Repository, remote_odb: &git2::Odb<'_>, commit: git2::Oid) -> Result<()> {
+        let Some((written, name)) = self.bulk_pack.lock().unwrap_or_else(|p| p.into_inner()).clone() else { return Ok(()) };
+        let parents_there = self
+            .repo
+            .find_commit(commit)
+            .map(|c| c.parent_ids().all(|p| remote_odb.exists(p)))
+            .unwrap_or(false);
+        let to = remote.path().join("objects/pack");
+        if written != commit || !parents_there || !to.is_dir() {
+            return Ok(());
+        }
+        let from = self.repo.path().join("objects/pack");
+        for ext in ["pack", "idx"] {
+            let file = format!("pack-{name}.{ext}");
+            let target = to.join(&file);
+            if target.exists() {
+                continue;
+            }
+            let temporary = to.join(format!("tmp_hhsync_{}_{file}", std::process::id()));
+            std::fs::copy(from.join(&file), &temporary).map_err(|e| Error::io(&temporary, e))?;
+            std::fs::rename(&temporary, &target).map_err(|e| Error::io(&target, e))?;
+        }
+        remote_odb.refresh().map_err(|e| Error::git("reading the remote's objects again", e))
+    }
+
+    /// The objects of `commit`'s history that `remote_odb` does not have: commits up to those
+    /// it has, and of their trees, every object it lacks. A tree the remote has is taken to
+    /// come with everything below it, as git takes it.
+    fn missing_objects(&self, remote: &git2::Repository, remote_odb: &git2::Odb<'_>, commit: git2::Oid) -> Result<Vec<git2::Oid>> {
+        let walking = |e| Error::git("walking history", e);
+        let mut walk = self.repo.revwalk().map_err(walking)?;
+        walk.push(commit).map_err(walking)?;
+        // The history the remote's branches hold is not walked.
+        let heads = remote.references_glob("refs/heads/*").map_err(|e| Error::git("listing the remote's branches", e))?;
+        let local = self.repo.odb().map_err(|e| Error::git("opening the object database", e))?;
+        for target in heads.flatten().filter_map(|r| r.target()).filter(|t| local.exists(*t)) {
+            walk.hide(target).map_err(walking)?;
+        }
+        let mut missing = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut trees = Vec::new();
+        for id in walk {
+            let id = id.map_err(walking)?;
+            if remote_odb.exists(id) {
+                continue;
+            }
+            missing.push(id);
+            trees.push(self.repo.find_commit(id).map_err(walking)?.tree_id());
+        }
+        while let Some(tree) = trees.pop() {
+            if !seen.insert(tree) || remote_odb.exists(tree) {
+                continue;
+            }
+            missing.push(tree);
+            for entry in self.repo.find_tree(tree).map_err(walking)?.iter() {
+                match entry.kind() {
+                    Some(git2::ObjectType::Tree) => trees.push(entry.id()),
+                    Some(git2::ObjectType::Blob) if seen.insert(entry.id()) && !remote_odb.exists(entry.id()) => missing.push(entry.id()),
+                    _ => {}
+                }
+            }
+        }
+        Ok(missing)
     }
 }
 

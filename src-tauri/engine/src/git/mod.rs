@@ -18,6 +18,11 @@ pub use tree::{FileWrite, TreeChange, TreeEntry};
 
 use crate::error::{Error, Result};
 
+/// The id `bytes` have as a blob, without writing anything: what a commit of them will name.
+pub fn blob_id(bytes: &[u8]) -> Result<String> {
+    git2::Oid::hash_object(git2::ObjectType::Blob, bytes).map(|id| id.to_string()).map_err(|e| Error::git("hashing a blob", e))
+}
+
 /// Forwards libgit2's own log (connections, requests sent, negotiation) as `tracing` events of
 /// target `libgit2`, when that target is enabled at debug. libgit2 is asked for debug and above
 /// only: at its trace level it writes every HTTP request whole, `Authorization` header included,
@@ -72,6 +77,9 @@ impl Author {
 pub struct GitRepo {
     repo: git2::Repository,
     url: String,
+    /// The commit last written as one pack of its own new objects, and that pack's name: a
+    /// push to a remote on this machine copies the pack rather than packing the objects again.
+    bulk_pack: std::sync::Mutex<Option<(git2::Oid, String)>>,
 }
 
 impl std::fmt::Debug for GitRepo {
@@ -98,7 +106,7 @@ impl GitRepo {
                 repo.remote("origin", url).map_err(|e| Error::git("adding origin", e))?;
             }
         }
-        Ok(Self { repo, url: url.to_owned() })
+        Ok(Self { repo, url: url.to_owned(), bulk_pack: Default::default() })
     }
 
     pub fn url(&self) -> &str {

@@ -119,6 +119,49 @@ fn a_commit_of_thousands_of_files_is_written_as_one_pack_and_pushes() {
     assert_eq!(a.list_files(&c2, "f/many").unwrap().len(), 700);
 }
 
+/// Every file of `commit` read from the repository at `path` with git itself, and its `git fsck`.
+fn files_as_git_reads_them(path: &Path, commit: &str) -> Vec<(String, String)> {
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git").arg("-C").arg(path).args(args).output().unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    git(&["fsck", "--full", "--no-dangling"]);
+    let names = git(&["ls-tree", "-r", "--name-only", commit]);
+    names.lines().map(|name| (name.to_owned(), git(&["show", &format!("{commit}:{name}")]))).collect()
+}
+
+/// A bulk commit pushed to a local remote goes as the pack it was written as. When that pack
+/// lacks objects the clone already had (a retried ingest writes the same files again, and
+/// libgit2 does not write an object twice), the walk after the copy sends them.
+#[test]
+fn a_bulk_commit_reaches_a_local_remote_whole_even_when_its_pack_lacks_objects() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = bare_remote(dir.path());
+    let a = GitRepo::open_or_init(&dir.path().join("a.git"), &url).unwrap();
+    let base = a.commit(None, &[put("f/readme", "base\n")], "base", &author()).unwrap().unwrap();
+    assert_eq!(a.push(&base, "main").unwrap(), PushOutcome::Pushed);
+    let writes: Vec<FileWrite> = (0..400).map(|i| put(&format!("f/many/{i:04}.yaml"), &format!("n: {i}\n"))).collect();
+    // Written, never pushed (as when the remote moved and the ingest planned again).
+    a.commit(Some(&base), &writes, "first try", &author()).unwrap().unwrap();
+    let mut again = writes.clone();
+    again.push(put("f/many/extra.yaml", "n: extra\n"));
+    let retried = a.commit(Some(&base), &again, "second try", &author()).unwrap().unwrap();
+    assert_eq!(a.push(&retried, "main").unwrap(), PushOutcome::Pushed);
+    let files = files_as_git_reads_them(Path::new(&url), &retried);
+    assert_eq!(files.len(), 402);
+    assert!(files.contains(&("f/many/0399.yaml".to_owned(), "n: 399\n".to_owned())));
+    assert!(files.contains(&("f/many/extra.yaml".to_owned(), "n: extra\n".to_owned())));
+    // A bulk commit whose objects are all new goes as its pack alone.
+    let packs = |p: &Path| std::fs::read_dir(p.join("objects/pack")).unwrap().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "pack")).count();
+    let before = packs(Path::new(&url));
+    let fresh: Vec<FileWrite> = (0..400).map(|i| put(&format!("f/other/{i:04}.yaml"), &format!("m: {i}\n"))).collect();
+    let next = a.commit(Some(&retried), &fresh, "more", &author()).unwrap().unwrap();
+    assert_eq!(a.push(&next, "main").unwrap(), PushOutcome::Pushed);
+    assert_eq!(packs(Path::new(&url)), before + 1, "one pack copied, nothing packed besides");
+    assert_eq!(files_as_git_reads_them(Path::new(&url), &next).len(), 802);
+}
+
 fn walk_count(dir: &Path, keep: impl Fn(&Path) -> bool + Copy) -> usize {
     let mut n = 0;
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {

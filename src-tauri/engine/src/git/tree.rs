@@ -220,12 +220,16 @@ impl GitRepo {
         let commit = commit_in(&writer, parent, writes, message, author)?;
         let mut pack = git2::Buf::new();
         mempack.dump(&writer, &mut pack).map_err(|e| Error::git("packing the new objects", e))?;
-        let mut packwriter = odb.packwriter().map_err(|e| Error::git("writing the pack", e))?;
-        std::io::Write::write_all(&mut packwriter, &pack)
+        let mut indexer = git2::Indexer::new(Some(&odb), &self.repo.path().join("objects/pack"), 0, false)
+            .map_err(|e| Error::git("writing the pack", e))?;
+        std::io::Write::write_all(&mut indexer, &pack)
             .map_err(|e| Error::Git { context: "writing the pack".into(), message: e.to_string() })?;
-        packwriter.commit().map_err(|e| Error::git("saving the pack", e))?;
+        let name = indexer.commit().map_err(|e| Error::git("saving the pack", e))?;
         mempack.reset().map_err(|e| Error::git("releasing the in-memory pack", e))?;
         self.repo.odb().and_then(|o| o.refresh()).map_err(|e| Error::git("refreshing the object database", e))?;
+        if let Some(id) = commit.as_deref().map(oid).transpose()? {
+            *self.bulk_pack.lock().unwrap_or_else(|p| p.into_inner()) = Some((id, name));
+        }
         Ok(commit)
     }
 }

@@ -18,6 +18,10 @@ mod watcher;
 
 use std::sync::Arc;
 
+/// The command line's allocator (see the engine's Cargo.toml for why).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use hhsync_engine::Engine;
 use tauri::{Emitter, Manager};
 

@@ -99,8 +99,9 @@ impl Engine {
             let done = engine.commit_and_push_locked(fabric, &repo, OperationKind::Ingest, Publish::FabricBranch, false, |current, tip| {
                 engine.progress.report(&current.name, OperationKind::Ingest, "Sorting the documents of raw/", 0, 1, true);
                 let tip = tip.unwrap_or_default();
-                let p = engine.plan_ingest(current, &repo, tip)?;
-                Ok(Planned { writes: p.writes.clone(), message: commit_message(&p), extra: p })
+                let mut p = engine.plan_ingest(current, &repo, tip)?;
+                let (writes, known) = (std::mem::take(&mut p.writes), std::mem::take(&mut p.known));
+                Ok(Planned { writes, message: commit_message(&p), extra: p, known })
             })?;
             let p = done.extra;
             let rows: Vec<ReportRow> = p

@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::git::{FileWrite, GitRepo, PushOutcome};
 pub(super) use crate::store::OperationKind;
 use crate::store::{FabricRow, OperationStatus};
+use crate::sync::KnownFiles;
 
 /// How many times a commit is rebuilt on a remote that moved meanwhile.
 const PUSH_ATTEMPTS: u32 = 4;
@@ -85,6 +86,8 @@ pub(super) struct Planned<T> {
     pub writes: Vec<FileWrite>,
     pub message: String,
     pub extra: T,
+    /// Files among `writes` already parsed, which applying the commit need not read again.
+    pub known: KnownFiles,
 }
 
 /// Where the commit goes.
@@ -205,7 +208,7 @@ impl Engine {
             match outcome {
                 PushOutcome::Pushed => {
                     self.progress.report(&fabric.name, op, "Updating local state", 0, 1, false);
-                    self.settle_landed_commit(&current, repo, &commit, Some(pending), op);
+                    self.settle_landed_commit(&current, repo, &commit, planned.known, Some(pending), op);
                     return done(Some(commit), planned.extra);
                 }
                 PushOutcome::NonFastForward => {
@@ -233,8 +236,8 @@ impl Engine {
     /// into desired. The push has happened whatever goes wrong here, so a failure is logged, not
     /// returned (reporting the push as failed would be false); the pending-push record stays and
     /// the next pull applies the commit the same way.
-    fn settle_landed_commit(&self, fabric: &FabricRow, repo: &GitRepo, commit: &str, pending: Option<i64>, op: OperationKind) {
-        if let Err(e) = crate::sync::apply_commit(&self.store, repo, fabric, commit) {
+    fn settle_landed_commit(&self, fabric: &FabricRow, repo: &GitRepo, commit: &str, known: KnownFiles, pending: Option<i64>, op: OperationKind) {
+        if let Err(e) = crate::sync::apply_commit(&self.store, repo, fabric, commit, known) {
             tracing::warn!(fabric = %fabric.name, commit, error = %e, "pushed, but updating the local state failed; the next pull settles it");
             return;
         }

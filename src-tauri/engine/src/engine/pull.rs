@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::git::GitRepo;
 use crate::gitops::{init, layout};
 use crate::store::{now, FabricRow};
-use crate::sync::{apply_commit_with, ApplyCounts, ChangedResource};
+use crate::sync::{apply_commit_with, ApplyCounts, ChangedResource, KnownFiles};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct PullReport {
@@ -48,7 +48,7 @@ impl Engine {
             self.progress.report(&fabric.name, operation, "Reading what changed", done as u64, total as u64, true);
             self.progress.check(operation)
         };
-        let (counts, changed) = apply_commit_with(&self.store, repo, fabric, &tip, &on_file)?;
+        let (counts, changed) = apply_commit_with(&self.store, repo, fabric, &tip, KnownFiles::new(), &on_file)?;
         self.settle_proposals_locked(fabric, repo, &tip)?;
         Ok((Some(tip), counts, changed))
     }
@@ -90,7 +90,7 @@ impl Engine {
                 let p = init::plan(&current.directory, &current.name, &existing, &now());
                 let message = format!("hhsync: initialise GitOps directory for fabric {}\n\nCreated:\n{}", current.name,
                     p.created.iter().map(|c| format!("- {}", layout::join(&current.directory, c))).collect::<Vec<_>>().join("\n"));
-                Ok(Planned { writes: p.writes.clone(), message, extra: p })
+                Ok(Planned { writes: p.writes.clone(), message, extra: p, known: KnownFiles::new() })
             })?;
             let planned = done.extra;
             let findings = engine.findings(fabric)?;

@@ -14,6 +14,7 @@ use crate::git::{FileWrite, GitRepo, PushOutcome};
 use crate::gitops::layout;
 use crate::gitops::writeback::{Change, RenderedDraft};
 use crate::store::FabricRow;
+use crate::sync::KnownFiles;
 
 /// The counts a push keeps in the audit trail.
 #[derive(serde::Serialize)]
@@ -182,7 +183,7 @@ impl Engine {
                 Some(m) if !m.trim().is_empty() => m.clone(),
                 _ => summary(&drafts, &current.name),
             };
-            Ok(Planned { writes, message, extra: drafts })
+            Ok(Planned { writes, message, extra: drafts, known: KnownFiles::new() })
         })?;
         report.retries = done.retries;
         let drafts = done.extra;

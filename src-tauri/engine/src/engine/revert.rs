@@ -5,6 +5,7 @@
 use super::operation::{OperationKind, Outcome, Planned, Publish};
 use super::{Engine, Trigger};
 use crate::store::OperationStatus;
+use crate::sync::KnownFiles;
 use crate::error::{Error, Result, RevertBlock};
 use crate::git::FileWrite;
 use crate::gitops::layout::{self, FileRole};
@@ -75,7 +76,7 @@ impl Engine {
                     return Err(Error::RevertBlocked { operation, reason: RevertBlock::Drafts, files: drafted });
                 }
                 let message = format!("Revert {} #{operation} in fabric {}\n\nThis reverts commit {after}.\n", op.kind, current.name);
-                Ok(Planned { writes, message, extra: files })
+                Ok(Planned { writes, message, extra: files, known: KnownFiles::new() })
             })?;
             let report = RevertReport { fabric: fabric.name.clone(), operation_id, reverted_operation: operation, commit: done.commit, files: done.extra };
             let counts = RevertCounts { files: report.files.len(), reverted_operation: operation };

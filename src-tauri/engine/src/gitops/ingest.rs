@@ -8,15 +8,17 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
 use serde_json::Value;
 
 use super::layout::{self, FileRole};
 use super::meta::{append_archive_log, ArchiveEntry};
-use super::resource::{canonical, render_resource_text, resource_name, same_content};
+use super::resource::{canonical, read_resource_file, render_resource_text, resource_name, same_content, ResourceFile};
 use crate::error::Result;
-use crate::git::{FileWrite, GitRepo};
+use crate::git::{blob_id, FileWrite, GitRepo};
 use crate::hedgehog::{classify, validate_document, validate_fabric, Classification, FabricResource, Issue, Kind, Severity};
-use crate::yaml::{parse_document, split_documents, Limits, Parsed};
+use crate::sync::{KnownFile, KnownFiles};
+use crate::yaml::{parse_document, split_documents, Limits, Parsed, RawDocument};
 
 /// Raw files larger than this are reported, not read.
 pub const MAX_RAW_FILE_BYTES: usize = 64 * 1024 * 1024;
@@ -70,6 +72,8 @@ pub struct IngestPlan {
     pub writes: Vec<FileWrite>,
     pub archived: Vec<ArchiveEntry>,
     pub raw_files: usize,
+    /// The managed files among `writes`, as read back.
+    pub known: KnownFiles,
 }
 
 /// What the planner needs to know about the fabric as it is.
@@ -89,8 +93,9 @@ struct Candidate {
     kind: Kind,
     name: String,
     value: Value,
-    /// The document's text, rendered into the managed file with its comments.
-    text: String,
+    /// The managed file, rendered from the document's text with its comments (taken when
+    /// written).
+    rendered: Option<Rendered>,
 }
 
 struct Keep {
@@ -130,13 +135,75 @@ fn unmanaged_body(text: &str) -> &str {
     }
 }
 
+/// What reading one document found: the part of planning that needs nothing but the document,
+/// so it runs on every core (parsing, checking, rendering the managed file and reading it back
+/// were three quarters of an ingest's planning).
+enum Examined {
+    /// Not readable as YAML: why.
+    Unreadable(String),
+    Read { kind: Option<String>, name: Option<String>, body: String, verdict: Verdict },
+}
+
+enum Verdict {
+    /// Kept verbatim in unmanaged/, for this reason.
+    Keep(String),
+    Managed { kind: Kind, name: String, value: Value, notes: Vec<String>, rendered: Rendered },
+}
+
+/// The managed file rendered from a document and what reading it back gave, or why the reader
+/// that pull and apply use would refuse it.
+type Rendered = std::result::Result<(Vec<u8>, ResourceFile), String>;
+
+fn examine(doc: &RawDocument<'_>, limits: &Limits) -> Examined {
+    let parsed = match parse_document(doc.bytes, doc.start_line, limits) {
+        Ok(parsed) => parsed,
+        Err(e) => return Examined::Unreadable(e.to_string()),
+    };
+    // Parsing succeeded, so the bytes are UTF-8.
+    let body = String::from_utf8_lossy(doc.bytes).into_owned();
+    let kind = parsed.value.get("kind").and_then(Value::as_str).map(str::to_owned);
+    let name = resource_name(&parsed.value);
+    let verdict = match classify(&parsed.value) {
+        Classification::Incomplete { reason } => Verdict::Keep(format!("not a Kubernetes resource: {reason}")),
+        Classification::NotHedgehog { api_version, kind } => Verdict::Keep(format!("{kind} ({api_version}) is not a Hedgehog resource")),
+        Classification::HedgehogUnmanaged { api_version, kind } => {
+            Verdict::Keep(format!("{kind} ({api_version}) is a Hedgehog kind that hhsync does not manage"))
+        }
+        Classification::Managed { kind, legacy } => {
+            let mut value = canonical(&parsed.value);
+            let mut notes = Vec::new();
+            if legacy {
+                value["apiVersion"] = Value::String(kind.api_version());
+                notes.push(format!("legacy apiVersion rewritten as {}", kind.api_version()));
+            }
+            let issues = validate_document(kind, &value);
+            let errors = describe(&issues, &parsed, Severity::Error);
+            match (&name, errors.is_empty()) {
+                (Some(name), true) => {
+                    notes.extend(describe(&issues, &parsed, Severity::Warning).into_iter().map(|w| format!("warning: {w}")));
+                    let bytes = render_resource_text(&body, &value).into_bytes();
+                    let rendered = match read_resource_file(&bytes, kind) {
+                        Ok(file) => Ok((bytes, file)),
+                        Err(e) => Err(format!(
+                            "the managed file rendered from this document would be refused when read back ({e}); shorten it or use fewer aliases"
+                        )),
+                    };
+                    Verdict::Managed { kind, name: name.clone(), value, notes, rendered }
+                }
+                (None, _) => Verdict::Keep("metadata.name is missing or not a string".to_owned()),
+                (Some(_), false) => Verdict::Keep(format!("invalid {kind}: {}", errors.join("; "))),
+            }
+        }
+    };
+    Examined::Read { kind, name, body, verdict }
+}
+
 pub fn plan(ctx: &IngestContext<'_>) -> Result<IngestPlan> {
     let mut plan = IngestPlan::default();
-    let mut candidates: Vec<Candidate> = Vec::new();
-    let mut keeps: Vec<Keep> = Vec::new();
     let mut files: Vec<(String, String, usize)> = Vec::new(); // (path, blob, first outcome)
     let mut failed_files: HashSet<String> = HashSet::new();
-    let limits = Limits::default();
+    let mut contents: Vec<(usize, Vec<u8>)> = Vec::new(); // (index in files, bytes)
+    let mut too_large: HashMap<usize, usize> = HashMap::new(); // index in files -> size
 
     let raw_dir = layout::join(ctx.directory, layout::RAW);
     for entry in ctx.repo.list_files(ctx.tip, &raw_dir)? {
@@ -145,9 +212,27 @@ pub fn plan(ctx: &IngestContext<'_>) -> Result<IngestPlan> {
             continue;
         }
         plan.raw_files += 1;
-        files.push((file.clone(), entry.blob.clone(), plan.documents.len()));
+        files.push((file.clone(), entry.blob.clone(), 0));
         let size = ctx.repo.blob_size(&entry.blob)?;
         if size > MAX_RAW_FILE_BYTES {
+            too_large.insert(files.len() - 1, size);
+            continue;
+        }
+        contents.push((files.len() - 1, ctx.repo.read_blob(&entry.blob)?));
+    }
+    let limits = Limits::default();
+    let docs: Vec<(usize, RawDocument<'_>)> =
+        contents.iter().flat_map(|(file, bytes)| split_documents(bytes).map(move |doc| (*file, doc))).collect();
+    let examined: Vec<Examined> = docs.par_iter().with_min_len(16).map(|(_, doc)| examine(doc, &limits)).collect();
+
+    // The report in the order of the files and their documents; a file too large to read is
+    // one error where its documents would be.
+    let mut examined = docs.iter().zip(examined).peekable();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut keeps: Vec<Keep> = Vec::new();
+    for (f, (file, _, first)) in files.iter_mut().enumerate() {
+        *first = plan.documents.len();
+        if let Some(&size) = too_large.get(&f) {
             failed_files.insert(file.clone());
             plan.documents.push(DocumentOutcome {
                 file: file.clone(),
@@ -166,8 +251,7 @@ pub fn plan(ctx: &IngestContext<'_>) -> Result<IngestPlan> {
             });
             continue;
         }
-        let bytes = ctx.repo.read_blob(&entry.blob)?;
-        for doc in split_documents(&bytes) {
+        while let Some(((_, doc), found)) = examined.next_if(|((at, _), _)| *at == f) {
             let outcome_index = plan.documents.len();
             let mut outcome = DocumentOutcome {
                 file: file.clone(),
@@ -180,60 +264,35 @@ pub fn plan(ctx: &IngestContext<'_>) -> Result<IngestPlan> {
                 reason: None,
                 invalid: false,
             };
-            let parsed = match parse_document(doc.bytes, doc.start_line, &limits) {
-                Ok(parsed) => parsed,
-                Err(e) => {
-                    outcome.reason = Some(e.to_string());
+            let (kind, name, body, verdict) = match found {
+                Examined::Unreadable(reason) => {
+                    outcome.reason = Some(reason);
                     failed_files.insert(file.clone());
                     plan.documents.push(outcome);
                     continue;
                 }
+                Examined::Read { kind, name, body, verdict } => (kind, name, body, verdict),
             };
-            // Parsing succeeded, so the bytes are UTF-8.
-            let body = String::from_utf8_lossy(doc.bytes).into_owned();
-            outcome.kind = parsed.value.get("kind").and_then(Value::as_str).map(str::to_owned);
-            outcome.name = resource_name(&parsed.value);
-            let label = match (&outcome.kind, &outcome.name) {
-                (Some(k), Some(n)) => format!("{k}-{n}"),
-                _ => format!("{}-{}", file.trim_start_matches("raw/"), doc.index),
-            };
-            let mut keep = |reason: String, outcome: &mut DocumentOutcome| {
-                outcome.outcome = Outcome::Unmanaged;
-                keeps.push(Keep {
-                    outcome: outcome_index,
-                    stem: layout::safe_stem(&label),
-                    text: unmanaged_text(&reason, &file, doc.index, doc.content_line, &body),
-                });
-                outcome.reason = Some(reason);
-            };
-            match classify(&parsed.value) {
-                Classification::Incomplete { reason } => keep(format!("not a Kubernetes resource: {reason}"), &mut outcome),
-                Classification::NotHedgehog { api_version, kind } => {
-                    keep(format!("{kind} ({api_version}) is not a Hedgehog resource"), &mut outcome)
+            (outcome.kind, outcome.name) = (kind, name);
+            match verdict {
+                Verdict::Keep(reason) => {
+                    let label = match (&outcome.kind, &outcome.name) {
+                        (Some(k), Some(n)) => format!("{k}-{n}"),
+                        _ => format!("{}-{}", file.trim_start_matches("raw/"), doc.index),
+                    };
+                    outcome.outcome = Outcome::Unmanaged;
+                    keeps.push(Keep {
+                        outcome: outcome_index,
+                        stem: layout::safe_stem(&label),
+                        text: unmanaged_text(&reason, file, doc.index, doc.content_line, &body),
+                    });
+                    outcome.reason = Some(reason);
                 }
-                Classification::HedgehogUnmanaged { api_version, kind } => {
-                    keep(format!("{kind} ({api_version}) is a Hedgehog kind that hhsync does not manage"), &mut outcome)
-                }
-                Classification::Managed { kind, legacy } => {
-                    let mut value = canonical(&parsed.value);
-                    let mut notes = Vec::new();
-                    if legacy {
-                        value["apiVersion"] = Value::String(kind.api_version());
-                        notes.push(format!("legacy apiVersion rewritten as {}", kind.api_version()));
-                    }
-                    let issues = validate_document(kind, &value);
-                    let errors = describe(&issues, &parsed, Severity::Error);
-                    match (&outcome.name, errors.is_empty()) {
-                        (Some(name), true) => {
-                            notes.extend(describe(&issues, &parsed, Severity::Warning).into_iter().map(|w| format!("warning: {w}")));
-                            outcome.outcome = Outcome::Managed;
-                            outcome.kind = Some(kind.name().to_owned());
-                            outcome.reason = (!notes.is_empty()).then(|| notes.join("; "));
-                            candidates.push(Candidate { outcome: outcome_index, kind, name: name.clone(), value, text: body.clone() });
-                        }
-                        (None, _) => keep("metadata.name is missing or not a string".to_owned(), &mut outcome),
-                        (Some(_), false) => keep(format!("invalid {kind}: {}", errors.join("; ")), &mut outcome),
-                    }
+                Verdict::Managed { kind, name, value, notes, rendered } => {
+                    outcome.outcome = Outcome::Managed;
+                    outcome.kind = Some(kind.name().to_owned());
+                    outcome.reason = (!notes.is_empty()).then(|| notes.join("; "));
+                    candidates.push(Candidate { outcome: outcome_index, kind, name, value, rendered: Some(rendered) });
                 }
             }
             plan.documents.push(outcome);
@@ -241,7 +300,7 @@ pub fn plan(ctx: &IngestContext<'_>) -> Result<IngestPlan> {
     }
 
     resolve_duplicates(&mut plan, &mut candidates, &mut failed_files);
-    write_managed(ctx, &mut plan, &candidates, &mut failed_files)?;
+    write_managed(ctx, &mut plan, &mut candidates, &mut failed_files)?;
     write_unmanaged(ctx, &mut plan, &keeps)?;
     archive(ctx, &mut plan, &files, &failed_files)?;
     Ok(plan)
@@ -286,41 +345,44 @@ fn resolve_duplicates(plan: &mut IngestPlan, candidates: &mut Vec<Candidate>, fa
     });
 }
 
-/// Why the reader that pull and apply use would refuse `bytes` rendered for managed/, if it
-/// would. A document can pass the alias budget and still expand past the size limit for one
-/// document; written anyway, its resource would be unmanaged for everyone after the next pull
-/// (issue K). Such a document is an error and its raw file stays in raw/ to be fixed.
-fn refused_when_read_back(bytes: &[u8], kind: Kind) -> Option<String> {
-    let e = super::resource::read_resource_file(bytes, kind).err()?;
-    Some(format!("the managed file rendered from this document would be refused when read back ({e}); shorten it or use fewer aliases"))
-}
-
-fn write_managed(ctx: &IngestContext<'_>, plan: &mut IngestPlan, candidates: &[Candidate], failed_files: &mut HashSet<String>) -> Result<()> {
+/// A document can pass the alias budget and still expand past the size limit for one document
+/// once rendered; written anyway, its resource would be unmanaged for everyone after the next
+/// pull (issue K). So each managed file is read back as pull reads it (in [`examine`]): one the
+/// reader refuses is an error, and its raw file stays in raw/ to be fixed. What the reading
+/// gave is handed to the apply of the commit ([`IngestPlan::known`]), which need not read it
+/// again.
+fn write_managed(ctx: &IngestContext<'_>, plan: &mut IngestPlan, candidates: &mut [Candidate], failed_files: &mut HashSet<String>) -> Result<()> {
     let mut resulting: HashMap<(Kind, String), Value> =
         ctx.fabric.iter().map(|(k, n, v)| ((*k, n.clone()), v.clone())).collect();
     let mut paths: HashMap<(Kind, String), String> = HashMap::new();
     let mut refused: HashMap<(Kind, String), String> = HashMap::new();
-    for c in candidates {
+    for c in candidates.iter_mut() {
         let existing = (ctx.existing_path)(c.kind, &c.name);
         let path = existing.clone().unwrap_or_else(|| layout::managed_path(c.kind, &c.name));
         let repo_path = layout::join(ctx.directory, &path);
+        let rendered = c.rendered.take().expect("each candidate is written once");
+        let rendered_id = rendered.as_ref().ok().map(|(bytes, _)| blob_id(bytes)).transpose()?;
         let unchanged = match ctx.repo.blob_at(ctx.tip, &repo_path)? {
+            Some(blob) if Some(&blob) == rendered_id.as_ref() => true,
             Some(blob) => {
                 let bytes = ctx.repo.read_blob(&blob)?;
-                super::resource::read_resource_file(&bytes, c.kind)
-                    .map(|f| same_content(&f.parsed.value, &c.value))
-                    .unwrap_or(false)
+                read_resource_file(&bytes, c.kind).map(|f| same_content(&f.parsed.value, &c.value)).unwrap_or(false)
             }
             None => false,
         };
         if !unchanged {
-            let bytes = render_resource_text(&c.text, &c.value).into_bytes();
-            if let Some(reason) = refused_when_read_back(&bytes, c.kind) {
-                let d = &mut plan.documents[c.outcome];
-                (d.outcome, d.reason) = (Outcome::Error, Some(reason.clone()));
-                failed_files.insert(d.file.clone());
-                refused.insert((c.kind, c.name.clone()), reason);
-                continue;
+            let (bytes, file) = match rendered {
+                Ok(rendered) => rendered,
+                Err(reason) => {
+                    let d = &mut plan.documents[c.outcome];
+                    (d.outcome, d.reason) = (Outcome::Error, Some(reason.clone()));
+                    failed_files.insert(d.file.clone());
+                    refused.insert((c.kind, c.name.clone()), reason);
+                    continue;
+                }
+            };
+            if let Some(id) = rendered_id {
+                plan.known.insert(id, KnownFile { text: String::from_utf8_lossy(&bytes).into_owned(), file });
             }
             plan.writes.push(FileWrite::Put { path: repo_path, bytes });
         }
@@ -353,7 +415,7 @@ fn write_managed(ctx: &IngestContext<'_>, plan: &mut IngestPlan, candidates: &[C
             by_resource.entry((r.kind, r.name)).or_default().push(format!("{}: {}", issue.path, issue.message));
         }
     }
-    for c in candidates {
+    for c in candidates.iter() {
         if let Some(problems) = by_resource.get(&(c.kind, c.name.as_str())) {
             let d = &mut plan.documents[c.outcome];
             d.invalid = true;

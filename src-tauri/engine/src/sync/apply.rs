@@ -2,7 +2,9 @@
 //! the synced commit (all of them on the first sync) are read, classified and written in one
 //! transaction together with the new synced commit. Unchanged files are never read.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
 
 use super::issues::document_issues;
 use super::reconcile::{reconcile, Reconciled};
@@ -50,9 +52,21 @@ pub struct ChangedResource {
 }
 
 /// Brings the fabric's stored state to `to`. The caller holds the fabric's lock.
-pub fn apply_commit(store: &Store, repo: &GitRepo, fabric: &FabricRow, to: &str) -> Result<ApplyCounts> {
-    apply_commit_with(store, repo, fabric, to, &|_, _| Ok(())).map(|(counts, _)| counts)
+pub fn apply_commit(store: &Store, repo: &GitRepo, fabric: &FabricRow, to: &str, known: KnownFiles) -> Result<ApplyCounts> {
+    apply_commit_with(store, repo, fabric, to, known, &|_, _| Ok(())).map(|(counts, _)| counts)
 }
+
+/// A managed file this process has just written and read back (an ingest reads back every file
+/// it renders, to refuse one the reader would refuse): applying the commit that carries it
+/// takes it from here rather than reading and parsing it again.
+#[derive(Debug, Clone)]
+pub struct KnownFile {
+    pub text: String,
+    pub file: ResourceFile,
+}
+
+/// Known files by blob id ([`crate::git::blob_id`]): the id says the bytes are the same.
+pub type KnownFiles = HashMap<String, KnownFile>;
 
 /// [`apply_commit`], reporting files done out of total to `progress`, which may stop the
 /// apply by returning an error (the transaction is then rolled back whole). Also returns the
@@ -62,6 +76,7 @@ pub fn apply_commit_with(
     repo: &GitRepo,
     fabric: &FabricRow,
     to: &str,
+    mut known: KnownFiles,
     progress: &dyn Fn(usize, usize) -> Result<()>,
 ) -> Result<(ApplyCounts, Vec<ChangedResource>)> {
     let mut changed: Vec<ChangedResource> = Vec::new();
@@ -89,9 +104,13 @@ pub fn apply_commit_with(
         let (mut files, mut held, mut end) = (Vec::new(), 0, start);
         while end < upserts.len() && end - start < BATCH && held < BATCH_BYTES {
             if let FileRole::Managed(kind) = layout::role(&upserts[end].path) {
-                let bytes = repo.read_blob(upserts[end].new_blob.as_deref().unwrap_or_default())?;
-                held += bytes.len();
-                files.push((bytes, kind));
+                let blob = upserts[end].new_blob.as_deref().unwrap_or_default();
+                let source = match known.remove(blob) {
+                    Some(file) if file.file.kind == kind => Source::Known(file),
+                    _ => Source::Bytes(repo.read_blob(blob)?, kind),
+                };
+                held += source.len();
+                files.push(source);
             }
             end += 1;
         }
@@ -106,7 +125,7 @@ pub fn apply_commit_with(
             let path = change.path.as_str();
             match layout::role(path) {
                 FileRole::Managed(kind) => {
-                    let Prepared { bytes, file } = prepared.next().expect("one prepared file per managed file");
+                    let Prepared { text, file } = prepared.next().expect("one prepared file per managed file");
                     match file {
                         Ok((file, issues)) => {
                             // A second file for a resource that already lives elsewhere is kept
@@ -125,7 +144,6 @@ pub fn apply_commit_with(
                             }
                             let what = if change.old_blob.is_some() { counts.changed += 1; "changed" } else { counts.added += 1; "added" };
                             changed.push(ChangedResource { kind: kind.name().to_owned(), name: file.name.clone(), change: what });
-                            let text = String::from_utf8_lossy(&bytes).into_owned();
                             if let Some(row) = store.draft_row(&tx, fabric.id, kind.name(), &file.name)?.filter(|r| r.has_draft()) {
                                 let outcome = reconcile(store, &tx, fabric.id, &row, Some((&file.parsed.value, &text)), to)?;
                                 counts.count(outcome);
@@ -208,39 +226,51 @@ pub fn apply_commit_with(
 const BATCH: usize = 4096;
 const BATCH_BYTES: usize = 8 << 20;
 
-/// A managed file read and checked ahead of the writes: its bytes, and the resource with its
+/// A managed file to parse and check: its bytes and the kind of its folder, or already known.
+enum Source {
+    Bytes(Vec<u8>, Kind),
+    Known(KnownFile),
+}
+
+impl Source {
+    fn len(&self) -> usize {
+        match self {
+            Self::Bytes(bytes, _) => bytes.len(),
+            Self::Known(known) => known.text.len(),
+        }
+    }
+}
+
+/// A managed file read and checked ahead of the writes: its text, and the resource with its
 /// document issues, or why it is none.
 struct Prepared {
-    bytes: Vec<u8>,
+    text: String,
     file: std::result::Result<(ResourceFile, Vec<StoredIssue>), String>,
 }
 
-fn prepare_one((bytes, kind): (Vec<u8>, Kind)) -> Prepared {
-    let file = read_resource_file(&bytes, kind).map(|f| {
-        let issues = document_issues(kind, &f.parsed);
+fn prepare_one(source: Source) -> Prepared {
+    let (text, file) = match source {
+        Source::Bytes(bytes, kind) => {
+            let file = read_resource_file(&bytes, kind);
+            (String::from_utf8_lossy(&bytes).into_owned(), file)
+        }
+        Source::Known(known) => (known.text, Ok(known.file)),
+    };
+    let file = file.map(|f| {
+        let issues = document_issues(f.kind, &f.parsed);
         (f, issues)
     });
-    Prepared { bytes, file }
+    Prepared { text, file }
 }
 
-/// Parses and checks `files` (bytes, the kind of their folder), in order, on the machine's
-/// cores: that is a third of a first sync's time and needs nothing but the bytes. Under 128
-/// files, one thread (starting threads costs more than it saves).
-fn prepare(files: Vec<(Vec<u8>, Kind)>) -> Vec<Prepared> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len() / 64);
-    if threads < 2 {
+/// Parses and checks `files`, in order, on the machine's cores: that is a third of a first
+/// sync's time and needs nothing but the bytes. Under 128 files, on this thread (handing work
+/// to the pool costs more than it saves).
+fn prepare(files: Vec<Source>) -> Vec<Prepared> {
+    if files.len() < 128 {
         return files.into_iter().map(prepare_one).collect();
     }
-    let per_thread = files.len().div_ceil(threads);
-    let mut parts: Vec<Vec<(Vec<u8>, Kind)>> = Vec::new();
-    let mut files = files.into_iter().peekable();
-    while files.peek().is_some() {
-        parts.push(files.by_ref().take(per_thread).collect());
-    }
-    std::thread::scope(|scope| {
-        let running: Vec<_> = parts.into_iter().map(|part| scope.spawn(move || part.into_iter().map(prepare_one).collect::<Vec<_>>())).collect();
-        running.into_iter().flat_map(|t| t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-    })
+    files.into_par_iter().with_min_len(32).map(prepare_one).collect()
 }
 
 /// The reason hhsync wrote at the top of an unmanaged file, or a generic one.
@@ -260,16 +290,21 @@ mod tests {
     #[test]
     fn prepared_files_come_back_in_order_whatever_the_threads() {
         let file = |i: usize| match i % 7 {
-            0 => (format!("not: [yaml\n{i}").into_bytes(), Kind::Server),
-            1 => (format!("apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: s-{i}\n").into_bytes(), Kind::Server),
-            _ => (format!("apiVersion: wiring.githedgehog.com/v1beta1\nkind: Server\nmetadata:\n  name: server-{i}\nspec:\n  description: {i}\n").into_bytes(), Kind::Server),
+            0 => format!("not: [yaml\n{i}"),
+            1 => format!("apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: s-{i}\n"),
+            _ => format!("apiVersion: wiring.githedgehog.com/v1beta1\nkind: Server\nmetadata:\n  name: server-{i}\nspec:\n  description: {i}\n"),
+        };
+        // Every third readable file comes already known, as an ingest hands them over.
+        let source = |i: usize| match read_resource_file(file(i).as_bytes(), Kind::Server) {
+            Ok(f) if i % 3 == 0 => Source::Known(KnownFile { text: file(i), file: f }),
+            _ => Source::Bytes(file(i).into_bytes(), Kind::Server),
         };
         for n in [0, 1, 127, 128, 129, 1000] {
-            let threaded = prepare((0..n).map(file).collect());
-            let one_by_one: Vec<Prepared> = (0..n).map(file).map(prepare_one).collect();
+            let threaded = prepare((0..n).map(source).collect());
+            let one_by_one: Vec<Prepared> = (0..n).map(|i| prepare_one(Source::Bytes(file(i).into_bytes(), Kind::Server))).collect();
             assert_eq!(threaded.len(), n);
             for (i, (a, b)) in threaded.iter().zip(&one_by_one).enumerate() {
-                assert_eq!(a.bytes, file(i).0);
+                assert_eq!(a.text, file(i));
                 match (&a.file, &b.file) {
                     (Ok((fa, ia)), Ok((fb, ib))) => assert_eq!((&fa.name, fa.parsed.value.clone(), ia), (&fb.name, fb.parsed.value.clone(), ib)),
                     (Err(ra), Err(rb)) => assert_eq!(ra, rb),

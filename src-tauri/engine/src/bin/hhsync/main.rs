@@ -11,6 +11,10 @@ mod hints;
 mod print;
 mod remote;
 
+/// See the engine's Cargo.toml for why.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::Write;
 use std::process::ExitCode;
 

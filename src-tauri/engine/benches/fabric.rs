@@ -19,6 +19,10 @@ use hhsync_engine::{Engine, Trigger};
 
 const DIR: &str = "fabric";
 
+/// The allocator the `hhsync` binary and the app run with, so the figures are theirs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// `total` resources: one switch per 50, the rest servers with one connection each.
 fn raw_fabric(total: usize) -> (String, usize) {
     let switches = (total / 50).max(2);
@@ -133,6 +137,18 @@ fn run(total: usize) -> Result<Figures, Box<dyn std::error::Error>> {
     let preview = f.time("ingest --dry-run", || engine.ingest("f", true, Trigger::Cli))?;
     assert_eq!(preview.documents.len(), resources);
     f.time("ingest (a file each, one commit, push, apply)", || engine.ingest("f", false, Trigger::Cli))?;
+    // The same files with git itself: added to a new repository, committed and pushed to an
+    // empty bare one (the files are checked out first, untimed).
+    let files = tmp.path().join("floor-files");
+    git_ms(&["clone", "-q", "--no-local", &url, files.to_str().unwrap()], tmp.path());
+    std::fs::remove_dir_all(files.join(".git"))?;
+    let empty = tmp.path().join("floor-empty.git");
+    git_ms(&["init", "-q", "--bare", empty.to_str().unwrap()], tmp.path());
+    git_ms(&["init", "-q"], &files);
+    let add = git_ms(&["add", "-A"], &files);
+    let commit = git_ms(&["-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-qm", "all"], &files);
+    let push = git_ms(&["push", "-q", empty.to_str().unwrap(), "HEAD:main"], &files);
+    f.put("floor: git add, commit and push of those files", add + commit + push);
     // The first pull after the ingest's large write, then the steady state (what the poller
     // and a user's pull pay when nothing is new).
     f.time("pull, nothing new (first after ingest)", || engine.pull("f", Trigger::Cli))?;

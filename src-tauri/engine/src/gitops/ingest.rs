@@ -13,11 +13,11 @@ use serde_json::Value;
 
 use super::layout::{self, FileRole};
 use super::meta::{append_archive_log, ArchiveEntry};
-use super::resource::{canonical, read_resource_file, render_resource_text, resource_name, same_content, ResourceFile};
+use super::resource::{canonical, read_resource_file, render_resource_text, resource_name, same_content};
 use crate::error::Result;
 use crate::git::{blob_id, FileWrite, GitRepo};
 use crate::hedgehog::{classify, validate_document, validate_fabric, Classification, FabricResource, Issue, Kind, Severity};
-use crate::sync::{KnownFile, KnownFiles};
+use crate::sync::{KnownFile, KnownFiles, ReadFile};
 use crate::yaml::{parse_document, split_documents, Limits, Parsed, RawDocument};
 
 /// Raw files larger than this are reported, not read.
@@ -92,10 +92,34 @@ struct Candidate {
     outcome: usize,
     kind: Kind,
     name: String,
-    value: Value,
-    /// The managed file, rendered from the document's text with its comments (taken when
-    /// written).
-    rendered: Option<Rendered>,
+    /// The managed file, rendered from the document's text with its comments.
+    written: Written,
+    /// Where its value is once it is planned.
+    home: Home,
+}
+
+impl Candidate {
+    /// The value, while the candidate holds it (until it is handed to the apply).
+    fn value(&self) -> &Value {
+        match &self.written {
+            Ok((_, known)) => &known.file.value,
+            Err((_, value)) => value,
+        }
+    }
+}
+
+/// Where a planned candidate's value is: each is held once (at 100,000 documents a second copy
+/// of every value is hundreds of MiB).
+#[derive(Clone, PartialEq)]
+enum Home {
+    /// Not planned yet.
+    Pending,
+    /// Handed to the apply, under this blob id ([`IngestPlan::known`]).
+    Known(String),
+    /// The same as the file already there: still in the candidate.
+    Unchanged,
+    /// Not written: the reader would refuse its file.
+    Refused,
 }
 
 struct Keep {
@@ -141,18 +165,19 @@ fn unmanaged_body(text: &str) -> &str {
 enum Examined {
     /// Not readable as YAML: why.
     Unreadable(String),
-    Read { kind: Option<String>, name: Option<String>, body: String, verdict: Verdict },
+    Read { kind: Option<String>, name: Option<String>, verdict: Verdict },
 }
 
 enum Verdict {
-    /// Kept verbatim in unmanaged/, for this reason.
-    Keep(String),
-    Managed { kind: Kind, name: String, value: Value, notes: Vec<String>, rendered: Rendered },
+    /// Kept verbatim in unmanaged/: why, and the document's text.
+    Keep { reason: String, body: String },
+    Managed { kind: Kind, name: String, notes: Vec<String>, written: Written },
 }
 
-/// The managed file rendered from a document and what reading it back gave, or why the reader
-/// that pull and apply use would refuse it.
-type Rendered = std::result::Result<(Vec<u8>, ResourceFile), String>;
+/// The managed file rendered from a document, as reading it back gave it, and its blob id; or
+/// why the reader that pull and apply use would refuse it, with the document's value (a file
+/// already there with the same content is kept all the same).
+type Written = std::result::Result<(String, KnownFile), (String, Value)>;
 
 fn examine(doc: &RawDocument<'_>, limits: &Limits) -> Examined {
     let parsed = match parse_document(doc.bytes, doc.start_line, limits) {
@@ -163,11 +188,12 @@ fn examine(doc: &RawDocument<'_>, limits: &Limits) -> Examined {
     let body = String::from_utf8_lossy(doc.bytes).into_owned();
     let kind = parsed.value.get("kind").and_then(Value::as_str).map(str::to_owned);
     let name = resource_name(&parsed.value);
+    let keep = |reason: String| Verdict::Keep { reason, body: body.clone() };
     let verdict = match classify(&parsed.value) {
-        Classification::Incomplete { reason } => Verdict::Keep(format!("not a Kubernetes resource: {reason}")),
-        Classification::NotHedgehog { api_version, kind } => Verdict::Keep(format!("{kind} ({api_version}) is not a Hedgehog resource")),
+        Classification::Incomplete { reason } => keep(format!("not a Kubernetes resource: {reason}")),
+        Classification::NotHedgehog { api_version, kind } => keep(format!("{kind} ({api_version}) is not a Hedgehog resource")),
         Classification::HedgehogUnmanaged { api_version, kind } => {
-            Verdict::Keep(format!("{kind} ({api_version}) is a Hedgehog kind that hhsync does not manage"))
+            keep(format!("{kind} ({api_version}) is a Hedgehog kind that hhsync does not manage"))
         }
         Classification::Managed { kind, legacy } => {
             let mut value = canonical(&parsed.value);
@@ -181,21 +207,23 @@ fn examine(doc: &RawDocument<'_>, limits: &Limits) -> Examined {
             match (&name, errors.is_empty()) {
                 (Some(name), true) => {
                     notes.extend(describe(&issues, &parsed, Severity::Warning).into_iter().map(|w| format!("warning: {w}")));
-                    let bytes = render_resource_text(&body, &value).into_bytes();
-                    let rendered = match read_resource_file(&bytes, kind) {
-                        Ok(file) => Ok((bytes, file)),
-                        Err(e) => Err(format!(
-                            "the managed file rendered from this document would be refused when read back ({e}); shorten it or use fewer aliases"
+                    let text = render_resource_text(&body, &value);
+                    let written = match (read_resource_file(text.as_bytes(), kind), blob_id(text.as_bytes())) {
+                        (Ok(file), Ok(id)) => Ok((id, KnownFile { text, file: ReadFile::new(file) })),
+                        (Err(e), _) => Err((
+                            format!("the managed file rendered from this document would be refused when read back ({e}); shorten it or use fewer aliases"),
+                            value,
                         )),
+                        (_, Err(e)) => Err((e.to_string(), value)),
                     };
-                    Verdict::Managed { kind, name: name.clone(), value, notes, rendered }
+                    Verdict::Managed { kind, name: name.clone(), notes, written }
                 }
-                (None, _) => Verdict::Keep("metadata.name is missing or not a string".to_owned()),
-                (Some(_), false) => Verdict::Keep(format!("invalid {kind}: {}", errors.join("; "))),
+                (None, _) => keep("metadata.name is missing or not a string".to_owned()),
+                (Some(_), false) => keep(format!("invalid {kind}: {}", errors.join("; "))),
             }
         }
     };
-    Examined::Read { kind, name, body, verdict }
+    Examined::Read { kind, name, verdict }
 }
 
 pub fn plan(ctx: &IngestContext<'_>) -> Result<IngestPlan> {
@@ -264,18 +292,18 @@ pub fn plan(ctx: &IngestContext<'_>) -> Result<IngestPlan> {
                 reason: None,
                 invalid: false,
             };
-            let (kind, name, body, verdict) = match found {
+            let (kind, name, verdict) = match found {
                 Examined::Unreadable(reason) => {
                     outcome.reason = Some(reason);
                     failed_files.insert(file.clone());
                     plan.documents.push(outcome);
                     continue;
                 }
-                Examined::Read { kind, name, body, verdict } => (kind, name, body, verdict),
+                Examined::Read { kind, name, verdict } => (kind, name, verdict),
             };
             (outcome.kind, outcome.name) = (kind, name);
             match verdict {
-                Verdict::Keep(reason) => {
+                Verdict::Keep { reason, body } => {
                     let label = match (&outcome.kind, &outcome.name) {
                         (Some(k), Some(n)) => format!("{k}-{n}"),
                         _ => format!("{}-{}", file.trim_start_matches("raw/"), doc.index),
@@ -288,11 +316,11 @@ pub fn plan(ctx: &IngestContext<'_>) -> Result<IngestPlan> {
                     });
                     outcome.reason = Some(reason);
                 }
-                Verdict::Managed { kind, name, value, notes, rendered } => {
+                Verdict::Managed { kind, name, notes, written } => {
                     outcome.outcome = Outcome::Managed;
                     outcome.kind = Some(kind.name().to_owned());
                     outcome.reason = (!notes.is_empty()).then(|| notes.join("; "));
-                    candidates.push(Candidate { outcome: outcome_index, kind, name, value, rendered: Some(rendered) });
+                    candidates.push(Candidate { outcome: outcome_index, kind, name, written, home: Home::Pending });
                 }
             }
             plan.documents.push(outcome);
@@ -320,7 +348,7 @@ fn resolve_duplicates(plan: &mut IngestPlan, candidates: &mut Vec<Candidate>, fa
             let d = &plan.documents[c.outcome];
             format!("{} document {} (line {})", d.file, d.index.unwrap_or(0), d.line.unwrap_or(0))
         };
-        let identical = members.iter().all(|&m| same_content(&candidates[m].value, &first.value));
+        let identical = members.iter().all(|&m| same_content(candidates[m].value(), first.value()));
         let places: Vec<String> = members.iter().map(|&m| where_(&candidates[m])).collect();
         for (n, &m) in members.iter().enumerate() {
             let d = &mut plan.documents[candidates[m].outcome];
@@ -352,39 +380,40 @@ fn resolve_duplicates(plan: &mut IngestPlan, candidates: &mut Vec<Candidate>, fa
 /// gave is handed to the apply of the commit ([`IngestPlan::known`]), which need not read it
 /// again.
 fn write_managed(ctx: &IngestContext<'_>, plan: &mut IngestPlan, candidates: &mut [Candidate], failed_files: &mut HashSet<String>) -> Result<()> {
-    let mut resulting: HashMap<(Kind, String), Value> =
-        ctx.fabric.iter().map(|(k, n, v)| ((*k, n.clone()), v.clone())).collect();
     let mut paths: HashMap<(Kind, String), String> = HashMap::new();
     let mut refused: HashMap<(Kind, String), String> = HashMap::new();
     for c in candidates.iter_mut() {
         let existing = (ctx.existing_path)(c.kind, &c.name);
         let path = existing.clone().unwrap_or_else(|| layout::managed_path(c.kind, &c.name));
         let repo_path = layout::join(ctx.directory, &path);
-        let rendered = c.rendered.take().expect("each candidate is written once");
-        let rendered_id = rendered.as_ref().ok().map(|(bytes, _)| blob_id(bytes)).transpose()?;
+        let rendered_id = c.written.as_ref().ok().map(|(id, _)| id.as_str());
         let unchanged = match ctx.repo.blob_at(ctx.tip, &repo_path)? {
-            Some(blob) if Some(&blob) == rendered_id.as_ref() => true,
+            Some(blob) if Some(blob.as_str()) == rendered_id => true,
             Some(blob) => {
                 let bytes = ctx.repo.read_blob(&blob)?;
-                read_resource_file(&bytes, c.kind).map(|f| same_content(&f.parsed.value, &c.value)).unwrap_or(false)
+                read_resource_file(&bytes, c.kind).map(|f| same_content(&f.parsed.value, c.value())).unwrap_or(false)
             }
             None => false,
         };
-        if !unchanged {
-            let (bytes, file) = match rendered {
-                Ok(rendered) => rendered,
-                Err(reason) => {
+        if unchanged {
+            c.home = Home::Unchanged;
+        } else {
+            let placeholder = Err((String::new(), Value::Null));
+            match std::mem::replace(&mut c.written, placeholder) {
+                Ok((id, known)) => {
+                    plan.writes.push(FileWrite::Put { path: repo_path, bytes: known.text.clone().into_bytes() });
+                    plan.known.insert(id.clone(), known);
+                    c.home = Home::Known(id);
+                }
+                Err((reason, _)) => {
                     let d = &mut plan.documents[c.outcome];
                     (d.outcome, d.reason) = (Outcome::Error, Some(reason.clone()));
                     failed_files.insert(d.file.clone());
                     refused.insert((c.kind, c.name.clone()), reason);
+                    c.home = Home::Refused;
                     continue;
                 }
-            };
-            if let Some(id) = rendered_id {
-                plan.known.insert(id, KnownFile { text: String::from_utf8_lossy(&bytes).into_owned(), file });
             }
-            plan.writes.push(FileWrite::Put { path: repo_path, bytes });
         }
         let d = &mut plan.documents[c.outcome];
         d.path = Some(path.clone());
@@ -392,7 +421,6 @@ fn write_managed(ctx: &IngestContext<'_>, plan: &mut IngestPlan, candidates: &mu
             d.reason = Some("unchanged".to_owned());
         }
         paths.insert((c.kind, c.name.clone()), path);
-        resulting.insert((c.kind, c.name.clone()), c.value.clone());
     }
     // Identical duplicates point at the path of the resource they duplicate.
     for d in plan.documents.iter_mut().filter(|d| d.outcome == Outcome::Managed && d.path.is_none()) {
@@ -406,8 +434,16 @@ fn write_managed(ctx: &IngestContext<'_>, plan: &mut IngestPlan, candidates: &mu
     }
     // Fabric-wide rules on the fabric as it will be: references that point nowhere are
     // reported, but the resource is still managed.
-    let all: Vec<(Kind, String, Value)> = resulting.into_iter().map(|((k, n), v)| (k, n, v)).collect();
-    let inputs: Vec<FabricResource<'_>> = all.iter().map(|(k, n, v)| FabricResource { kind: *k, name: n, document: v }).collect();
+    let mut resulting: HashMap<(Kind, &str), &Value> = ctx.fabric.iter().map(|(k, n, v)| ((*k, n.as_str()), v)).collect();
+    for c in candidates.iter() {
+        let value = match &c.home {
+            Home::Known(id) => &plan.known[id].file.value,
+            Home::Unchanged => c.value(),
+            Home::Pending | Home::Refused => continue,
+        };
+        resulting.insert((c.kind, c.name.as_str()), value);
+    }
+    let inputs: Vec<FabricResource<'_>> = resulting.into_iter().map(|((kind, name), document)| FabricResource { kind, name, document }).collect();
     let mut by_resource: HashMap<(Kind, &str), Vec<String>> = HashMap::new();
     for (i, issue) in validate_fabric(&inputs) {
         if issue.severity == Severity::Error {

@@ -56,13 +56,31 @@ pub fn apply_commit(store: &Store, repo: &GitRepo, fabric: &FabricRow, to: &str,
     apply_commit_with(store, repo, fabric, to, known, &|_, _| Ok(())).map(|(counts, _)| counts)
 }
 
+/// A managed file as the store takes it: its resource and the document's own issues (their
+/// lines worked out, so the parse's positions need not be kept).
+#[derive(Debug, Clone)]
+pub struct ReadFile {
+    pub kind: Kind,
+    pub name: String,
+    pub legacy: bool,
+    pub value: serde_json::Value,
+    pub issues: Vec<StoredIssue>,
+}
+
+impl ReadFile {
+    pub fn new(file: ResourceFile) -> Self {
+        let issues = document_issues(file.kind, &file.parsed);
+        Self { kind: file.kind, name: file.name, legacy: file.legacy, value: file.parsed.value, issues }
+    }
+}
+
 /// A managed file this process has just written and read back (an ingest reads back every file
 /// it renders, to refuse one the reader would refuse): applying the commit that carries it
 /// takes it from here rather than reading and parsing it again.
 #[derive(Debug, Clone)]
 pub struct KnownFile {
     pub text: String,
-    pub file: ResourceFile,
+    pub file: ReadFile,
 }
 
 /// Known files by blob id ([`crate::git::blob_id`]): the id says the bytes are the same.
@@ -127,7 +145,7 @@ pub fn apply_commit_with(
                 FileRole::Managed(kind) => {
                     let Prepared { text, file } = prepared.next().expect("one prepared file per managed file");
                     match file {
-                        Ok((file, issues)) => {
+                        Ok(file) => {
                             // A second file for a resource that already lives elsewhere is kept
                             // aside rather than silently replacing the first.
                             if let Some(existing) = store.resource(&tx, fabric.id, kind.name(), &file.name)? {
@@ -145,7 +163,7 @@ pub fn apply_commit_with(
                             let what = if change.old_blob.is_some() { counts.changed += 1; "changed" } else { counts.added += 1; "added" };
                             changed.push(ChangedResource { kind: kind.name().to_owned(), name: file.name.clone(), change: what });
                             if let Some(row) = store.draft_row(&tx, fabric.id, kind.name(), &file.name)?.filter(|r| r.has_draft()) {
-                                let outcome = reconcile(store, &tx, fabric.id, &row, Some((&file.parsed.value, &text)), to)?;
+                                let outcome = reconcile(store, &tx, fabric.id, &row, Some((&file.value, &text)), to)?;
                                 counts.count(outcome);
                             }
                             if !fresh {
@@ -157,11 +175,11 @@ pub fn apply_commit_with(
                                 name: file.name.clone(),
                                 path: path.to_owned(),
                                 text,
-                                value: file.parsed.value,
+                                value: file.value,
                                 blob: blob.to_owned(),
                                 commit: to.to_owned(),
                                 legacy: file.legacy,
-                                document_issues: issues,
+                                document_issues: file.issues,
                             })?;
                             kept_paths.insert(path.to_owned());
                         }
@@ -245,22 +263,17 @@ impl Source {
 /// document issues, or why it is none.
 struct Prepared {
     text: String,
-    file: std::result::Result<(ResourceFile, Vec<StoredIssue>), String>,
+    file: std::result::Result<ReadFile, String>,
 }
 
 fn prepare_one(source: Source) -> Prepared {
-    let (text, file) = match source {
+    match source {
         Source::Bytes(bytes, kind) => {
-            let file = read_resource_file(&bytes, kind);
-            (String::from_utf8_lossy(&bytes).into_owned(), file)
+            let file = read_resource_file(&bytes, kind).map(ReadFile::new);
+            Prepared { text: String::from_utf8_lossy(&bytes).into_owned(), file }
         }
-        Source::Known(known) => (known.text, Ok(known.file)),
-    };
-    let file = file.map(|f| {
-        let issues = document_issues(f.kind, &f.parsed);
-        (f, issues)
-    });
-    Prepared { text, file }
+        Source::Known(known) => Prepared { text: known.text, file: Ok(known.file) },
+    }
 }
 
 /// Parses and checks `files`, in order, on the machine's cores: that is a third of a first
@@ -296,7 +309,7 @@ mod tests {
         };
         // Every third readable file comes already known, as an ingest hands them over.
         let source = |i: usize| match read_resource_file(file(i).as_bytes(), Kind::Server) {
-            Ok(f) if i % 3 == 0 => Source::Known(KnownFile { text: file(i), file: f }),
+            Ok(f) if i % 3 == 0 => Source::Known(KnownFile { text: file(i), file: ReadFile::new(f) }),
             _ => Source::Bytes(file(i).into_bytes(), Kind::Server),
         };
         for n in [0, 1, 127, 128, 129, 1000] {
@@ -306,7 +319,7 @@ mod tests {
             for (i, (a, b)) in threaded.iter().zip(&one_by_one).enumerate() {
                 assert_eq!(a.text, file(i));
                 match (&a.file, &b.file) {
-                    (Ok((fa, ia)), Ok((fb, ib))) => assert_eq!((&fa.name, fa.parsed.value.clone(), ia), (&fb.name, fb.parsed.value.clone(), ib)),
+                    (Ok(fa), Ok(fb)) => assert_eq!((&fa.name, &fa.value, &fa.issues, fa.legacy), (&fb.name, &fb.value, &fb.issues, fb.legacy)),
                     (Err(ra), Err(rb)) => assert_eq!(ra, rb),
                     _ => panic!("file {i} of {n}: {} vs {}", a.file.is_ok(), b.file.is_ok()),
                 }

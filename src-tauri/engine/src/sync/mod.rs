@@ -9,4 +9,4 @@ pub mod merge;
 pub mod reconcile;
 pub mod revalidate;
 
-pub use apply::{apply_commit, apply_commit_with, ApplyCounts, ChangedResource, KnownFile, KnownFiles};
+pub use apply::{apply_commit, apply_commit_with, ApplyCounts, ChangedResource, KnownFile, KnownFiles, ReadFile};

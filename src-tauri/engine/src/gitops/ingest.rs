@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::layout::{self, FileRole};
 use super::meta::{append_archive_log, ArchiveEntry};
-use super::resource::{canonical, read_resource_file, render_resource_text, resource_name, same_content};
+use super::resource::{canonical, read_resource_file, read_resource_file_with, render_resource_text, resource_name, same_content};
 use crate::error::Result;
 use crate::git::{blob_id, FileWrite, GitRepo};
 use crate::hedgehog::{classify, validate_document, validate_fabric, Classification, FabricResource, Issue, Kind, Severity};
@@ -208,7 +208,20 @@ fn examine(doc: &RawDocument<'_>, limits: &Limits) -> Examined {
                 (Some(name), true) => {
                     notes.extend(describe(&issues, &parsed, Severity::Warning).into_iter().map(|w| format!("warning: {w}")));
                     let text = render_resource_text(&body, &value);
-                    let written = match (read_resource_file(text.as_bytes(), kind), blob_id(text.as_bytes())) {
+                    // Most documents are written as they were (less their `---` line): then the
+                    // file's parse is the document's, higher up, and is not done again.
+                    let (marker, rest) = match body.strip_prefix("---\n") {
+                        Some(rest) => (1, rest),
+                        None => (0, body.as_str()),
+                    };
+                    let read_back = read_resource_file_with(text.as_bytes(), kind, |file| {
+                        if text == rest && file.bytes == text.as_bytes() {
+                            Ok(parsed.moved_up(doc.start_line + marker - file.start_line))
+                        } else {
+                            parse_document(file.bytes, file.start_line, limits).map_err(|e| e.to_string())
+                        }
+                    });
+                    let written = match (read_back, blob_id(text.as_bytes())) {
                         (Ok(file), Ok(id)) => Ok((id, KnownFile { text, file: ReadFile::new(file) })),
                         (Err(e), _) => Err((
                             format!("the managed file rendered from this document would be refused when read back ({e}); shorten it or use fewer aliases"),
@@ -530,4 +543,49 @@ fn archive(ctx: &IngestContext<'_>, plan: &mut IngestPlan, files: &[(String, Str
         plan.writes.push(FileWrite::Put { path: log_path, bytes });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::git::Author;
+    use crate::sync::ReadFile;
+
+    /// What the plan hands to the apply is what reading each written file gives, lines of the
+    /// document issues included: whether the file's text is the document's (its parse reused,
+    /// moved up) or was rewritten (parsed again).
+    #[test]
+    fn known_files_are_what_reading_the_written_files_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = GitRepo::open_or_init(&dir.path().join("c.git"), "/nowhere").unwrap();
+        let switch = |name: &str, extra: &str| {
+            format!("apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\nmetadata:\n  name: {name}\nspec:\n  role: server-leaf\n  redundancy:\n    group: g\n    type: mclag\n{extra}")
+        };
+        let raw = [
+            switch("as-written", ""),
+            format!("# a comment above\n\n{}", switch("commented", "  description: after a comment\n")),
+            switch("legacy", "").replace("v1beta1", "v1alpha2"),
+            switch("reordered", "").replace("apiVersion: wiring.githedgehog.com/v1beta1\nkind: Switch\n", "kind: Switch\napiVersion: wiring.githedgehog.com/v1beta1\n"),
+            switch("flow", "").replace("redundancy:\n    group: g\n    type: mclag\n", "redundancy: {group: g, type: mclag}\n"),
+        ]
+        .join("---\n");
+        let author = Author { name: "t".into(), email: "t@example.com".into() };
+        let tip = repo.commit(None, &[FileWrite::Put { path: "f/raw/all.yaml".into(), bytes: raw.into_bytes() }], "raw", &author).unwrap().unwrap();
+        let none = |_: Kind, _: &str| None;
+        let p = plan(&IngestContext { repo: &repo, tip: &tip, directory: "f", existing_path: &none, fabric: &[], now: "now" }).unwrap();
+        assert_eq!(p.documents.iter().filter(|d| d.outcome == Outcome::Managed).count(), 5, "{:?}", p.documents);
+        let written: Vec<&Vec<u8>> = p.writes.iter().filter_map(|w| match w {
+            FileWrite::Put { path, bytes } if path.contains("/managed/") => Some(bytes),
+            _ => None,
+        }).collect();
+        assert_eq!((written.len(), p.known.len()), (5, 5));
+        for bytes in written {
+            let known = &p.known[&blob_id(bytes).unwrap()];
+            let fresh = ReadFile::new(read_resource_file(bytes, Kind::Switch).unwrap());
+            assert_eq!(known.text.as_bytes(), bytes.as_slice());
+            assert_eq!((&known.file.name, &known.file.value, known.file.legacy), (&fresh.name, &fresh.value, fresh.legacy));
+            assert!(!fresh.issues.is_empty() && fresh.issues.iter().all(|i| i.line.is_some()), "{:?}", fresh.issues);
+            assert_eq!(known.file.issues, fresh.issues, "{}", known.text);
+        }
+    }
 }

@@ -9,7 +9,7 @@
 use serde_json::{Map, Value};
 
 use crate::hedgehog::{classify, Classification, Kind};
-use crate::yaml::{natural_cmp, parse_document, render, rewrite, split_documents, Limits, Parsed};
+use crate::yaml::{natural_cmp, parse_document, render, rewrite, split_documents, Limits, Parsed, RawDocument};
 
 const VOLATILE_METADATA: &[&str] =
     &["resourceVersion", "uid", "generation", "managedFields", "creationTimestamp", "selfLink"];
@@ -111,13 +111,23 @@ pub struct ResourceFile {
 /// Reads a file from `managed/<plural>/`. The error is the reason the file is not a resource
 /// of that folder's kind, phrased for a person.
 pub fn read_resource_file(bytes: &[u8], folder_kind: Kind) -> Result<ResourceFile, String> {
+    read_resource_file_with(bytes, folder_kind, |doc| parse_document(doc.bytes, doc.start_line, &Limits::default()).map_err(|e| e.to_string()))
+}
+
+/// [`read_resource_file`], with the file's one document parsed by `parse` (an ingest that wrote
+/// the document's text unchanged has its parse already).
+pub fn read_resource_file_with(
+    bytes: &[u8],
+    folder_kind: Kind,
+    parse: impl FnOnce(&RawDocument<'_>) -> Result<Parsed, String>,
+) -> Result<ResourceFile, String> {
     let mut docs = split_documents(bytes);
     let Some(doc) = docs.next() else { return Err("the file holds no document".to_owned()) };
     let extra = docs.count();
     if extra > 0 {
         return Err(format!("the file holds {} documents; a managed file holds exactly one resource", extra + 1));
     }
-    let parsed = parse_document(doc.bytes, doc.start_line, &Limits::default()).map_err(|e| e.to_string())?;
+    let parsed = parse(&doc)?;
     let (kind, legacy) = match classify(&parsed.value) {
         Classification::Managed { kind, legacy } => (kind, legacy),
         Classification::HedgehogUnmanaged { api_version, kind } => {

@@ -319,19 +319,18 @@ impl Store {
         Ok(())
     }
 
-    /// Forgets `path` as an unmanaged or raw file.
-    /// Whether the fabric holds nothing yet: no resource (nor draft), no raw or unmanaged file.
-    pub fn fabric_is_empty(&self, conn: &Connection, fabric_id: i64) -> Result<bool> {
+    /// Whether the fabric holds any resource, and any raw or unmanaged file.
+    pub fn fabric_holds(&self, conn: &Connection, fabric_id: i64) -> Result<(bool, bool)> {
         conn.row_cached(
-            "SELECT NOT EXISTS (SELECT 1 FROM resources WHERE fabric_id = ?1)
-                AND NOT EXISTS (SELECT 1 FROM unmanaged_files WHERE fabric_id = ?1)
-                AND NOT EXISTS (SELECT 1 FROM raw_files WHERE fabric_id = ?1)",
+            "SELECT EXISTS (SELECT 1 FROM resources WHERE fabric_id = ?1),
+                EXISTS (SELECT 1 FROM unmanaged_files WHERE fabric_id = ?1) OR EXISTS (SELECT 1 FROM raw_files WHERE fabric_id = ?1)",
             params![fabric_id],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .map_err(|e| self.err(e))
     }
 
+    /// Forgets `path` as an unmanaged or raw file.
     pub fn remove_file(&self, conn: &Connection, fabric_id: i64, path: &str) -> Result<()> {
         for table in ["unmanaged_files", "raw_files"] {
             conn.exec_cached(&format!("DELETE FROM {table} WHERE fabric_id = ?1 AND path = ?2"), params![fabric_id, path])

@@ -129,6 +129,14 @@ pub struct Parsed {
 }
 
 impl Parsed {
+    /// The same document read `lines` lines higher up in a file: every position that much less.
+    pub fn moved_up(mut self, lines: usize) -> Parsed {
+        for line in self.positions.values_mut() {
+            *line -= lines.min(*line - 1);
+        }
+        self
+    }
+
     /// The file line where the field at `path` (or its nearest ancestor) is written.
     pub fn line_of(&self, path: &FieldPath) -> Option<usize> {
         let mut current = Some(path.clone());

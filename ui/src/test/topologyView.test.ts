@@ -46,6 +46,7 @@ test('draws every node and edge, with its state, and the counts on the root', as
   expect(root).toHaveAttribute('data-nodes', '7');
   expect(root).toHaveAttribute('data-edges', '9');
   await waitFor(() => expect(root).toHaveAttribute('data-layout-ms'));
+  await waitFor(() => expect(root).toHaveAttribute('data-interactive-ms'));
   expect(root).toHaveAttribute('data-draw-ms');
   expect(screen.getByTestId('topo-node-Server-server-02')).toHaveAttribute('data-state', 'draft');
   expect(screen.getByTestId('topo-node-Switch-spine-01')).toHaveAttribute('data-state', 'synced');

@@ -2,7 +2,7 @@
 // 2D context that records and a Path2D that keeps its data: arrow keys dispatched on the SVG (as
 // the e2e does) pan a large picture as the bitmap, the SVG out of the document and its transform untouched,
 // then the SVG comes back with the whole pan in its transform; a zoom ends the pan first; a small
-// picture pans its SVG directly.
+// picture pans its SVG directly. A large picture is shown first as the bitmap, its SVG after.
 import { flushSync } from 'svelte';
 import { render } from '@testing-library/svelte';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
@@ -38,18 +38,44 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-function shown(count: number) {
+/** The picture drawn, its SVG in the document (a large one's after the first picture as the bitmap). */
+async function shown(count: number, ondrawn: (what: string) => void = () => {}) {
   const { layout, marks } = gridScene(count);
-  const { container, component } = render(TopologyCanvas, { layout, marks, lit: null, litEdges: null, onnode: () => {}, onedge: () => {} });
-  const svg = container.querySelector('svg')!;
+  const { container, component } = render(TopologyCanvas, { layout, marks, lit: null, litEdges: null, onnode: () => {}, onedge: () => {}, ondrawn });
   const view = container.querySelector<HTMLElement>('.canvas')!;
+  await vi.advanceTimersByTimeAsync(100);
+  flushSync();
+  const svg = container.querySelector('svg')!;
   const transform = () => svg.querySelector(':scope > g')!.getAttribute('transform');
   const key = (key: string) => svg.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
   return { svg, view, transform, key, component, fitted: fit(layout, W, H) };
 }
 
-test('arrow keys on the SVG pan a large picture as the bitmap; the SVG comes back with the whole pan in its transform', () => {
-  const { svg, view, transform, key, fitted } = shown(400);
+test('a large picture is first shown as the bitmap, its SVG built meanwhile and put in its place', async () => {
+  const { layout, marks } = gridScene(400);
+  const drawn: string[] = [];
+  const { container } = render(TopologyCanvas, { layout, marks, lit: null, litEdges: null, onnode: () => {}, onedge: () => {}, ondrawn: (w: string) => drawn.push(w) });
+  const view = container.querySelector<HTMLElement>('.canvas')!;
+  expect(view.dataset.panning).toBe('bitmap');
+  expect(container.querySelector('svg')).toBeNull();
+  expect(drawn).toEqual([]);
+  await vi.advanceTimersByTimeAsync(100);
+  flushSync();
+  expect(drawn).toEqual(['picture', 'interactive']);
+  const svg = container.querySelector('svg')!;
+  expect(svg.querySelectorAll('.node')).toHaveLength(400);
+  expect(view.dataset.panning).toBeUndefined();
+});
+
+test('a small picture is drawn as its SVG at once', async () => {
+  const drawn: string[] = [];
+  const { svg } = await shown(50, (w) => drawn.push(w));
+  expect(svg.querySelectorAll('.node')).toHaveLength(50);
+  expect(drawn).toEqual(['picture', 'interactive']);
+});
+
+test('arrow keys on the SVG pan a large picture as the bitmap; the SVG comes back with the whole pan in its transform', async () => {
+  const { svg, view, transform, key, fitted } = await shown(400);
   expect(transform()).toBe(transformOf(fitted));
   key('ArrowRight');
   key('ArrowRight');
@@ -65,8 +91,8 @@ test('arrow keys on the SVG pan a large picture as the bitmap; the SVG comes bac
   expect(transform()).toBe(transformOf({ ...fitted, x: fitted.x - 120, y: fitted.y - 60 }));
 });
 
-test('a zoom during the pan ends it first: the zoom starts from where the pan took the picture', () => {
-  const { svg, transform, key, component, fitted } = shown(400);
+test('a zoom during the pan ends it first: the zoom starts from where the pan took the picture', async () => {
+  const { svg, transform, key, component, fitted } = await shown(400);
   key('ArrowLeft');
   component.zoom(2);
   flushSync();
@@ -74,8 +100,8 @@ test('a zoom during the pan ends it first: the zoom starts from where the pan to
   expect(transform()).toBe(transformOf(zoomAt({ ...fitted, x: fitted.x + 60 }, 2, W / 2, H / 2)));
 });
 
-test('a small picture pans its SVG at each key', () => {
-  const { svg, view, transform, key, fitted } = shown(50);
+test('a small picture pans its SVG at each key', async () => {
+  const { svg, view, transform, key, fitted } = await shown(50);
   key('ArrowUp');
   flushSync();
   expect(svg.isConnected).toBe(true);

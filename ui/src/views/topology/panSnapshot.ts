@@ -139,6 +139,23 @@ export class PanSnapshot {
     return true;
   }
 
+  /**
+   * Shows the picture as the bitmap, still, in place of the SVG (out of the document) until
+   * `settle()`, which a pan in the meantime also ends with. A large picture's first drawing: the
+   * bitmap is drawn in a fraction of the time WebKit takes to build, style and paint its SVG,
+   * which is built meanwhile. False when it is not shown (a small picture, no size, no canvas).
+   */
+  showStill(): boolean {
+    const els = this.host.elements();
+    const s = this.host.scene();
+    if (this.pan) return true;
+    if (!els || !large(s) || !this.ready(s, els)) return false;
+    this.pan = { dx: 0, dy: 0 };
+    this.show(els);
+    this.place(els, s.view);
+    return true;
+  }
+
   /** A drag holds the bitmap while the button is down; the pan settles SETTLE_MS after release. */
   hold(on: boolean): void {
     this.held = on;

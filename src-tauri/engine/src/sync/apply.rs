@@ -97,21 +97,30 @@ pub fn apply_commit_with(
     mut known: KnownFiles,
     progress: &dyn Fn(usize, usize) -> Result<()>,
 ) -> Result<(ApplyCounts, Vec<ChangedResource>)> {
-    let mut changed: Vec<ChangedResource> = Vec::new();
     let changes: Vec<TreeChange> = match fabric.synced_commit.as_deref() {
         Some(from) if from == to => return Ok((ApplyCounts::default(), Vec::new())),
         Some(from) => repo.diff_files(from, to, &fabric.directory)?,
         None => repo.entries_as_added(to, &fabric.directory)?,
     };
-    let mut counts = ApplyCounts { files: changes.len(), ..ApplyCounts::default() };
     let mut conn = store.connect()?;
     let tx = conn.transaction().map_err(|e| store.err(e))?;
-    let mut kept_paths: HashSet<String> = HashSet::new();
     // What the fabric held before: with no resources, no path holds one to remove and none has
     // a draft; with no raw or unmanaged files, no path holds one (a path comes once in a range,
     // so nothing this apply writes is met again). A first sync and an ingest into a new fabric
     // skip those statements: 6 % of a first import's time, 5 % of an ingest's, in perf.
     let (had_resources, had_files) = store.fabric_holds(&tx, fabric.id)?;
+    let mut apply = Applying {
+        store,
+        conn: &tx,
+        repo,
+        fabric,
+        to,
+        counts: ApplyCounts { files: changes.len(), ..ApplyCounts::default() },
+        changed: Vec::new(),
+        kept_paths: HashSet::new(),
+        had_resources,
+        had_files,
+    };
 
     // Additions and modifications first, so that a file renamed within this range keeps its
     // resource (the upsert re-points it before the old path is removed). They go in batches (at
@@ -134,96 +143,20 @@ pub fn apply_commit_with(
             }
             end += 1;
         }
-        let batch = &upserts[start..end];
         let mut prepared = prepare(files).into_iter();
-        for (i, change) in batch.iter().enumerate() {
-            let done = start + i;
-            if done % 64 == 0 {
-                progress(done, total)?;
+        for (i, change) in upserts[start..end].iter().enumerate() {
+            if (start + i) % 64 == 0 {
+                progress(start + i, total)?;
             }
-            let blob = change.new_blob.as_deref().unwrap_or_default();
-            let path = change.path.as_str();
-            match layout::role(path) {
-                FileRole::Managed(kind) => {
-                    let Prepared { text, file } = prepared.next().expect("one prepared file per managed file");
-                    match file {
-                        Ok(file) => {
-                            // A second file for a resource that already lives elsewhere is kept
-                            // aside rather than silently replacing the first.
-                            if let Some(existing) = store.resource(&tx, fabric.id, kind.name(), &file.name)? {
-                                if let Some(other) = existing.path.filter(|p| p != path) {
-                                    let other_still_there = repo.blob_at(to, &layout::join(&fabric.directory, &other))?.is_some();
-                                    if other_still_there {
-                                        store.remove_desired_at(&tx, fabric.id, path)?;
-                                        let reason = format!("{kind}/{} is already defined in {other}", file.name);
-                                        store.upsert_unmanaged(&tx, fabric.id, path, &reason, blob)?;
-                                        counts.unmanaged += 1;
-                                        continue;
-                                    }
-                                }
-                            }
-                            let what = if change.old_blob.is_some() { counts.changed += 1; "changed" } else { counts.added += 1; "added" };
-                            changed.push(ChangedResource { kind: kind.name().to_owned(), name: file.name.clone(), change: what });
-                            if had_resources {
-                                if let Some(row) = store.draft_row(&tx, fabric.id, kind.name(), &file.name)?.filter(|r| r.has_draft()) {
-                                    let outcome = reconcile(store, &tx, fabric.id, &row, Some((&file.value, &text)), to)?;
-                                    counts.count(outcome);
-                                }
-                                counts.deleted += store.remove_others_at(&tx, fabric.id, path, kind.name(), &file.name)?;
-                            }
-                            if had_files {
-                                store.remove_file(&tx, fabric.id, path)?;
-                            }
-                            store.upsert_desired(&tx, fabric.id, &ResourceUpsert {
-                                kind: kind.name().to_owned(),
-                                name: file.name.clone(),
-                                path: path.to_owned(),
-                                text,
-                                value: file.value,
-                                blob: blob.to_owned(),
-                                commit: to.to_owned(),
-                                legacy: file.legacy,
-                                document_issues: file.issues,
-                            })?;
-                            kept_paths.insert(path.to_owned());
-                        }
-                        Err(reason) => {
-                            store.remove_desired_at(&tx, fabric.id, path)?;
-                            store.upsert_unmanaged(&tx, fabric.id, path, &reason, blob)?;
-                            counts.unmanaged += 1;
-                        }
-                    }
-                }
-                FileRole::Raw => {
-                    store.upsert_raw(&tx, fabric.id, path, blob)?;
-                }
-                FileRole::Unmanaged => {
-                    let bytes = repo.read_blob(blob)?;
-                    store.upsert_unmanaged(&tx, fabric.id, path, &unmanaged_reason(&bytes), blob)?;
-                }
-                FileRole::Stray(reason) => {
-                    store.upsert_unmanaged(&tx, fabric.id, path, &reason, blob)?;
-                    counts.unmanaged += 1;
-                }
-                FileRole::Structure | FileRole::Archived => {}
+            match layout::role(&change.path) {
+                FileRole::Managed(kind) => apply.managed(change, kind, prepared.next().expect("one prepared file per managed file"))?,
+                role => apply.other(change, role)?,
             }
         }
         start = end;
     }
     for change in changes.iter().filter(|c| c.new_blob.is_none()) {
-        if !kept_paths.contains(&change.path) {
-            for row in store.drafts_at(&tx, fabric.id, &change.path)? {
-                let outcome = reconcile(store, &tx, fabric.id, &row, None, to)?;
-                counts.count(outcome);
-            }
-            let gone: Vec<(String, String)> = store.resources_at(&tx, fabric.id, &change.path)?;
-            let removed = store.remove_desired_at(&tx, fabric.id, &change.path)?;
-            counts.deleted += removed;
-            if removed > 0 {
-                changed.extend(gone.into_iter().map(|(kind, name)| ChangedResource { kind, name, change: "deleted" }));
-            }
-            store.remove_file(&tx, fabric.id, &change.path)?;
-        }
+        apply.removed(change)?;
     }
     // A submodule or symbolic link has nothing to read: whatever file stood at its path was
     // removed above, and the entry itself is reported as stray, wherever it is.
@@ -231,15 +164,127 @@ pub fn apply_commit_with(
         if let Some(what) = change.not_a_file {
             let reason = format!("{} is {what}, not a file; hhsync reads only regular files", change.path);
             store.upsert_unmanaged(&tx, fabric.id, &change.path, &reason, "")?;
-            counts.unmanaged += 1;
+            apply.counts.unmanaged += 1;
         }
     }
     progress(total, total)?;
+    let Applying { counts, changed, .. } = apply;
     crate::crash::point("apply:before-commit");
     store.set_synced_commit(&tx, fabric.id, to)?;
     super::revalidate::revalidate(store, &tx, fabric.id)?;
     tx.commit().map_err(|e| store.err(e))?;
     Ok((counts, changed))
+}
+
+/// One apply in progress: where it writes, what it has done so far, and what the fabric held
+/// before it.
+struct Applying<'a> {
+    store: &'a Store,
+    conn: &'a rusqlite::Connection,
+    repo: &'a GitRepo,
+    fabric: &'a FabricRow,
+    to: &'a str,
+    counts: ApplyCounts,
+    changed: Vec<ChangedResource>,
+    /// Paths a resource was written from: a deletion of the same path in the range is a rename.
+    kept_paths: HashSet<String>,
+    had_resources: bool,
+    had_files: bool,
+}
+
+impl Applying<'_> {
+    /// A file of managed/ added or changed: its resource written, or the file kept aside.
+    fn managed(&mut self, change: &TreeChange, kind: Kind, prepared: Prepared) -> Result<()> {
+        let (store, conn, id) = (self.store, self.conn, self.fabric.id);
+        let blob = change.new_blob.as_deref().unwrap_or_default();
+        let path = change.path.as_str();
+        let Prepared { text, file } = prepared;
+        let file = match file {
+            Ok(file) => file,
+            Err(reason) => {
+                store.remove_desired_at(conn, id, path)?;
+                store.upsert_unmanaged(conn, id, path, &reason, blob)?;
+                self.counts.unmanaged += 1;
+                return Ok(());
+            }
+        };
+        // A second file for a resource that already lives elsewhere is kept aside rather than
+        // silently replacing the first.
+        let elsewhere = store.resource(conn, id, kind.name(), &file.name)?.and_then(|r| r.path).filter(|p| p != path);
+        if let Some(other) = elsewhere {
+            if self.repo.blob_at(self.to, &layout::join(&self.fabric.directory, &other))?.is_some() {
+                store.remove_desired_at(conn, id, path)?;
+                store.upsert_unmanaged(conn, id, path, &format!("{kind}/{} is already defined in {other}", file.name), blob)?;
+                self.counts.unmanaged += 1;
+                return Ok(());
+            }
+        }
+        let what = if change.old_blob.is_some() { self.counts.changed += 1; "changed" } else { self.counts.added += 1; "added" };
+        self.changed.push(ChangedResource { kind: kind.name().to_owned(), name: file.name.clone(), change: what });
+        if self.had_resources {
+            if let Some(row) = store.draft_row(conn, id, kind.name(), &file.name)?.filter(|r| r.has_draft()) {
+                let outcome = reconcile(store, conn, id, &row, Some((&file.value, &text)), self.to)?;
+                self.counts.count(outcome);
+            }
+            self.counts.deleted += store.remove_others_at(conn, id, path, kind.name(), &file.name)?;
+        }
+        if self.had_files {
+            store.remove_file(conn, id, path)?;
+        }
+        store.upsert_desired(conn, id, &ResourceUpsert {
+            kind: kind.name().to_owned(),
+            name: file.name,
+            path: path.to_owned(),
+            text,
+            value: file.value,
+            blob: blob.to_owned(),
+            commit: self.to.to_owned(),
+            legacy: file.legacy,
+            document_issues: file.issues,
+        })?;
+        self.kept_paths.insert(path.to_owned());
+        Ok(())
+    }
+
+    /// A file outside managed/ added or changed: a raw file, an unmanaged one, or a stray.
+    fn other(&mut self, change: &TreeChange, role: FileRole) -> Result<()> {
+        let (store, conn, id) = (self.store, self.conn, self.fabric.id);
+        let blob = change.new_blob.as_deref().unwrap_or_default();
+        let path = change.path.as_str();
+        match role {
+            FileRole::Raw => store.upsert_raw(conn, id, path, blob)?,
+            FileRole::Unmanaged => {
+                let bytes = self.repo.read_blob(blob)?;
+                store.upsert_unmanaged(conn, id, path, &unmanaged_reason(&bytes), blob)?;
+            }
+            FileRole::Stray(reason) => {
+                store.upsert_unmanaged(conn, id, path, &reason, blob)?;
+                self.counts.unmanaged += 1;
+            }
+            FileRole::Managed(_) | FileRole::Structure | FileRole::Archived => {}
+        }
+        Ok(())
+    }
+
+    /// A file deleted: its resources go (their drafts reconciled first), unless a file of this
+    /// range took them over.
+    fn removed(&mut self, change: &TreeChange) -> Result<()> {
+        let (store, conn, id) = (self.store, self.conn, self.fabric.id);
+        if self.kept_paths.contains(&change.path) {
+            return Ok(());
+        }
+        for row in store.drafts_at(conn, id, &change.path)? {
+            let outcome = reconcile(store, conn, id, &row, None, self.to)?;
+            self.counts.count(outcome);
+        }
+        let gone: Vec<(String, String)> = store.resources_at(conn, id, &change.path)?;
+        let removed = store.remove_desired_at(conn, id, &change.path)?;
+        self.counts.deleted += removed;
+        if removed > 0 {
+            self.changed.extend(gone.into_iter().map(|(kind, name)| ChangedResource { kind, name, change: "deleted" }));
+        }
+        store.remove_file(conn, id, &change.path)
+    }
 }
 
 /// How many files an apply reads and parses at a time, and how many bytes of them at most (one

@@ -29,7 +29,7 @@ pub use operations::{OperationKind, OperationRow, OperationStatus, ReportRow, Tr
 pub use repos::RepoRow;
 pub use text_value::TextValue;
 pub(crate) use text_value::stored_as_text;
-pub use resources::{ResourceRow, ResourceStatus, ResourceUpsert, StoredIssue, StoredIssues, ValidationInput};
+pub use resources::{issues_text, ResourceRow, ResourceStatus, ResourceUpsert, StoredIssue, StoredIssues, ValidationInput};
 
 use crate::error::{Error, Result};
 

@@ -146,6 +146,11 @@ fn from_row(r: &Row<'_>, with_text: bool) -> rusqlite::Result<ResourceRow> {
     })
 }
 
+/// Issues as the store keeps them (JSON).
+pub fn issues_text(issues: &[StoredIssue]) -> String {
+    serde_json::to_string(issues).unwrap_or_else(|_| "[]".into())
+}
+
 /// One resource's value for fabric-wide validation.
 #[derive(Debug, Clone)]
 pub struct ValidationInput {
@@ -158,19 +163,21 @@ pub struct ValidationInput {
 }
 
 impl Store {
-    /// Inserts or replaces the desired version of a resource, keyed by kind and name.
-    pub fn upsert_desired(&self, conn: &Connection, fabric_id: i64, r: &ResourceUpsert) -> Result<()> {
+    /// Inserts or replaces the desired version of a resource, keyed by kind and name; its id.
+    /// Its issues are its document issues until the next validation ([`issues_text`]).
+    pub fn upsert_desired(&self, conn: &Connection, fabric_id: i64, r: &ResourceUpsert) -> Result<i64> {
         let value = r.value.to_string();
-        let doc_issues = serde_json::to_string(&r.document_issues).unwrap_or_else(|_| "[]".into());
-        conn.exec_cached(
+        let doc_issues = issues_text(&r.document_issues);
+        conn.row_cached(
             "INSERT INTO resources (fabric_id, kind, name, path, desired_text, desired_value, desired_blob, desired_commit, legacy, document_issues, issues)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
              ON CONFLICT (fabric_id, kind, name) DO UPDATE SET path = ?4, desired_text = ?5, desired_value = ?6,
-                desired_blob = ?7, desired_commit = ?8, legacy = ?9, document_issues = ?10, issues = ?10",
+                desired_blob = ?7, desired_commit = ?8, legacy = ?9, document_issues = ?10, issues = ?10
+             RETURNING id",
             params![fabric_id, r.kind, r.name, r.path, r.text, value, r.blob, r.commit, r.legacy, doc_issues],
+            |row| row.get(0),
         )
-        .map_err(|e| self.err(e))?;
-        Ok(())
+        .map_err(|e| self.err(e))
     }
 
     /// Forgets the resource read from `path`, unless it now lives at another path (a rename

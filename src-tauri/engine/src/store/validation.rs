@@ -88,10 +88,15 @@ impl Store {
     }
 
     pub fn insert_dependency_keys(&self, conn: &Connection, fabric_id: i64, resource_id: i64, keys: &[DependencyKey]) -> Result<()> {
+        self.insert_dependency_rows(conn, fabric_id, keys.iter().map(|k| (resource_id, k)))
+    }
+
+    /// Index rows, of any resources: (resource id, key).
+    pub fn insert_dependency_rows<'k>(&self, conn: &Connection, fabric_id: i64, rows: impl IntoIterator<Item = (i64, &'k DependencyKey)>) -> Result<()> {
         let mut stmt = conn
             .prepare_cached("INSERT INTO validation_keys (fabric_id, resource_id, role, key, lo, hi) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
             .map_err(|e| self.err(e))?;
-        for k in keys {
+        for (resource_id, k) in rows {
             stmt.execute(params![fabric_id, resource_id, k.role as i64, k.key, k.lo, k.hi]).map_err(|e| self.err(e))?;
         }
         Ok(())

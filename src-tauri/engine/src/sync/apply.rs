@@ -13,7 +13,7 @@ use crate::git::{GitRepo, TreeChange};
 use crate::gitops::layout::{self, FileRole};
 use crate::gitops::resource::{read_resource_file, ResourceFile};
 use crate::hedgehog::Kind;
-use crate::store::{FabricRow, ResourceUpsert, Store, StoredIssue};
+use crate::store::{issues_text, FabricRow, ResourceUpsert, Store, StoredIssue, ValidationInput};
 
 // Public here too: the engine's drafts, overview and conflicts name these through this module.
 
@@ -120,6 +120,7 @@ pub fn apply_commit_with(
         kept_paths: HashSet::new(),
         had_resources,
         had_files,
+        written: (!had_resources).then(Vec::new),
     };
 
     // Additions and modifications first, so that a file renamed within this range keeps its
@@ -168,10 +169,10 @@ pub fn apply_commit_with(
         }
     }
     progress(total, total)?;
-    let Applying { counts, changed, .. } = apply;
+    let Applying { counts, changed, written, .. } = apply;
     crate::crash::point("apply:before-commit");
     store.set_synced_commit(&tx, fabric.id, to)?;
-    super::revalidate::revalidate(store, &tx, fabric.id)?;
+    super::revalidate::revalidate_written(store, &tx, fabric.id, written)?;
     tx.commit().map_err(|e| store.err(e))?;
     Ok((counts, changed))
 }
@@ -190,6 +191,9 @@ struct Applying<'a> {
     kept_paths: HashSet<String>,
     had_resources: bool,
     had_files: bool,
+    /// Into a fabric that held no resources: every resource written, as validation reads it
+    /// (then the validation that follows need not read them back).
+    written: Option<Vec<ValidationInput>>,
 }
 
 impl Applying<'_> {
@@ -231,7 +235,7 @@ impl Applying<'_> {
         if self.had_files {
             store.remove_file(conn, id, path)?;
         }
-        store.upsert_desired(conn, id, &ResourceUpsert {
+        let upsert = ResourceUpsert {
             kind: kind.name().to_owned(),
             name: file.name,
             path: path.to_owned(),
@@ -241,7 +245,12 @@ impl Applying<'_> {
             commit: self.to.to_owned(),
             legacy: file.legacy,
             document_issues: file.issues,
-        })?;
+        };
+        let row = store.upsert_desired(conn, id, &upsert)?;
+        if let Some(written) = &mut self.written {
+            let ResourceUpsert { kind, name, value, document_issues, .. } = upsert;
+            written.push(ValidationInput { id: row, kind, name, issues: issues_text(&document_issues), value, document_issues });
+        }
         self.kept_paths.insert(path.to_owned());
         Ok(())
     }

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rusqlite::Connection;
 
 use crate::error::Result;
-use crate::hedgehog::{dependency_keys, validate_fabric, FabricResource, KeyRole, Kind};
+use crate::hedgehog::{dependency_keys, validate_fabric, DependencyKey, FabricResource, KeyRole, Kind};
 use crate::store::{StoredIssue, Store, ValidationInput};
 
 /// Above this share of the fabric changed (1 in N), a full pass.
@@ -39,12 +39,27 @@ pub enum Pass {
 
 /// Brings every resource's stored issues up to date with the fabric as it is now.
 pub fn revalidate(store: &Store, conn: &Connection, fabric_id: i64) -> Result<Pass> {
+    revalidate_written(store, conn, fabric_id, None)
+}
+
+/// [`revalidate`], given every resource the fabric has as validation reads them, when the
+/// caller has just written them all (an apply into a fabric that held none): a full pass then
+/// takes them from there instead of reading them back. Checked by their count.
+pub fn revalidate_written(store: &Store, conn: &Connection, fabric_id: i64, written: Option<Vec<ValidationInput>>) -> Result<Pass> {
     let pending = store.validation_pending(conn, fabric_id)?;
     if pending.is_empty() {
         return Ok(Pass::Nothing);
     }
-    let (pass, findings) = if pending.len() * FULL_PASS_SHARE >= store.resource_count(conn, fabric_id)? {
-        (Pass::Full, full_pass(store, conn, fabric_id)?)
+    let resources = store.resource_count(conn, fabric_id)?;
+    let (pass, findings) = if pending.len() * FULL_PASS_SHARE >= resources {
+        let inputs = match written.filter(|w| w.len() == resources) {
+            Some(mut inputs) => {
+                inputs.sort_by_key(|i| i.id);
+                inputs
+            }
+            None => store.validation_inputs(conn, fabric_id)?,
+        };
+        (Pass::Full, full_pass(store, conn, fabric_id, inputs)?)
     } else {
         let findings = incremental_pass(store, conn, fabric_id, &pending)?;
         (Pass::Incremental { validated: findings.len() }, findings)
@@ -67,15 +82,19 @@ pub(crate) fn full_findings(store: &Store, conn: &Connection, fabric_id: i64) ->
     findings(store, conn, &inputs, &(0..inputs.len()).collect::<Vec<_>>())
 }
 
-/// Validates every resource and rebuilds the index.
-fn full_pass(store: &Store, conn: &Connection, fabric_id: i64) -> Result<Vec<(i64, String, String)>> {
-    let inputs = store.validation_inputs(conn, fabric_id)?;
+/// Validates every resource (`inputs`, in id order) and rebuilds the index.
+fn full_pass(store: &Store, conn: &Connection, fabric_id: i64, inputs: Vec<ValidationInput>) -> Result<Vec<(i64, String, String)>> {
     store.clear_dependency_keys(conn, fabric_id)?;
+    // Written in the index's order: each row lands at the end of the key index instead of
+    // anywhere in it.
+    let mut rows: Vec<(i64, DependencyKey)> = Vec::new();
     for input in &inputs {
         if let Some(kind) = Kind::from_name(&input.kind) {
-            store.insert_dependency_keys(conn, fabric_id, input.id, &dependency_keys(kind, &input.name, &input.value))?;
+            rows.extend(dependency_keys(kind, &input.name, &input.value).into_iter().map(|key| (input.id, key)));
         }
     }
+    rows.sort_by(|(_, a), (_, b)| (a.role as i64, &a.key, a.lo).cmp(&(b.role as i64, &b.key, b.lo)));
+    store.insert_dependency_rows(conn, fabric_id, rows.iter().map(|(id, key)| (*id, key)))?;
     findings(store, conn, &inputs, &(0..inputs.len()).collect::<Vec<_>>())
 }
 

@@ -115,7 +115,11 @@ impl GitRepo {
         if remote_odb.exists(commit) {
             return Ok(());
         }
-        self.copy_bulk_pack(remote, &remote_odb, commit)?;
+        // A copy that fails leaves it to the walk below to send everything (and to report
+        // a remote that cannot be written).
+        if let Err(e) = self.copy_bulk_pack(remote, &remote_odb, commit) {
+            tracing::debug!(error = %e, "the commit's pack was not copied; packing its objects instead");
+        }
         let missing = self.missing_objects(remote, &remote_odb, commit)?;
         if missing.is_empty() {
             return Ok(());
@@ -165,8 +169,11 @@ impl GitRepo {
                 continue;
             }
             let temporary = to.join(format!("tmp_hhsync_{}_{file}", std::process::id()));
-            std::fs::copy(from.join(&file), &temporary).map_err(|e| Error::io(&temporary, e))?;
-            std::fs::rename(&temporary, &target).map_err(|e| Error::io(&target, e))?;
+            let copied = std::fs::copy(from.join(&file), &temporary).and_then(|_| std::fs::rename(&temporary, &target));
+            if let Err(e) = copied {
+                let _ = std::fs::remove_file(&temporary);
+                return Err(Error::io(&target, e));
+            }
         }
         remote_odb.refresh().map_err(|e| Error::git("reading the remote's objects again", e))
     }

@@ -160,6 +160,12 @@ fn a_bulk_commit_reaches_a_local_remote_whole_even_when_its_pack_lacks_objects()
     assert_eq!(a.push(&next, "main").unwrap(), PushOutcome::Pushed);
     assert_eq!(packs(Path::new(&url)), before + 1, "one pack copied, nothing packed besides");
     assert_eq!(files_as_git_reads_them(Path::new(&url), &next).len(), 802);
+    // A pack that cannot be copied (gone from the clone, say): the objects are packed and sent.
+    let last: Vec<FileWrite> = (0..300).map(|i| put(&format!("f/last/{i:04}.yaml"), &format!("l: {i}\n"))).collect();
+    let after = a.commit(Some(&next), &last, "last", &author()).unwrap().unwrap();
+    a.bulk_pack.lock().unwrap().as_mut().unwrap().1 = "0000000000000000000000000000000000000000".into();
+    assert_eq!(a.push(&after, "main").unwrap(), PushOutcome::Pushed);
+    assert_eq!(files_as_git_reads_them(Path::new(&url), &after).len(), 1102);
 }
 
 fn walk_count(dir: &Path, keep: impl Fn(&Path) -> bool + Copy) -> usize {

@@ -12,6 +12,7 @@ import { FabricData } from '../lib/state/fabric.svelte';
 import { toasts } from '../lib/state/toasts.svelte';
 import type { DriftReport, ResourceSummary, Topology } from '../lib/types';
 import TopologyView from '../views/topology/TopologyView.svelte';
+import * as layoutModule from '../views/topology/layout';
 import { makeDrift } from './fixtures';
 import { resetState } from './reset';
 import { smallTopology } from './topologyFixtures';
@@ -186,4 +187,16 @@ test('a failure to load shows the error', async () => {
   vi.mocked(api.topology).mockRejectedValue(new BackendError('io', 'disk on fire', 'topology'));
   render(TopologyView, { data });
   expect(await screen.findByTestId('topology-error')).toHaveTextContent('disk on fire');
+});
+
+test('the tab opened again on the same topology shows its picture without laying it out again', async () => {
+  const layoutSpy = vi.spyOn(layoutModule, 'layout');
+  const first = render(TopologyView, { data });
+  await screen.findByTestId('topo-node-Switch-leaf-01');
+  expect(layoutSpy).toHaveBeenCalledTimes(1);
+  first.unmount();
+  render(TopologyView, { data });
+  await screen.findByTestId('topo-node-Switch-leaf-01');
+  expect(layoutSpy).toHaveBeenCalledTimes(1);
+  layoutSpy.mockRestore();
 });

@@ -411,6 +411,7 @@ fn write_managed(ctx: &IngestContext<'_>, plan: &mut IngestPlan, candidates: &mu
         if unchanged {
             c.home = Home::Unchanged;
         } else {
+            // What stays behind is never read: `home` says where the value went.
             let placeholder = Err((String::new(), Value::Null));
             match std::mem::replace(&mut c.written, placeholder) {
                 Ok((id, known)) => {

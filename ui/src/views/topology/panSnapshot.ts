@@ -146,9 +146,9 @@ export class PanSnapshot {
    * which is built meanwhile. False when it is not shown (a small picture, no size, no canvas).
    */
   showStill(): boolean {
+    if (this.pan) return true;
     const els = this.host.elements();
     const s = this.host.scene();
-    if (this.pan) return true;
     if (!els || !large(s) || !this.ready(s, els)) return false;
     this.pan = { dx: 0, dy: 0 };
     this.show(els);
@@ -298,7 +298,10 @@ export class PanSnapshot {
   }
 }
 
-const large = (s: PanScene) => s.layout.nodes.length > SNAPSHOT_MIN_NODES && s.width > 0 && s.height > 0;
+/** A picture that pans as a bitmap, and is first shown as one (TopologyCanvas). */
+export const largePicture = (layout: Scene['layout']) => layout.nodes.length > SNAPSHOT_MIN_NODES;
+
+const large = (s: PanScene) => largePicture(s.layout) && s.width > 0 && s.height > 0;
 
 /** How far the picture has moved on screen since the bitmap was drawn. */
 const shift = (b: Bitmap, view: View) => ({ x: view.x - b.view.x, y: view.y - b.view.y });

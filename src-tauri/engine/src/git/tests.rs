@@ -119,13 +119,24 @@ fn a_commit_of_thousands_of_files_is_written_as_one_pack_and_pushes() {
     assert_eq!(a.list_files(&c2, "f/many").unwrap().len(), 700);
 }
 
+/// Runs git itself in `dir` (no global config, a fixed author, symbolic links as links); its
+/// output. Fails the test if git fails.
+fn git_in(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "core.symlinks=true"])
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// Every file of `commit` read from the repository at `path` with git itself, and its `git fsck`.
 fn files_as_git_reads_them(path: &Path, commit: &str) -> Vec<(String, String)> {
-    let git = |args: &[&str]| {
-        let out = std::process::Command::new("git").arg("-C").arg(path).args(args).output().unwrap();
-        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let git = |args: &[&str]| git_in(path, args);
     git(&["fsck", "--full", "--no-dangling"]);
     let names = git(&["ls-tree", "-r", "--name-only", commit]);
     names.lines().map(|name| (name.to_owned(), git(&["show", &format!("{commit}:{name}")]))).collect()
@@ -187,18 +198,7 @@ fn walk_count(dir: &Path, keep: impl Fn(&Path) -> bool + Copy) -> usize {
 fn diff_files_agrees_with_git_diff_tree() {
     let dir = tempfile::tempdir().unwrap();
     let work = dir.path().join("work");
-    let git = |args: &[&str]| {
-        let out = std::process::Command::new("git")
-            .arg("-C")
-            .arg(&work)
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "core.symlinks=true"])
-            .args(args)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let git = |args: &[&str]| git_in(&work, args);
     std::fs::create_dir_all(&work).unwrap();
     git(&["init", "-q", "-b", "main"]);
     git(&["commit", "-q", "--allow-empty", "-m", "start"]);

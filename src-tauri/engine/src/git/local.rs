@@ -161,20 +161,7 @@ impl GitRepo {
         if written != commit || !parents_there || !to.is_dir() {
             return Ok(());
         }
-        let from = self.repo.path().join("objects/pack");
-        for ext in ["pack", "idx"] {
-            let file = format!("pack-{name}.{ext}");
-            let target = to.join(&file);
-            if target.exists() {
-                continue;
-            }
-            let temporary = to.join(format!("tmp_hhsync_{}_{file}", std::process::id()));
-            let copied = std::fs::copy(from.join(&file), &temporary).and_then(|_| std::fs::rename(&temporary, &target));
-            if let Err(e) = copied {
-                let _ = std::fs::remove_file(&temporary);
-                return Err(Error::io(&target, e));
-            }
-        }
+        copy_pack(&self.repo.path().join("objects/pack"), &to, &name)?;
         remote_odb.refresh().map_err(|e| Error::git("reading the remote's objects again", e))
     }
 
@@ -236,6 +223,41 @@ fn local_path(url: &str) -> Option<PathBuf> {
         return None;
     }
     Some(path.to_owned())
+}
+
+/// Copies `pack-<name>.pack` and then its index from `from` to `to`, each under a temporary
+/// name renamed into place: git reads a pack only through its index, so no reader sees half
+/// of one. A pack already there is left as it is (a pack's name is the hash of its content).
+pub(super) fn copy_pack(from: &Path, to: &Path, name: &str) -> Result<()> {
+    for ext in ["pack", "idx"] {
+        let file = format!("pack-{name}.{ext}");
+        let target = to.join(&file);
+        if target.exists() {
+            continue;
+        }
+        let temporary = to.join(format!("tmp_hhsync_{}_{file}", std::process::id()));
+        let copied = std::fs::copy(from.join(&file), &temporary).and_then(|_| std::fs::rename(&temporary, &target));
+        if let Err(e) = copied {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(Error::io(&target, e));
+        }
+    }
+    Ok(())
+}
+
+/// The names (the hash in `pack-<hash>.pack`) of the packs in an `objects/pack` directory that
+/// have their index.
+pub(super) fn pack_names(dir: &Path) -> impl Iterator<Item = String> + '_ {
+    std::fs::read_dir(dir).into_iter().flatten().flatten().filter_map(move |entry| {
+        let file = entry.file_name().into_string().ok()?;
+        let name = file.strip_prefix("pack-")?.strip_suffix(".pack")?.to_owned();
+        dir.join(format!("pack-{name}.idx")).is_file().then_some(name)
+    })
+}
+
+/// The git directory of a local repository: the path itself when bare, its `.git` otherwise.
+pub(super) fn local_git_dir(path: &Path) -> Option<PathBuf> {
+    [path.to_owned(), path.join(".git")].into_iter().find(|dir| dir.join("objects/pack").is_dir())
 }
 
 /// The ref lock files in a git directory: under refs/, and those of packed-refs, HEAD,

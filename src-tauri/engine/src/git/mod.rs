@@ -8,6 +8,7 @@
 mod auth;
 mod local;
 mod remote;
+mod seed;
 mod tree;
 
 use std::path::Path;

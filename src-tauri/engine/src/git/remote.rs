@@ -20,6 +20,9 @@ impl GitRepo {
     /// branch (an empty repository, say).
     pub fn fetch(&self, branch: &str) -> Result<Option<String>> {
         let _refs = self.lock_refs()?;
+        if let Some(tip) = self.seed_from_local_remote(branch)? {
+            return Ok(Some(tip));
+        }
         self.fetch_locked(branch)
     }
 

@@ -179,6 +179,78 @@ fn a_bulk_commit_reaches_a_local_remote_whole_even_when_its_pack_lacks_objects()
     assert_eq!(files_as_git_reads_them(Path::new(&url), &after).len(), 1102);
 }
 
+/// The first fetch from a local remote copies the remote's packs and loose objects as they
+/// are, and the clone reads whole: the loose objects here are both the first commit, under the
+/// packed ones (git's own first commit), and the tip (a colleague's small push).
+#[test]
+fn a_first_fetch_from_a_local_remote_copies_its_objects_and_reads_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = bare_remote(dir.path());
+    let work = dir.path().join("work");
+    git_in(dir.path(), &["clone", "-q", &url, work.to_str().unwrap()]);
+    std::fs::create_dir_all(work.join("f")).unwrap();
+    std::fs::write(work.join("f/first.yaml"), "first: 1\n").unwrap();
+    git_in(&work, &["add", "-A"]);
+    git_in(&work, &["commit", "-qm", "first"]);
+    git_in(&work, &["push", "-q", "origin", "HEAD:main"]);
+    let a = GitRepo::open_or_init(&dir.path().join("a.git"), &url).unwrap();
+    let first = a.fetch("main").unwrap().unwrap();
+    let writes: Vec<FileWrite> = (0..500).map(|i| put(&format!("f/many/{i:04}.yaml"), &format!("n: {i}\n"))).collect();
+    let bulk = a.commit(Some(&first), &writes, "many", &author()).unwrap().unwrap();
+    assert_eq!(a.push(&bulk, "main").unwrap(), PushOutcome::Pushed);
+    // A colleague's small push with git itself: git keeps so few objects loose.
+    git_in(&work, &["pull", "-q", "origin", "main"]);
+    std::fs::write(work.join("f/loose.yaml"), "loose: 1\n").unwrap();
+    git_in(&work, &["add", "-A"]);
+    git_in(&work, &["commit", "-qm", "small"]);
+    git_in(&work, &["push", "-q", "origin", "HEAD:main"]);
+    let tip = git_in(&work, &["rev-parse", "HEAD"]).trim().to_owned();
+    let loose = walk_count(&Path::new(&url).join("objects"), |p| !p.to_string_lossy().contains("/pack/"));
+    assert!(loose >= 3, "the small push is loose in the remote ({loose} loose objects)");
+    let remote_packs = pack_files(Path::new(&url));
+    assert!(!remote_packs.is_empty());
+
+    let b = GitRepo::open_or_init(&dir.path().join("b.git"), &url).unwrap();
+    assert_eq!(b.fetch("main").unwrap().as_deref(), Some(tip.as_str()));
+    let copied = pack_files(&dir.path().join("b.git"));
+    assert!(remote_packs.iter().all(|p| copied.contains(p)), "{remote_packs:?} copied into {copied:?}");
+    let files = files_as_git_reads_them(&dir.path().join("b.git"), &tip);
+    assert_eq!(files.len(), 502);
+    assert!(files.contains(&("f/first.yaml".to_owned(), "first: 1\n".to_owned())));
+    assert!(files.contains(&("f/loose.yaml".to_owned(), "loose: 1\n".to_owned())));
+    assert!(!dir.path().join("b.git/hhsync-seed").exists(), "the scratch repository is gone");
+    assert!(files.contains(&("f/many/0499.yaml".to_owned(), "n: 499\n".to_owned())));
+    // Later fetches do not copy packs again: the next push arrives by the fetch alone.
+    std::fs::write(work.join("f/later.yaml"), "later: 1\n").unwrap();
+    git_in(&work, &["add", "-A"]);
+    git_in(&work, &["commit", "-qm", "later"]);
+    git_in(&work, &["push", "-q", "origin", "HEAD:main"]);
+    git_in(Path::new(&url), &["repack", "-adq"]);
+    let later = b.fetch("main").unwrap().unwrap();
+    let repacked = pack_files(Path::new(&url));
+    let recopied: Vec<String> = pack_files(&dir.path().join("b.git")).into_iter().filter(|p| repacked.contains(p) && !copied.contains(p)).collect();
+    assert!(recopied.is_empty(), "the repacked remote's pack was copied: {recopied:?}");
+    assert_eq!(files_as_git_reads_them(&dir.path().join("b.git"), &later).len(), 503);
+    // A remote that borrows objects from another (git clone --shared) is fetched the usual way.
+    let shared = dir.path().join("shared.git");
+    git_in(dir.path(), &["clone", "-q", "--bare", "--shared", &url, shared.to_str().unwrap()]);
+    let c = GitRepo::open_or_init(&dir.path().join("c.git"), shared.to_str().unwrap()).unwrap();
+    assert_eq!(c.fetch("main").unwrap().as_deref(), Some(later.as_str()));
+    assert_eq!(files_as_git_reads_them(&dir.path().join("c.git"), &later).len(), 503);
+}
+
+/// The pack files (`pack-*.pack`) of the repository at `git_dir`, by name.
+fn pack_files(git_dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(git_dir.join("objects/pack"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".pack"))
+        .collect();
+    names.sort();
+    names
+}
+
 fn walk_count(dir: &Path, keep: impl Fn(&Path) -> bool + Copy) -> usize {
     let mut n = 0;
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {

@@ -1,0 +1,177 @@
+//! The first fetch from a remote on this machine (a path or a `file://` URL): the remote's
+//! objects are copied as files, as `git clone --local` does, instead of through libgit2's local
+//! transport, which builds a new pack of everything (delta search, compression and hashing:
+//! 470 of the 540 ms a `repo add` of a 10,000-file repository took).
+//!
+//! Nothing unverified enters the clone, because a fetch that finds the tip's commit present
+//! takes its whole history to be present too:
+//! 1. the branch's tip is read from the remote first;
+//! 2. the remote's packs and loose objects are copied into a scratch repository inside the
+//!    clone (`hhsync-seed`);
+//! 3. every commit, tree and blob of the tip's history must be found there;
+//! 4. only then are the packs, and the loose objects that history uses, renamed into the clone,
+//!    and `origin/<branch>` set to the tip; the scratch repository goes last.
+//!
+//! A push running meanwhile may have written a loose commit and not yet its tree: not reachable
+//! from the tip read in step 1, it is not installed. Anything amiss in steps 1–3 falls back to
+//! the ordinary fetch. A first fetch interrupted in step 4 leaves the scratch repository behind,
+//! and the next fetch seeds again. Later fetches transfer what is new, the usual way.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::local::{copy_pack, local_git_dir, pack_names};
+use super::GitRepo;
+use crate::error::{Error, Result};
+
+/// The scratch repository, inside the clone's git directory.
+const SCRATCH: &str = "hhsync-seed";
+
+impl GitRepo {
+    /// Into a clone with no objects yet (or whose seeding was interrupted), from a local remote
+    /// that has `branch`: the tip, its objects installed and `origin/<branch>` set. `None`:
+    /// nothing installed, and the ordinary fetch is to follow. The caller holds the refs lock.
+    pub(super) fn seed_from_local_remote(&self, branch: &str) -> Result<Option<String>> {
+        let Some(remote) = self.local_remote_path() else { return Ok(None) };
+        let scratch = self.repo.path().join(SCRATCH);
+        if has_objects(&self.repo.path().join("objects")) && !scratch.exists() {
+            return Ok(None);
+        }
+        let Some(theirs) = local_git_dir(&remote).map(|dir| dir.join("objects")) else { return Ok(None) };
+        // Objects borrowed from elsewhere would not be copied.
+        if theirs.join("info/alternates").exists() {
+            return Ok(None);
+        }
+        let tip = match git2::Repository::open(&remote).and_then(|r| r.refname_to_id(&format!("refs/heads/{branch}"))) {
+            Ok(tip) => tip,
+            Err(_) => return Ok(None),
+        };
+        let copied = match stage(&theirs, &scratch, tip) {
+            Ok(copied) => copied,
+            Err(e) => {
+                tracing::debug!(error = %e, "the local remote's objects were not copied; fetching them");
+                let _ = std::fs::remove_dir_all(&scratch);
+                return Ok(None);
+            }
+        };
+        self.install(&scratch, &copied)?;
+        self.repo
+            .reference(&format!("refs/remotes/origin/{branch}"), tip, true, "hhsync: first fetch, objects copied from the local remote")
+            .map_err(|e| Error::git(format!("setting origin/{branch}"), e))?;
+        std::fs::remove_dir_all(&scratch).map_err(|e| Error::io(&scratch, e))?;
+        tracing::debug!(%tip, packs = copied.packs.len(), loose = copied.loose.len(), "first fetch copied the local remote's objects");
+        Ok(Some(tip.to_string()))
+    }
+
+    /// Renames the staged packs (each pack before its index) and the staged loose objects the
+    /// tip's history uses into the clone. Files already there are left as they are.
+    fn install(&self, scratch: &Path, copied: &Staged) -> Result<()> {
+        let ours = self.repo.path().join("objects");
+        let staged = scratch.join("objects");
+        let rename = |from: &Path, to: &Path| -> Result<()> {
+            if to.exists() {
+                return Ok(());
+            }
+            std::fs::rename(from, to).map_err(|e| Error::io(to, e))
+        };
+        for name in &copied.packs {
+            for ext in ["pack", "idx"] {
+                let file = format!("pack/pack-{name}.{ext}");
+                rename(&staged.join(&file), &ours.join(&file))?;
+            }
+        }
+        for id in &copied.loose {
+            let (dir, file) = loose_path(id);
+            std::fs::create_dir_all(ours.join(&dir)).map_err(|e| Error::io(&ours.join(&dir), e))?;
+            rename(&staged.join(&dir).join(&file), &ours.join(&dir).join(&file))?;
+        }
+        self.repo.odb().and_then(|odb| odb.refresh()).map_err(|e| Error::git("reading the copied objects", e))
+    }
+}
+
+/// What was staged: the packs' names, and the loose objects the tip's history uses.
+struct Staged {
+    packs: Vec<String>,
+    loose: Vec<git2::Oid>,
+}
+
+/// Copies the objects of `theirs` (an `objects` directory) into a new scratch repository at
+/// `scratch` and checks that `tip`'s whole history is there.
+fn stage(theirs: &Path, scratch: &Path, tip: git2::Oid) -> Result<Staged> {
+    if scratch.exists() {
+        std::fs::remove_dir_all(scratch).map_err(|e| Error::io(scratch, e))?;
+    }
+    let repo = git2::Repository::init_bare(scratch).map_err(|e| Error::git("creating a scratch repository", e))?;
+    let staged = scratch.join("objects");
+    let packs: Vec<String> = pack_names(&theirs.join("pack")).collect();
+    for name in &packs {
+        copy_pack(&theirs.join("pack"), &staged.join("pack"), name)?;
+    }
+    let mut loose = Vec::new();
+    for entry in std::fs::read_dir(theirs).map_err(|e| Error::io(theirs, e))?.flatten() {
+        let dir = entry.file_name().to_string_lossy().into_owned();
+        if dir.len() != 2 || !dir.bytes().all(|b| b.is_ascii_hexdigit()) {
+            continue;
+        }
+        for object in std::fs::read_dir(entry.path()).map_err(|e| Error::io(&entry.path(), e))?.flatten() {
+            let file = object.file_name().to_string_lossy().into_owned();
+            // Temporary files of a writer at work have other names.
+            if file.len() != 38 {
+                continue;
+            }
+            let Ok(id) = git2::Oid::from_str(&format!("{dir}{file}")) else { continue };
+            let to = staged.join(&dir);
+            std::fs::create_dir_all(&to).map_err(|e| Error::io(&to, e))?;
+            std::fs::copy(object.path(), to.join(&file)).map_err(|e| Error::io(&to.join(&file), e))?;
+            loose.push(id);
+        }
+    }
+    let history = history_objects(&repo, tip)?;
+    loose.retain(|id| history.contains(id));
+    Ok(Staged { packs, loose })
+}
+
+/// Every object of `tip`'s history (commits, trees, blobs), or an error naming what is missing.
+fn history_objects(repo: &git2::Repository, tip: git2::Oid) -> Result<HashSet<git2::Oid>> {
+    let missing = |e: git2::Error| Error::git("checking the copied history", e);
+    let odb = repo.odb().map_err(missing)?;
+    let mut walk = repo.revwalk().map_err(missing)?;
+    walk.push(tip).map_err(missing)?;
+    let mut seen = HashSet::new();
+    let mut trees = Vec::new();
+    for id in walk {
+        let id = id.map_err(missing)?;
+        seen.insert(id);
+        trees.push(repo.find_commit(id).map_err(missing)?.tree_id());
+    }
+    while let Some(tree) = trees.pop() {
+        if !seen.insert(tree) {
+            continue;
+        }
+        for entry in repo.find_tree(tree).map_err(missing)?.iter() {
+            match entry.kind() {
+                Some(git2::ObjectType::Tree) => trees.push(entry.id()),
+                Some(git2::ObjectType::Blob) if seen.insert(entry.id()) && !odb.exists(entry.id()) => {
+                    return Err(Error::Git { context: "checking the copied history".into(), message: format!("blob {} is missing", entry.id()) });
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(seen)
+}
+
+/// Whether an `objects` directory holds anything: a pack, or a loose object.
+fn has_objects(objects: &Path) -> bool {
+    pack_names(&objects.join("pack")).next().is_some()
+        || std::fs::read_dir(objects).into_iter().flatten().flatten().any(|entry| {
+            let name = entry.file_name();
+            name.len() == 2 && std::fs::read_dir(entry.path()).is_ok_and(|mut d| d.next().is_some())
+        })
+}
+
+/// The directory and file name of a loose object.
+fn loose_path(id: &git2::Oid) -> (String, String) {
+    let hex = id.to_string();
+    (hex[..2].to_owned(), hex[2..].to_owned())
+}

@@ -335,3 +335,31 @@ fn a_first_sync_of_large_managed_files_reads_them_in_batches_and_keeps_every_one
         assert_eq!(shown["path"], format!("managed/servers/s-{i}.yaml"), "{shown}");
     }
 }
+
+#[test]
+fn a_resource_defined_in_two_files_is_kept_once_and_the_second_file_aside() {
+    // Both in the first sync (a fabric with nothing yet), then a third file in a later pull.
+    let env = Env::new();
+    let server = |description: &str| {
+        format!("apiVersion: wiring.githedgehog.com/v1beta1\nkind: Server\nmetadata:\n  name: s1\nspec:\n  description: {description}\n")
+    };
+    let (a, b) = (server("from a"), server("from b"));
+    let remote = env.remote_with(
+        "remote",
+        &[(&format!("{DIR}/managed/servers/a.yaml"), &a), (&format!("{DIR}/managed/servers/b.yaml"), &b)],
+    );
+    env.run(0, &["repo", "add", "r", remote.to_str().unwrap()]);
+    env.run(0, &["fabric", "add", "f", "--repo", "r", "--dir", DIR]);
+    env.run(3, &["pull", "f"]);
+    let shown = env.json(0, &["show", "f", "Server/s1"]);
+    assert_eq!((shown["path"].as_str(), shown["text"].as_str()), (Some("managed/servers/a.yaml"), Some(a.as_str())), "{shown}");
+    assert_eq!(env.json(0, &["status", "f"])["unmanaged"], 1);
+
+    let work = env.other_clone(&remote, "colleague");
+    env.write(&work, &format!("{DIR}/managed/servers/c.yaml"), &server("from c"));
+    env.commit_push(&work, "a third copy");
+    env.run(3, &["pull", "f"]);
+    assert_eq!(env.json(0, &["show", "f", "Server/s1"])["path"], "managed/servers/a.yaml");
+    assert_eq!(env.json(0, &["status", "f"])["unmanaged"], 2);
+    assert_eq!(env.json(0, &["resources", "f"]).as_array().unwrap().len(), 1);
+}

@@ -82,7 +82,9 @@ pub(crate) fn full_findings(store: &Store, conn: &Connection, fabric_id: i64) ->
     findings(store, conn, &inputs, &(0..inputs.len()).collect::<Vec<_>>())
 }
 
-/// Validates every resource (`inputs`, in id order) and rebuilds the index.
+/// Validates every resource (`inputs`, in id order) and rebuilds the index. The fabric-wide
+/// rules run on another core while this thread writes the index: neither needs the other, and
+/// each is about a tenth of a first import.
 fn full_pass(store: &Store, conn: &Connection, fabric_id: i64, inputs: Vec<ValidationInput>) -> Result<Vec<(i64, String, String)>> {
     store.clear_dependency_keys(conn, fabric_id)?;
     // Written in the index's order: each row lands at the end of the key index instead of
@@ -94,8 +96,16 @@ fn full_pass(store: &Store, conn: &Connection, fabric_id: i64, inputs: Vec<Valid
         }
     }
     rows.sort_by(|(_, a), (_, b)| (a.role as i64, &a.key, a.lo).cmp(&(b.role as i64, &b.key, b.lo)));
-    store.insert_dependency_rows(conn, fabric_id, rows.iter().map(|(id, key)| (*id, key)))?;
-    findings(store, conn, &inputs, &(0..inputs.len()).collect::<Vec<_>>())
+    let fabric = std::thread::scope(|scope| {
+        let rules = scope.spawn(|| fabric_findings(&inputs));
+        let written = store.insert_dependency_rows(conn, fabric_id, rows.iter().map(|(id, key)| (*id, key)));
+        let fabric = rules.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        written.map(|()| fabric)
+    })?;
+    let findings = with_fabric_findings(store, conn, &inputs, &(0..inputs.len()).collect::<Vec<_>>(), fabric);
+    // Ten thousand parsed documents take a while to free; the caller need not wait for it.
+    std::thread::spawn(move || drop(inputs));
+    findings
 }
 
 /// Validates the pending resources and those their change can affect.
@@ -154,6 +164,11 @@ fn incremental_pass(store: &Store, conn: &Connection, fabric_id: i64, pending: &
 /// The stored issues of `inputs[targets]` (document issues plus what the fabric-wide rules find
 /// among `inputs`), as `(id, issues, stored issues)`.
 fn findings(store: &Store, conn: &Connection, inputs: &[ValidationInput], targets: &[usize]) -> Result<Vec<(i64, String, String)>> {
+    with_fabric_findings(store, conn, inputs, targets, fabric_findings(inputs))
+}
+
+/// What the fabric-wide rules find among `inputs`, by index into `inputs`.
+fn fabric_findings(inputs: &[ValidationInput]) -> HashMap<usize, Vec<StoredIssue>> {
     let known: Vec<(usize, Kind)> = inputs
         .iter()
         .enumerate()
@@ -163,10 +178,9 @@ fn findings(store: &Store, conn: &Connection, inputs: &[ValidationInput], target
         .iter()
         .map(|(i, k)| FabricResource { kind: *k, name: &inputs[*i].name, document: &inputs[*i].value })
         .collect();
-    let mut extra: HashMap<usize, Vec<StoredIssue>> = HashMap::new();
+    let mut found: HashMap<usize, Vec<StoredIssue>> = HashMap::new();
     for (j, issue) in validate_fabric(&resources) {
-        let i = known[j].0;
-        extra.entry(i).or_default().push(StoredIssue {
+        found.entry(known[j].0).or_default().push(StoredIssue {
             path: issue.path.to_string(),
             line: None,
             message: issue.message,
@@ -174,11 +188,22 @@ fn findings(store: &Store, conn: &Connection, inputs: &[ValidationInput], target
             rule: issue.rule.to_owned(),
         });
     }
+    found
+}
+
+/// [`findings`], given what the fabric-wide rules found (`fabric`, from [`fabric_findings`]).
+fn with_fabric_findings(
+    store: &Store,
+    conn: &Connection,
+    inputs: &[ValidationInput],
+    targets: &[usize],
+    mut fabric: HashMap<usize, Vec<StoredIssue>>,
+) -> Result<Vec<(i64, String, String)>> {
     let mut out = Vec::with_capacity(targets.len());
     for &i in targets {
         let input = &inputs[i];
         let mut issues = input.document_issues.clone();
-        let mut more = extra.remove(&i).unwrap_or_default();
+        let mut more = fabric.remove(&i).unwrap_or_default();
         if !more.is_empty() {
             // Fabric-wide findings are rare: read the file once more for their lines.
             if let Some(parsed) = store.desired_text_by_id(conn, input.id)?.and_then(|t| parse_text(&t)) {

@@ -15,7 +15,7 @@ use std::path::Path;
 
 pub use auth::{AuthMethod, AuthSettings, TOKEN_USER};
 pub use remote::PushOutcome;
-pub use tree::{FileWrite, TreeChange, TreeEntry};
+pub use tree::{BlobReader, FileWrite, TreeChange, TreeEntry};
 
 use crate::error::{Error, Result};
 

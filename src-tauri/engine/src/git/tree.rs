@@ -185,8 +185,14 @@ impl GitRepo {
     }
 
     pub fn read_blob(&self, blob: &str) -> Result<Vec<u8>> {
-        let b = self.repo.find_blob(oid(blob)?).map_err(|e| Error::git(format!("reading blob {blob}"), e))?;
-        Ok(b.content().to_vec())
+        read_blob(&self.repo, blob)
+    }
+
+    /// A second handle on this clone, to read blobs on another thread (a handle may move to
+    /// another thread, not be shared between two).
+    pub fn blob_reader(&self) -> Result<BlobReader> {
+        let repo = git2::Repository::open_bare(self.repo.path()).map_err(|e| Error::git("opening the clone again", e))?;
+        Ok(BlobReader { repo })
     }
 
     /// The blob at `path` (relative to the root) in `commit`, if there is one.
@@ -275,4 +281,20 @@ fn commit_in(repo: &git2::Repository, parent: Option<&str>, writes: &[FileWrite]
         .commit(None, &signature, &signature, message, &tree, &parents)
         .map_err(|e| Error::git("writing commit", e))?;
     Ok(Some(id.to_string()))
+}
+
+/// Reads blobs of a clone; see [`GitRepo::blob_reader`].
+pub struct BlobReader {
+    repo: git2::Repository,
+}
+
+impl BlobReader {
+    pub fn read(&self, blob: &str) -> Result<Vec<u8>> {
+        read_blob(&self.repo, blob)
+    }
+}
+
+fn read_blob(repo: &git2::Repository, blob: &str) -> Result<Vec<u8>> {
+    let b = repo.find_blob(oid(blob)?).map_err(|e| Error::git(format!("reading blob {blob}"), e))?;
+    Ok(b.content().to_vec())
 }

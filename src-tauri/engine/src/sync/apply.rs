@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::issues::document_issues;
 use super::reconcile::{reconcile, Reconciled};
 use crate::error::Result;
-use crate::git::{GitRepo, TreeChange};
+use crate::git::{BlobReader, GitRepo, TreeChange};
 use crate::gitops::layout::{self, FileRole};
 use crate::gitops::resource::{read_resource_file, ResourceFile};
 use crate::hedgehog::Kind;
@@ -126,25 +126,23 @@ pub fn apply_commit_with(
 
     // Additions and modifications first, so that a file renamed within this range keeps its
     // resource (the upsert re-points it before the old path is removed). They go in batches (at
-    // most BATCH files and about BATCH_BYTES): the managed files of a batch are read, then
-    // parsed and checked on every core while the batch before is written (SQLite writes on this
-    // thread, the parse on the others: a tenth off a first import of 10,000 files).
+    // most BATCH files and about BATCH_BYTES): the managed files of a batch are read, parsed and
+    // checked on other threads while the batch before is written here (SQLite writes on this
+    // thread, the rest on the others: a sixth off a first import of 10,000 files).
     let total = changes.len();
     let upserts: Vec<&TreeChange> = changes.iter().filter(|c| c.new_blob.is_some()).collect();
+    let upserts = upserts.as_slice();
     std::thread::scope(|scope| -> Result<()> {
+        let spawn = |reading: Reading, start: usize| scope.spawn(move || reading.next_batch(upserts, start));
         let mut in_flight = None;
-        let mut start = 0;
-        while start < upserts.len() || in_flight.is_some() {
-            let next = if start < upserts.len() {
-                let (files, end) = read_batch(repo, &upserts, start, &mut known)?;
-                let batch = (scope.spawn(move || prepare(files)), start, end);
-                start = end;
-                Some(batch)
-            } else {
-                None
-            };
-            let Some((preparing, from, to)) = std::mem::replace(&mut in_flight, next) else { continue };
-            let prepared: Vec<Prepared> = preparing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        if !upserts.is_empty() {
+            in_flight = Some((spawn(Reading { reader: repo.blob_reader()?, known: std::mem::take(&mut known) }, 0), 0));
+        }
+        while let Some((reading, from)) = in_flight.take() {
+            let (prepared, to, reading) = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            if to < upserts.len() {
+                in_flight = Some((spawn(reading, to), to));
+            }
             let mut prepared = prepared.into_iter();
             for (i, change) in upserts[from..to].iter().enumerate() {
                 if (from + i) % 64 == 0 {
@@ -314,23 +312,31 @@ impl Applying<'_> {
 const BATCH: usize = 1024;
 const BATCH_BYTES: usize = 8 << 20;
 
-/// The managed files of the batch of `upserts` that starts at `start`, and where the batch
-/// ends: their bytes read, or taken from `known`.
-fn read_batch(repo: &GitRepo, upserts: &[&TreeChange], start: usize, known: &mut KnownFiles) -> Result<(Vec<Source>, usize)> {
-    let (mut files, mut held, mut end) = (Vec::new(), 0, start);
-    while end < upserts.len() && end - start < BATCH && held < BATCH_BYTES {
-        if let FileRole::Managed(kind) = layout::role(&upserts[end].path) {
-            let blob = upserts[end].new_blob.as_deref().unwrap_or_default();
-            let source = match known.remove(blob) {
-                Some(file) if file.file.kind == kind => Source::Known(file),
-                _ => Source::Bytes(repo.read_blob(blob)?, kind),
-            };
-            held += source.len();
-            files.push(source);
+/// What reading the batches needs, handed from one batch's thread to the next.
+struct Reading {
+    reader: BlobReader,
+    known: KnownFiles,
+}
+
+impl Reading {
+    /// The managed files of the batch of `upserts` that starts at `start`, read (or taken from
+    /// `known`) and prepared, and where the batch ends.
+    fn next_batch(mut self, upserts: &[&TreeChange], start: usize) -> Result<(Vec<Prepared>, usize, Self)> {
+        let (mut files, mut held, mut end) = (Vec::new(), 0, start);
+        while end < upserts.len() && end - start < BATCH && held < BATCH_BYTES {
+            if let FileRole::Managed(kind) = layout::role(&upserts[end].path) {
+                let blob = upserts[end].new_blob.as_deref().unwrap_or_default();
+                let source = match self.known.remove(blob) {
+                    Some(file) if file.file.kind == kind => Source::Known(file),
+                    _ => Source::Bytes(self.reader.read(blob)?, kind),
+                };
+                held += source.len();
+                files.push(source);
+            }
+            end += 1;
         }
-        end += 1;
+        Ok((prepare(files), end, self))
     }
-    Ok((files, end))
 }
 
 /// A managed file to parse and check: its bytes and the kind of its folder, or already known.

@@ -85,18 +85,25 @@ function labelBox(at: { x: number; y: number }, text: string) {
 
 /**
  * The edges whose label is drawn: every one `labelShown` names, except a count label ("fabric
- * ×2") that would overlap one already placed. Labels with a problem or the cluster's word are
- * placed first and always. Parallel runs meeting at one switch put their labels on one spot,
- * and six overlapping "fabric ×2" read as none.
+ * ×2") that would overlap one already placed or a device's box (`nodes`). Labels with a problem
+ * or the cluster's word are placed first and always. Parallel runs meeting at one switch put
+ * their labels on one spot, and six overlapping "fabric ×2" read as none; the link between the
+ * two switches of a pair is shorter than its label, which would cover the second switch's name.
  */
-export function labelsDrawn(edges: { edge: Edge; shape: string; label: { x: number; y: number } }[], marks: Map<string, EdgeMarks>): Set<string> {
+export function labelsDrawn(
+  edges: { edge: Edge; shape: string; label: { x: number; y: number } }[],
+  marks: Map<string, EdgeMarks>,
+  nodes: { x: number; y: number; width: number; height: number }[] = [],
+): Set<string> {
   const shown = edges.filter((e) => labelShown(e.edge, e.shape === 'loop', marks.get(e.edge.id)));
   const urgent = (e: (typeof shown)[number]) => !!(marks.get(e.edge.id)?.problems.length || marks.get(e.edge.id)?.live.length);
   const placed: ReturnType<typeof labelBox>[] = [];
+  const devices = nodes.map((n) => ({ left: n.x, right: n.x + n.width, top: n.y, bottom: n.y + n.height }));
   const drawn = new Set<string>();
   for (const e of [...shown.filter(urgent), ...shown.filter((e) => !urgent(e))]) {
     const box = labelBox(e.label, (urgent(e) ? '⚠ ' : '') + (marks.get(e.edge.id)?.label ?? edgeLabel(e.edge)));
-    const clash = placed.some((p) => box.left < p.right && p.left < box.right && box.top < p.bottom && p.top < box.bottom);
+    const overlaps = (p: ReturnType<typeof labelBox>) => box.left < p.right && p.left < box.right && box.top < p.bottom && p.top < box.bottom;
+    const clash = placed.some(overlaps) || devices.some(overlaps);
     if (clash && !urgent(e)) continue;
     placed.push(box);
     drawn.add(e.edge.id);

@@ -163,6 +163,19 @@ test('a count label that would overlap one already placed is left to the hover t
   expect([...labelsDrawn(edges, marks)].sort()).toEqual(['1', '3']);
 });
 
+test("a count label over a device's box is left to the hover text, unless something is wrong with the link", () => {
+  const link = { ...edge('mclag', 'Switch/leaf-01', 'Switch/leaf-02', ['a', 'b']), id: 'peer', count: 2 };
+  // leaf-02's box starts 10 px right of the label's anchor: "mclag ×2" runs into it
+  const edges = [{ edge: link, shape: 'arc', label: { x: 300, y: 40 } }];
+  const leaf02 = { x: 310, y: 10, width: 168, height: 48 };
+  const marks = new Map([['peer', { problems: [] as string[], live: [] as string[], title: '', label: 'mclag ×2' }]]);
+  expect([...labelsDrawn(edges, marks)]).toEqual(['peer']);
+  expect([...labelsDrawn(edges, marks, [leaf02])]).toEqual([]);
+  expect([...labelsDrawn(edges, marks, [{ ...leaf02, x: 600 }])]).toEqual(['peer']);
+  marks.get('peer')!.problems.push('mismatched links');
+  expect([...labelsDrawn(edges, marks, [leaf02])]).toEqual(['peer']);
+});
+
 test('the same input gives the same bytes, with coordinates of at most 2 decimals', async () => {
   const { topology, report } = fabric();
   const a = diagramSvg(await layout(topology), decorate(topology, report));

@@ -240,7 +240,7 @@ function node(n: PlacedNode, marks: Marks): string {
 export function diagramSvg(layout: Layout, marks: Marks): string {
   const width = Math.ceil(layout.width);
   const height = Math.ceil(layout.height);
-  const labelled = labelsDrawn(layout.edges, marks.edges);
+  const labelled = labelsDrawn(layout.edges, marks.edges, layout.nodes);
   const lines = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif">`,
     // the canvas's background: node boxes are white on it

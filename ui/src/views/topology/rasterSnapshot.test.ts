@@ -29,7 +29,7 @@ async function smallScene(): Promise<Scene & { topology: Topology }> {
   };
   const placed = await layout(t);
   const marks = decorate(t, report);
-  return { topology: t, layout: placed, marks, lit: null, litEdges: null, labelled: labelsDrawn(placed.edges, marks.edges) };
+  return { topology: t, layout: placed, marks, lit: null, litEdges: null, labelled: labelsDrawn(placed.edges, marks.edges, placed.nodes) };
 }
 
 /** Draws the whole scene at `view` (the area holds all of it) on a fresh fake. */

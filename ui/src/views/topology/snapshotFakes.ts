@@ -86,5 +86,5 @@ export function gridScene(count: number, perRow = 20): Scene & { topology: Topol
   const rows = Math.ceil(count / perRow);
   const layout: Layout = { nodes: placed, edges: placedEdges, groups: [], width: Math.min(count, perRow) * 200, height: rows * 100 };
   const marks = decorate(topology, null);
-  return { topology, layout, marks, lit: null, litEdges: null, labelled: labelsDrawn(layout.edges, marks.edges) };
+  return { topology, layout, marks, lit: null, litEdges: null, labelled: labelsDrawn(layout.edges, marks.edges, layout.nodes) };
 }

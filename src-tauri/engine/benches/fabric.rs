@@ -193,6 +193,21 @@ fn run(total: usize) -> Result<Figures, Box<dyn std::error::Error>> {
     })?;
     let bare = tmp.path().join("floor-clone.git");
     f.put("floor: git clone --bare --no-local", git_ms(&["clone", "-q", "--bare", "--no-local", &url, bare.to_str().unwrap()], tmp.path()));
+    // What any import must do at least: read each managed file and parse it (one core).
+    let tip = colleague.fetch("main")?.ok_or("no tip")?;
+    let managed = colleague.list_files(&tip, &format!("{DIR}/managed"))?;
+    f.time("floor: read and parse the managed files (one core)", || -> hhsync_engine::Result<()> {
+        let limits = hhsync_engine::yaml::Limits::default();
+        let mut parsed = 0;
+        for file in &managed {
+            let bytes = colleague.read_blob(&file.blob)?;
+            parsed += hhsync_engine::yaml::split_documents(&bytes)
+                .filter(|d| hhsync_engine::yaml::parse_document(d.bytes, d.start_line, &limits).is_ok())
+                .count();
+        }
+        assert!(parsed >= resources, "{parsed} documents parsed");
+        Ok(())
+    })?;
 
     drop(engine);
     f.put("CLI peak RSS, MiB: hhsync pull", cli_peak_mib(&data, &["pull", "f"]));

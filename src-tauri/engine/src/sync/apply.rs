@@ -256,10 +256,12 @@ impl Applying<'_> {
             legacy: file.legacy,
             document_issues: file.issues,
         };
-        let row = store.upsert_desired(conn, id, &upsert)?;
         if let Some(written) = &mut self.written {
+            let row = store.insert_desired(conn, id, &upsert)?;
             let ResourceUpsert { kind, name, value, document_issues, .. } = upsert;
             written.push(ValidationInput { id: row, kind, name, issues: issues_text(&document_issues), value, document_issues });
+        } else {
+            store.upsert_desired(conn, id, &upsert)?;
         }
         self.kept_paths.insert(path.to_owned());
         Ok(())

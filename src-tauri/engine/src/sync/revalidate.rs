@@ -50,8 +50,10 @@ pub fn revalidate_written(store: &Store, conn: &Connection, fabric_id: i64, writ
     if pending.is_empty() {
         return Ok(Pass::Nothing);
     }
-    let resources = store.resource_count(conn, fabric_id)?;
-    let (pass, findings) = if pending.len() * FULL_PASS_SHARE >= resources {
+    // Counted only as far as the choice needs: one more than a full pass allows.
+    let full_up_to = pending.len().saturating_mul(FULL_PASS_SHARE);
+    let resources = store.resource_count_up_to(conn, fabric_id, full_up_to.saturating_add(1))?;
+    let (pass, findings) = if resources <= full_up_to {
         let inputs = match written.filter(|w| w.len() == resources) {
             Some(mut inputs) => {
                 inputs.sort_by_key(|i| i.id);

@@ -274,3 +274,22 @@ fn a_change_validates_only_what_it_can_affect() {
     assert_eq!(f.revalidate(), Pass::Incremental { validated: 1 + 4 });
     assert!(f.disagreements().is_empty());
 }
+
+#[test]
+fn a_full_pass_is_chosen_when_a_quarter_of_the_fabric_changed_counting_no_further() {
+    let f = Fabric::new();
+    for i in 0..8 {
+        f.pull(Kind::Server, &format!("srv{i}"), &document(Kind::Server, "x", 0));
+    }
+    assert_eq!(f.revalidate(), Pass::Full);
+    assert_eq!(f.store.resource_count(&f.conn, f.fabric.id).unwrap(), 8);
+    assert_eq!(f.store.resource_count_up_to(&f.conn, f.fabric.id, 5).unwrap(), 5);
+    assert_eq!(f.store.resource_count_up_to(&f.conn, f.fabric.id, 9).unwrap(), 8);
+    // Two of eight changed: 2 × 4 ≥ 8, a full pass; one of eight: only what it affects.
+    f.edit(Kind::Server, "srv1", &document(Kind::Server, "srv1", 1));
+    f.edit(Kind::Server, "srv2", &document(Kind::Server, "srv2", 1));
+    assert_eq!(f.revalidate(), Pass::Full);
+    f.edit(Kind::Server, "srv3", &document(Kind::Server, "srv3", 1));
+    assert_eq!(f.revalidate(), Pass::Incremental { validated: 1 });
+    assert!(f.disagreements().is_empty());
+}

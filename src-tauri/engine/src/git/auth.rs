@@ -159,6 +159,9 @@ pub(super) struct NetOp<'r> {
 impl<'r> NetOp<'r> {
     pub(super) fn new(repo: &'r GitRepo) -> Self {
         set_socket_timeouts();
+        if repo.url.get(..8).is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://")) {
+            super::tls::ensure_ca_certificates();
+        }
         // The guard over the whole operation: long enough for a very large first clone.
         let limit = env_secs("HHSYNC_NET_DEADLINE_SECS", 1800);
         Self {

@@ -9,12 +9,14 @@ mod auth;
 mod local;
 mod remote;
 mod seed;
+mod tls;
 mod tree;
 
 use std::path::Path;
 
 pub use auth::{AuthMethod, AuthSettings, TOKEN_USER};
 pub use remote::PushOutcome;
+pub use tls::defer_ca_certificates;
 pub use tree::{BlobReader, FileWrite, TreeChange, TreeEntry};
 
 use crate::error::{Error, Result};

@@ -20,8 +20,20 @@ impl GitHttpServer {
     /// [`GitHttpServer::start`] with the server script at `script`: for the app's end-to-end
     /// tests, which include this file from another crate.
     pub fn start_script(script: &Path, root: &Path, users: &[(&str, &str, &str)]) -> Self {
+        Self::start_with(script, root, users, &[])
+    }
+
+    /// [`GitHttpServer::start`] over TLS with the certificate and key (PEM files) given, and
+    /// fetching allowed without credentials: serve it at [`GitHttpServer::https_url`].
+    pub fn start_tls(root: &Path, cert: &Path, key: &Path) -> Self {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/helpers/git_http_server.py");
+        let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
+        Self::start_with(&script, root, &[], &["--tls", cert, key, "--anonymous"])
+    }
+
+    fn start_with(script: &Path, root: &Path, users: &[(&str, &str, &str)], options: &[&str]) -> Self {
         let mut cmd = Command::new("python3");
-        cmd.arg(script).arg(root);
+        cmd.arg(script).arg(root).args(options);
         for (name, password, mode) in users {
             cmd.arg("--user").arg(format!("{name}:{password}:{mode}"));
         }
@@ -44,6 +56,11 @@ impl GitHttpServer {
     /// `http://127.0.0.1:PORT/PATH`.
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}/{}", self.port, path.trim_start_matches('/'))
+    }
+
+    /// `https://127.0.0.1:PORT/PATH` (a server started with [`GitHttpServer::start_tls`]).
+    pub fn https_url(&self, path: &str) -> String {
+        format!("https://127.0.0.1:{}/{}", self.port, path.trim_start_matches('/'))
     }
 }
 

@@ -2,11 +2,12 @@
 """A smart-HTTP git server for the tests: `git http-backend` (CGI) behind HTTP basic auth,
 listening on 127.0.0.1 only.
 
-    git_http_server.py ROOT --user NAME:PASSWORD:rw --user NAME:PASSWORD:r
+    git_http_server.py ROOT --user NAME:PASSWORD:rw --user NAME:PASSWORD:r [--tls CERT KEY] [--anonymous]
 
 Repositories are served from ROOT (e.g. ROOT/acme/fabric.git as /acme/fabric.git). Every
 request needs one of the users; `r` users may fetch but get 403 for the push service, the way
-GitHub answers a read-only token. Prints "PORT <n>" once listening and serves until killed.
+GitHub answers a read-only token. With --tls it speaks https with that certificate; with
+--anonymous a request without credentials may fetch. Prints "PORT <n>" once listening and serves until killed.
 Nothing is logged: requests carry tokens.
 """
 
@@ -20,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 USERS = []
 ROOT = ""
+ANONYMOUS = False
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -36,6 +38,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def user(self):
         header = self.headers.get("Authorization", "")
+        if not header and ANONYMOUS:
+            return ("anonymous", "r")
         if not header.startswith("Basic "):
             return None
         try:
@@ -119,17 +123,28 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    global ROOT
+    global ROOT, ANONYMOUS
     parser = argparse.ArgumentParser()
     parser.add_argument("root")
     parser.add_argument("--user", action="append", default=[], help="NAME:PASSWORD:rw|r")
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    parser.add_argument("--anonymous", action="store_true")
     args = parser.parse_args()
     ROOT = os.path.abspath(args.root)
+    ANONYMOUS = args.anonymous
     for spec in args.user:
         name, password, mode = spec.rsplit(":", 2)
         USERS.append((name, password, mode))
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if args.tls:
+        import ssl
+
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*args.tls)
+        # The handshake happens on accept; a client that refuses the certificate fails only
+        # its own connection (an OSError the server's loop ignores).
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(f"PORT {server.server_address[1]}", flush=True)
     try:
         server.serve_forever()

@@ -35,6 +35,8 @@ pub enum Done {
 }
 
 fn main() -> ExitCode {
+    // SAFETY: first thing in main, before any other thread exists.
+    unsafe { hhsync_engine::git::defer_ca_certificates() };
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -1,0 +1,48 @@
+//! The command line's deferred CA bundle. libgit2 starts OpenSSL when git2 is first used, and
+//! OpenSSL then reads the system's whole CA bundle: 40 of the 56 ms of a `hhsync pull` that
+//! finds nothing new, on every command that opens a clone, though only an https remote needs
+//! it. [`defer_ca_certificates`] lets libgit2 start with an empty bundle and puts the
+//! environment back as it was; [`ensure_ca_certificates`] loads the bundle (the one OpenSSL
+//! would have read, `SSL_CERT_FILE` included) the first time an https remote is reached. The
+//! app starts once and keeps OpenSSL's own start (it never calls the first).
+//!
+//! Linux only: there git2 uses OpenSSL; macOS and Windows use their own TLS and trust stores.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// The bundle to load on the first https operation, when its loading was deferred.
+static DEFERRED: OnceLock<Option<PathBuf>> = OnceLock::new();
+
+/// Starts libgit2 without reading the CA bundle (see the module doc).
+///
+/// # Safety
+/// Changes this process's environment: call it first thing in `main`, before any other thread
+/// exists.
+pub unsafe fn defer_ca_certificates() {
+    #[cfg(target_os = "linux")]
+    {
+        let bundle = openssl_probe::probe().cert_file;
+        let before = std::env::var_os("SSL_CERT_FILE");
+        std::env::set_var("SSL_CERT_FILE", "/dev/null");
+        // Any call starts libgit2, and OpenSSL with it.
+        let _ = git2::Oid::from_str("0");
+        match before {
+            Some(value) => std::env::set_var("SSL_CERT_FILE", value),
+            None => std::env::remove_var("SSL_CERT_FILE"),
+        }
+        let _ = DEFERRED.set(bundle);
+    }
+}
+
+/// Loads the deferred CA bundle, once, if [`defer_ca_certificates`] deferred one.
+pub(super) fn ensure_ca_certificates() {
+    static LOADED: OnceLock<()> = OnceLock::new();
+    let Some(Some(bundle)) = DEFERRED.get() else { return };
+    LOADED.get_or_init(|| {
+        // SAFETY: sets libgit2's global TLS option; done once, before the connection it is for.
+        if let Err(e) = unsafe { git2::opts::set_ssl_cert_file(bundle) } {
+            tracing::warn!(bundle = %bundle.display(), error = %e.message(), "could not load the CA certificates");
+        }
+    });
+}

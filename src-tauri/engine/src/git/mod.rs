@@ -8,7 +8,7 @@
 mod auth;
 mod local;
 mod remote;
-mod seed;
+mod local_fetch;
 mod tls;
 mod tree;
 

@@ -23,6 +23,9 @@ impl GitRepo {
         if let Some(tip) = self.seed_from_local_remote(branch)? {
             return Ok(Some(tip));
         }
+        if let Some(tip) = self.copy_from_local_remote(branch)? {
+            return Ok(Some(tip));
+        }
         self.fetch_locked(branch)
     }
 

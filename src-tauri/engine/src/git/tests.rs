@@ -275,68 +275,10 @@ fn diff_files_agrees_with_git_diff_tree() {
     git(&["init", "-q", "-b", "main"]);
     git(&["commit", "-q", "--allow-empty", "-m", "start"]);
     let repo = GitRepo::open_or_init(&work.join(".git"), "unused").unwrap();
-    let paths = ["f/a.yaml", "f/d", "f/d/b.yaml", "f/d/e", "f/d/e/c.yaml", "f/x.yaml", "g/out.yaml"];
-    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = |n: u64| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n) as usize
-    };
+    let mut random = Random(0x2545_f491_4f6c_dd1d);
     let mut prev = git(&["rev-parse", "HEAD"]).trim().to_owned();
     for step in 0..120 {
-        let mut gitlinks = Vec::new();
-        for _ in 0..1 + next(3) {
-            let p = work.join(paths[next(paths.len() as u64)]);
-            // Whatever stands in the way (a file where a folder goes, or the reverse) goes first.
-            for a in p.ancestors().skip(1).take_while(|a| *a != work) {
-                if a.is_file() || a.is_symlink() {
-                    std::fs::remove_file(a).unwrap();
-                }
-            }
-            let clear = |p: &std::path::Path| {
-                if p.is_dir() && !p.is_symlink() {
-                    std::fs::remove_dir_all(p).unwrap()
-                } else if p.exists() || p.is_symlink() {
-                    std::fs::remove_file(p).unwrap()
-                }
-            };
-            match next(6) {
-                0 | 1 => {
-                    clear(&p);
-                    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-                    std::fs::write(&p, format!("v: {}\n", next(4))).unwrap();
-                }
-                2 => clear(&p),
-                3 => {
-                    clear(&p);
-                    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-                    std::os::unix::fs::symlink(format!("target-{}", next(3)), &p).unwrap();
-                }
-                4 if p.is_file() => {
-                    use std::os::unix::fs::PermissionsExt;
-                    let mode = std::fs::metadata(&p).unwrap().permissions().mode() ^ 0o111;
-                    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
-                }
-                _ => {
-                    clear(&p);
-                    gitlinks.push(p.strip_prefix(&work).unwrap().to_str().unwrap().to_owned());
-                }
-            }
-        }
-        git(&["add", "-A"]);
-        for g in &gitlinks {
-            if !work.join(g).parent().unwrap().ancestors().any(|a| a != work && a.starts_with(&work) && a.is_file()) {
-                let _ = std::process::Command::new("git")
-                    .arg("-C")
-                    .arg(&work)
-                    .args(["update-index", "--add", "--cacheinfo", &format!("160000,{prev},{g}")])
-                    .output();
-            }
-        }
-        git(&["commit", "-q", "--allow-empty", "-m", &format!("step {step}")]);
-        let cur = git(&["rev-parse", "HEAD"]).trim().to_owned();
-
+        let cur = random_commit(&work, &mut random, &prev, step);
         let is_file = |mode: &str| mode == "100644" || mode == "100755";
         let what = |mode: &str| match mode {
             "160000" => Some("a submodule (gitlink)"),
@@ -366,4 +308,120 @@ fn diff_files_agrees_with_git_diff_tree() {
         assert_eq!(repo.diff_files(&prev, &cur, "f").unwrap(), want, "step {step}");
         prev = cur;
     }
+}
+
+/// A xorshift generator: the same random histories on every run.
+struct Random(u64);
+
+impl Random {
+    fn below(&mut self, n: u64) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n) as usize
+    }
+}
+
+/// One random commit in the working repository `work` on top of `prev`: a few files written,
+/// removed, made symbolic links, executables or submodules (gitlinks to `prev`), folders and
+/// files swapped; the new head.
+fn random_commit(work: &Path, random: &mut Random, prev: &str, step: usize) -> String {
+    let git = |args: &[&str]| git_in(work, args);
+    let paths = ["f/a.yaml", "f/d", "f/d/b.yaml", "f/d/e", "f/d/e/c.yaml", "f/x.yaml", "g/out.yaml"];
+        let mut gitlinks = Vec::new();
+    for _ in 0..1 + random.below(3) {
+        let p = work.join(paths[random.below(paths.len() as u64)]);
+        // Whatever stands in the way (a file where a folder goes, or the reverse) goes first.
+        for a in p.ancestors().skip(1).take_while(|a| *a != work) {
+            if a.is_file() || a.is_symlink() {
+                std::fs::remove_file(a).unwrap();
+            }
+        }
+        let clear = |p: &std::path::Path| {
+            if p.is_dir() && !p.is_symlink() {
+                std::fs::remove_dir_all(p).unwrap()
+            } else if p.exists() || p.is_symlink() {
+                std::fs::remove_file(p).unwrap()
+            }
+        };
+        match random.below(6) {
+            0 | 1 => {
+                clear(&p);
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::fs::write(&p, format!("v: {}\n", random.below(4))).unwrap();
+            }
+            2 => clear(&p),
+            3 => {
+                clear(&p);
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::os::unix::fs::symlink(format!("target-{}", random.below(3)), &p).unwrap();
+            }
+            4 if p.is_file() => {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(&p).unwrap().permissions().mode() ^ 0o111;
+                std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+            }
+            _ => {
+                clear(&p);
+                gitlinks.push(p.strip_prefix(work).unwrap().to_str().unwrap().to_owned());
+            }
+        }
+    }
+    git(&["add", "-A"]);
+    for g in &gitlinks {
+        if !work.join(g).parent().unwrap().ancestors().any(|a| a != work && a.starts_with(work) && a.is_file()) {
+            let _ = std::process::Command::new("git")
+                .arg("-C")
+                .arg(work)
+                .args(["update-index", "--add", "--cacheinfo", &format!("160000,{prev},{g}")])
+                .output();
+        }
+    }
+    git(&["commit", "-q", "--allow-empty", "-m", &format!("step {step}")]);
+    git(&["rev-parse", "HEAD"]).trim().to_owned()
+}
+
+/// Fetches from a local remote copy what is new (no pack is made, which libgit2's fetch would
+/// make), on random histories: [`random_commit`]'s changes, merges of a side branch and a branch
+/// rewritten under the clone. After each fetch the clone is whole (git fsck) and holds the
+/// remote's tree.
+#[test]
+fn fetches_from_a_local_remote_copy_exactly_what_is_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    let git = |args: &[&str]| git_in(&work, args);
+    std::fs::create_dir_all(&work).unwrap();
+    git(&["init", "-q", "-b", "main"]);
+    git(&["config", "gc.auto", "0"]);
+    git(&["commit", "-q", "--allow-empty", "-m", "start"]);
+    let clone_dir = dir.path().join("clone.git");
+    let clone = GitRepo::open_or_init(&clone_dir, work.to_str().unwrap()).unwrap();
+    let mut random = Random(0x9e37_79b9_7f4a_7c15);
+    let mut head = git(&["rev-parse", "HEAD"]).trim().to_owned();
+    for step in 0..60 {
+        match step % 10 {
+            // A side branch with two commits, merged (its commits are in the history only).
+            4 => {
+                git(&["checkout", "-q", "-b", "side"]);
+                let side = random_commit(&work, &mut random, &head, step);
+                random_commit(&work, &mut random, &side, step);
+                git(&["checkout", "-q", "main"]);
+                git(&["merge", "-q", "-s", "ours", "--no-edit", "side"]);
+                git(&["branch", "-q", "-D", "side"]);
+            }
+            // The branch rewritten: its last commit replaced by another.
+            7 => {
+                git(&["reset", "-q", "--hard", "HEAD~1"]);
+                random_commit(&work, &mut random, &head, step);
+            }
+            _ => {
+                random_commit(&work, &mut random, &head, step);
+            }
+        }
+        head = git(&["rev-parse", "HEAD"]).trim().to_owned();
+        assert_eq!(clone.fetch("main").unwrap().as_deref(), Some(head.as_str()), "step {step}");
+        git_in(&clone_dir, &["fsck", "--full", "--no-dangling", "--no-progress"]);
+        assert_eq!(git_in(&clone_dir, &["ls-tree", "-r", &head]), git(&["ls-tree", "-r", "HEAD"]), "step {step}");
+    }
+    assert!(pack_files(&clone_dir).is_empty(), "every fetch copied objects: {:?}", pack_files(&clone_dir));
 }

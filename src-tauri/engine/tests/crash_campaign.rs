@@ -74,11 +74,11 @@ impl Op {
     /// Every injection point the operation passes (`point#2`: the second time).
     fn points(self) -> Vec<String> {
         let mut points: Vec<String> = match self {
-            Op::Pull => vec!["pull:after-fetch".into(), "apply:before-commit".into()],
+            Op::Pull => vec!["fetch:objects-copied".into(), "pull:after-fetch".into(), "apply:before-commit".into()],
             Op::Resolve => vec!["resolve:before-commit".into(), "resolve:after-commit".into()],
             Op::Push => {
                 let mut p = runner_points("push");
-                p.extend(["pull:after-fetch", "apply:before-commit", "apply:before-commit#2", "push:before-confirm"].map(String::from));
+                p.extend(["fetch:objects-copied", "pull:after-fetch", "apply:before-commit", "apply:before-commit#2", "push:before-confirm"].map(String::from));
                 p
             }
             Op::Ingest | Op::Init | Op::Revert => {

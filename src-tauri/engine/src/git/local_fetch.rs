@@ -46,33 +46,73 @@ impl GitRepo {
     pub(super) fn seed_from_local_remote(&self, branch: &str) -> Result<Option<String>> {
         let Some(remote) = self.local_remote_path() else { return Ok(None) };
         let scratch = self.repo.path().join(SCRATCH);
-        if has_objects(&self.repo.path().join("objects")) && !scratch.exists() {
+        let interrupted = scratch.exists();
+        if has_objects(&self.repo.path().join("objects")) && !interrupted {
             return Ok(None);
         }
+        match self.seed(&remote, &scratch, branch)? {
+            Some(tip) => Ok(Some(tip)),
+            // What an interrupted seed installed may name what it did not: a fetch would take a
+            // commit found there for a whole history. The clone held nothing before the seed, so
+            // all of it goes; this handle may still see it, hence the error and a fresh start.
+            None if interrupted => {
+                self.forget_objects()?;
+                Err(Error::Git {
+                    context: format!("fetching {branch} from {}", self.url),
+                    message: "an earlier first fetch was interrupted and could not be completed; its objects were removed, so fetch again".into(),
+                })
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// [`Self::seed_from_local_remote`] once it is to be tried.
+    fn seed(&self, remote: &Path, scratch: &Path, branch: &str) -> Result<Option<String>> {
         let Some(theirs) = local_git_dir(&remote).map(|dir| dir.join("objects")) else { return Ok(None) };
         // Objects borrowed from elsewhere would not be copied.
         if theirs.join("info/alternates").exists() {
             return Ok(None);
         }
-        let tip = match git2::Repository::open(&remote).and_then(|r| r.refname_to_id(&format!("refs/heads/{branch}"))) {
+        let tip = match git2::Repository::open(remote).and_then(|r| r.refname_to_id(&format!("refs/heads/{branch}"))) {
             Ok(tip) => tip,
             Err(_) => return Ok(None),
         };
-        let copied = match stage(&theirs, &scratch, tip) {
+        let copied = match stage(&theirs, scratch, tip) {
             Ok(copied) => copied,
             Err(e) => {
                 tracing::debug!(error = %e, "the local remote's objects were not copied; fetching them");
-                let _ = std::fs::remove_dir_all(&scratch);
+                let _ = std::fs::remove_dir_all(scratch);
                 return Ok(None);
             }
         };
-        self.install(&scratch, &copied)?;
+        self.install(scratch, &copied)?;
         self.repo
             .reference(&format!("refs/remotes/origin/{branch}"), tip, true, "hhsync: first fetch, objects copied from the local remote")
             .map_err(|e| Error::git(format!("setting origin/{branch}"), e))?;
-        std::fs::remove_dir_all(&scratch).map_err(|e| Error::io(&scratch, e))?;
+        std::fs::remove_dir_all(scratch).map_err(|e| Error::io(scratch, e))?;
         tracing::debug!(%tip, packs = copied.packs.len(), loose = copied.loose.len(), "first fetch copied the local remote's objects");
         Ok(Some(tip.to_string()))
+    }
+
+    /// Removes every object of the clone (packs and loose objects) and the scratch repository.
+    fn forget_objects(&self) -> Result<()> {
+        let objects = self.repo.path().join("objects");
+        for entry in std::fs::read_dir(&objects).map_err(|e| Error::io(&objects, e))?.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = entry.path();
+            if name == "pack" {
+                for file in std::fs::read_dir(&path).map_err(|e| Error::io(&path, e))?.flatten() {
+                    std::fs::remove_file(file.path()).map_err(|e| Error::io(&file.path(), e))?;
+                }
+            } else if name.len() == 2 && name.bytes().all(|b| b.is_ascii_hexdigit()) {
+                std::fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+            }
+        }
+        let scratch = self.repo.path().join(SCRATCH);
+        if scratch.exists() {
+            std::fs::remove_dir_all(&scratch).map_err(|e| Error::io(&scratch, e))?;
+        }
+        Ok(())
     }
 
     /// Renames the staged packs (each pack before its index) and the staged loose objects the
@@ -134,6 +174,9 @@ impl GitRepo {
             // What was written is named by nothing yet (children go before what names them).
             tracing::debug!(error = %e.message(), "the local remote's new objects were not copied; fetching them");
             return Ok(None);
+        }
+        if !objects.is_empty() {
+            crate::crash::point("fetch:objects-copied");
         }
         self.repo
             .reference(&format!("refs/remotes/origin/{branch}"), tip, true, "hhsync: fetch, objects copied from the local remote")

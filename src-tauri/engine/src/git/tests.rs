@@ -239,6 +239,48 @@ fn a_first_fetch_from_a_local_remote_copies_its_objects_and_reads_whole() {
     assert_eq!(files_as_git_reads_them(&dir.path().join("c.git"), &later).len(), 503);
 }
 
+/// A first fetch cut short while installing (the scratch repository still there) is done again
+/// by the next fetch; when it cannot be (the branch is gone), what it installed goes, and the
+/// fetch after that starts from an empty clone.
+#[test]
+fn an_interrupted_first_fetch_is_redone_or_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = bare_remote(dir.path());
+    let a = GitRepo::open_or_init(&dir.path().join("a.git"), &url).unwrap();
+    let writes: Vec<FileWrite> = (0..300).map(|i| put(&format!("f/{i:03}.yaml"), &format!("n: {i}\n"))).collect();
+    let tip = a.commit(None, &writes, "many", &author()).unwrap().unwrap();
+    assert_eq!(a.push(&tip, "main").unwrap(), PushOutcome::Pushed);
+    let b_dir = dir.path().join("b.git");
+    let interrupt = |clone: &Path| {
+        // As if killed after renaming the remote's packs in, before the rest.
+        std::fs::create_dir_all(clone.join("hhsync-seed")).unwrap();
+        for name in pack_files(Path::new(&url)) {
+            let pack = Path::new(&url).join("objects/pack").join(&name);
+            std::fs::copy(&pack, clone.join("objects/pack").join(&name)).unwrap();
+            std::fs::copy(pack.with_extension("idx"), clone.join("objects/pack").join(&name).with_extension("idx")).unwrap();
+        }
+    };
+    GitRepo::open_or_init(&b_dir, &url).unwrap();
+    interrupt(&b_dir);
+    let b = GitRepo::open_or_init(&b_dir, &url).unwrap();
+    assert_eq!(b.fetch("main").unwrap().as_deref(), Some(tip.as_str()), "redone");
+    assert!(!b_dir.join("hhsync-seed").exists());
+    assert_eq!(files_as_git_reads_them(&b_dir, &tip).len(), 300);
+
+    let c_dir = dir.path().join("c.git");
+    GitRepo::open_or_init(&c_dir, &url).unwrap();
+    interrupt(&c_dir);
+    git_in(Path::new(&url), &["branch", "-m", "main", "moved"]);
+    let c = GitRepo::open_or_init(&c_dir, &url).unwrap();
+    let err = c.fetch("main").unwrap_err();
+    assert!(err.to_string().contains("interrupted"), "{err}");
+    assert!(pack_files(&c_dir).is_empty() && !c_dir.join("hhsync-seed").exists(), "{:?}", pack_files(&c_dir));
+    git_in(Path::new(&url), &["branch", "-m", "moved", "main"]);
+    let c = GitRepo::open_or_init(&c_dir, &url).unwrap();
+    assert_eq!(c.fetch("main").unwrap().as_deref(), Some(tip.as_str()));
+    assert_eq!(files_as_git_reads_them(&c_dir, &tip).len(), 300);
+}
+
 /// The pack files (`pack-*.pack`) of the repository at `git_dir`, by name.
 fn pack_files(git_dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(git_dir.join("objects/pack"))

@@ -159,7 +159,8 @@ pub(super) struct NetOp<'r> {
 impl<'r> NetOp<'r> {
     pub(super) fn new(repo: &'r GitRepo) -> Self {
         set_socket_timeouts();
-        if repo.url.get(..8).is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://")) {
+        // Not only for https URLs: a `url.*.insteadOf` rewrite or a redirect can lead there too.
+        if repo.local_remote_path().is_none() {
             super::tls::ensure_ca_certificates();
         }
         // The guard over the whole operation: long enough for a very large first clone.

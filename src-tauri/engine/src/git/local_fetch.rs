@@ -12,13 +12,15 @@
 //! does:
 //! 1. the remote's packs and loose objects are copied into a scratch repository inside the clone
 //!    (`hhsync-seed`);
-//! 2. every commit, tree and blob of the tip's history must be found there;
-//! 3. only then are the packs, and the loose objects that history uses, renamed into the clone,
-//!    and `origin/<branch>` set to the tip; the scratch repository goes last.
+//! 2. the tip must be there, and every commit and tree there must name only objects that are
+//!    there too (a commit its tree and parents, a tree its entries; a submodule's commit is
+//!    another repository's). A push running meanwhile may have written a loose commit and not
+//!    yet its tree, a shallow remote lacks its boundary's parents: the ordinary fetch then;
+//! 3. the packs and loose objects are renamed into the clone, the scratch repository removed,
+//!    and `origin/<branch>` set to the tip.
 //!
-//! A push running meanwhile may have written a loose commit and not yet its tree: not reachable
-//! from the tip read, it is not installed. A first fetch interrupted in step 3 leaves the
-//! scratch repository behind, and the next fetch seeds again.
+//! A first fetch interrupted in step 3 leaves the scratch repository behind, and the next fetch
+//! seeds again (or, failing that, removes what the interrupted one installed).
 //!
 //! **A later fetch** copies the objects the new commits brought: each new commit's tree against
 //! its first parent's, descending only where they differ (a tree the clone has comes with all
@@ -26,8 +28,8 @@
 //! only objects nothing names yet. More than [`MAX_COPIED`] objects (a large push) go the usual
 //! way, as one pack.
 //!
-//! Anything amiss (no such branch, objects borrowed from another repository, a missing object)
-//! falls back to libgit2's fetch.
+//! Anything amiss (no such branch, objects borrowed from another repository, a shallow remote,
+//! a missing object) falls back to libgit2's fetch.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -86,10 +88,12 @@ impl GitRepo {
             }
         };
         self.install(scratch, &copied)?;
+        // Installed whole: the marker of an interrupted seed goes before the ref is set (a crash
+        // in between leaves whole objects, and the next fetch sets the ref).
+        std::fs::remove_dir_all(scratch).map_err(|e| Error::io(scratch, e))?;
         self.repo
             .reference(&format!("refs/remotes/origin/{branch}"), tip, true, "hhsync: first fetch, objects copied from the local remote")
             .map_err(|e| Error::git(format!("setting origin/{branch}"), e))?;
-        std::fs::remove_dir_all(scratch).map_err(|e| Error::io(scratch, e))?;
         tracing::debug!(%tip, packs = copied.packs.len(), loose = copied.loose.len(), "first fetch copied the local remote's objects");
         Ok(Some(tip.to_string()))
     }
@@ -115,8 +119,8 @@ impl GitRepo {
         Ok(())
     }
 
-    /// Renames the staged packs (each pack before its index) and the staged loose objects the
-    /// tip's history uses into the clone. Files already there are left as they are.
+    /// Renames the staged packs (each pack before its index) and loose objects into the clone.
+    /// Files already there are left as they are.
     fn install(&self, scratch: &Path, copied: &Staged) -> Result<()> {
         let ours = self.repo.path().join("objects");
         let staged = scratch.join("objects");
@@ -151,6 +155,10 @@ impl GitRepo {
     pub(super) fn copy_from_local_remote(&self, branch: &str) -> Result<Option<String>> {
         let Some(path) = self.local_remote_path() else { return Ok(None) };
         let Ok(remote) = git2::Repository::open(&path) else { return Ok(None) };
+        // A shallow remote's boundary commits name parents it does not have.
+        if remote.is_shallow() {
+            return Ok(None);
+        }
         let Ok(tip) = remote.refname_to_id(&format!("refs/heads/{branch}")) else { return Ok(None) };
         let ours = self.repo.odb().map_err(|e| Error::git("opening the object database", e))?;
         let objects = match new_objects(&remote, &self.repo, &ours, tip) {
@@ -260,14 +268,14 @@ fn new_tree_objects(
     Ok(())
 }
 
-/// What was staged: the packs' names, and the loose objects the tip's history uses.
+/// What was staged: the packs' names, and the loose objects.
 struct Staged {
     packs: Vec<String>,
     loose: Vec<git2::Oid>,
 }
 
 /// Copies the objects of `theirs` (an `objects` directory) into a new scratch repository at
-/// `scratch` and checks that `tip`'s whole history is there.
+/// `scratch` and checks them ([`check_whole`]).
 fn stage(theirs: &Path, scratch: &Path, tip: git2::Oid) -> Result<Staged> {
     if scratch.exists() {
         std::fs::remove_dir_all(scratch).map_err(|e| Error::io(scratch, e))?;
@@ -297,39 +305,45 @@ fn stage(theirs: &Path, scratch: &Path, tip: git2::Oid) -> Result<Staged> {
             loose.push(id);
         }
     }
-    let history = history_objects(&repo, tip)?;
-    loose.retain(|id| history.contains(id));
+    check_whole(&repo, tip)?;
     Ok(Staged { packs, loose })
 }
 
-/// Every object of `tip`'s history (commits, trees, blobs), or an error naming what is missing.
-fn history_objects(repo: &git2::Repository, tip: git2::Oid) -> Result<HashSet<git2::Oid>> {
-    let missing = |e: git2::Error| Error::git("checking the copied history", e);
-    let odb = repo.odb().map_err(missing)?;
-    let mut walk = repo.revwalk().map_err(missing)?;
-    walk.push(tip).map_err(missing)?;
-    let mut seen = HashSet::new();
-    let mut trees = Vec::new();
-    for id in walk {
-        let id = id.map_err(missing)?;
-        seen.insert(id);
-        trees.push(repo.find_commit(id).map_err(missing)?.tree_id());
+/// Checks that `tip` is in `repo` and that every commit and tree there names only objects that
+/// are there too (a submodule's commit excepted): then whatever of it is installed comes with
+/// everything it names. The error names what is missing.
+fn check_whole(repo: &git2::Repository, tip: git2::Oid) -> Result<()> {
+    let failed = |e: git2::Error| Error::git("checking the copied objects", e);
+    let missing = |id: git2::Oid, by: git2::Oid| Error::Git { context: "checking the copied objects".into(), message: format!("{id}, named by {by}, is missing") };
+    let odb = repo.odb().map_err(failed)?;
+    if !odb.exists(tip) {
+        return Err(missing(tip, tip));
     }
-    while let Some(tree) = trees.pop() {
-        if !seen.insert(tree) {
-            continue;
-        }
-        for entry in repo.find_tree(tree).map_err(missing)?.iter() {
-            match entry.kind() {
-                Some(git2::ObjectType::Tree) => trees.push(entry.id()),
-                Some(git2::ObjectType::Blob) if seen.insert(entry.id()) && !odb.exists(entry.id()) => {
-                    return Err(Error::Git { context: "checking the copied history".into(), message: format!("blob {} is missing", entry.id()) });
+    let mut ids = Vec::new();
+    odb.foreach(|id| {
+        ids.push(*id);
+        true
+    })
+    .map_err(failed)?;
+    for id in ids {
+        match odb.read_header(id).map_err(failed)?.1 {
+            git2::ObjectType::Commit => {
+                let commit = repo.find_commit(id).map_err(failed)?;
+                if let Some(gone) = std::iter::once(commit.tree_id()).chain(commit.parent_ids()).find(|named| !odb.exists(*named)) {
+                    return Err(missing(gone, id));
                 }
-                _ => {}
             }
+            git2::ObjectType::Tree => {
+                let tree = repo.find_tree(id).map_err(failed)?;
+                let mut named = tree.iter().filter(|e| e.kind() != Some(git2::ObjectType::Commit)).map(|e| e.id());
+                if let Some(gone) = named.find(|named| !odb.exists(*named)) {
+                    return Err(missing(gone, id));
+                }
+            }
+            _ => {}
         }
     }
-    Ok(seen)
+    Ok(())
 }
 
 /// Whether an `objects` directory holds anything: a pack, or a loose object.

@@ -239,6 +239,58 @@ fn a_first_fetch_from_a_local_remote_copies_its_objects_and_reads_whole() {
     assert_eq!(files_as_git_reads_them(&dir.path().join("c.git"), &later).len(), 503);
 }
 
+/// The first fetch checks every commit and tree it copies, not only the tip's history: a pack
+/// left unreachable by a rewritten branch may name a loose object outside that history, and a
+/// later fetch of that commit (found present) must find all it names. A loose commit whose tree
+/// is not there (a push half-written) makes the first fetch go the usual way.
+#[test]
+fn a_first_fetch_copies_only_objects_that_come_with_all_they_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = bare_remote(dir.path());
+    let remote = Path::new(&url);
+    let work = dir.path().join("work");
+    git_in(dir.path(), &["clone", "-q", &url, work.to_str().unwrap()]);
+    let small_push = |file: &str, text: &str| {
+        std::fs::create_dir_all(work.join("f")).unwrap();
+        std::fs::write(work.join("f").join(file), text).unwrap();
+        git_in(&work, &["add", "-A"]);
+        git_in(&work, &["commit", "-qm", file]);
+        git_in(&work, &["push", "-qf", "origin", "HEAD:main"]);
+        git_in(&work, &["rev-parse", "HEAD"]).trim().to_owned()
+    };
+    let first = small_push("first.yaml", "first: 1\n");
+    let loose = small_push("loose.yaml", "loose: only here\n");
+    // A large commit on top, pushed as a pack that does not repeat the loose file.
+    let a = GitRepo::open_or_init(&dir.path().join("a.git"), &url).unwrap();
+    assert_eq!(a.fetch("main").unwrap().as_deref(), Some(loose.as_str()));
+    let writes: Vec<FileWrite> = (0..300).map(|i| put(&format!("f/many/{i:03}.yaml"), &format!("n: {i}\n"))).collect();
+    let packed = a.commit(Some(&loose), &writes, "many", &author()).unwrap().unwrap();
+    assert_eq!(a.push(&packed, "main").unwrap(), PushOutcome::Pushed);
+    // The branch rewritten back to the first commit: the pack and the loose commit stay.
+    git_in(remote, &["update-ref", "refs/heads/main", &first]);
+    let b_dir = dir.path().join("b.git");
+    let b = GitRepo::open_or_init(&b_dir, &url).unwrap();
+    assert_eq!(b.fetch("main").unwrap().as_deref(), Some(first.as_str()));
+    // Restored: the packed commit is found present, and all it names must be too.
+    git_in(remote, &["update-ref", "refs/heads/main", &packed]);
+    assert_eq!(b.fetch("main").unwrap().as_deref(), Some(packed.as_str()));
+    let files = files_as_git_reads_them(&b_dir, &packed);
+    assert!(files.contains(&("f/loose.yaml".to_owned(), "loose: only here\n".to_owned())), "{} files", files.len());
+
+    // A loose commit naming a tree that is not there.
+    let tree = "1111111111111111111111111111111111111111";
+    let broken = format!("tree {tree}\nauthor t <t@example.com> 0 +0000\ncommitter t <t@example.com> 0 +0000\n\nhalf\n");
+    let path = dir.path().join("broken-commit");
+    std::fs::write(&path, broken).unwrap();
+    git_in(remote, &["hash-object", "-t", "commit", "-w", "--literally", path.to_str().unwrap()]);
+    let c_dir = dir.path().join("c.git");
+    let c = GitRepo::open_or_init(&c_dir, &url).unwrap();
+    assert_eq!(c.fetch("main").unwrap().as_deref(), Some(packed.as_str()));
+    assert!(pack_files(&c_dir).iter().all(|p| !pack_files(remote).contains(p)), "fetched the usual way, not copied");
+    assert_eq!(files_as_git_reads_them(&c_dir, &packed).len(), files.len());
+    assert!(!c_dir.join("hhsync-seed").exists());
+}
+
 /// A first fetch cut short while installing (the scratch repository still there) is done again
 /// by the next fetch; when it cannot be (the branch is gone), what it installed goes, and the
 /// fetch after that starts from an empty clone.

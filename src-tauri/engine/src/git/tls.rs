@@ -1,10 +1,12 @@
 //! The command line's deferred CA bundle. libgit2 starts OpenSSL when git2 is first used, and
 //! OpenSSL then reads the system's whole CA bundle: 40 of the 56 ms of a `hhsync pull` that
-//! finds nothing new, on every command that opens a clone, though only an https remote needs
+//! finds nothing new, on every command that opens a clone, though only a network remote needs
 //! it. [`defer_ca_certificates`] lets libgit2 start with an empty bundle and puts the
 //! environment back as it was; [`ensure_ca_certificates`] loads the bundle (the one OpenSSL
-//! would have read, `SSL_CERT_FILE` included) the first time an https remote is reached. The
-//! app starts once and keeps OpenSSL's own start (it never calls the first).
+//! would have read, `SSL_CERT_FILE` included) before the first operation on a remote that is
+//! not a path on this machine (an ssh or http URL can still end at https: a `url.*.insteadOf`
+//! rewrite, a redirect). The app starts once and keeps OpenSSL's own start (it never calls the
+//! first).
 //!
 //! Linux only: there git2 uses OpenSSL; macOS and Windows use their own TLS and trust stores.
 

@@ -105,8 +105,9 @@ fn full_pass(store: &Store, conn: &Connection, fabric_id: i64, inputs: Vec<Valid
         written.map(|()| fabric)
     })?;
     let findings = with_fabric_findings(store, conn, &inputs, &(0..inputs.len()).collect::<Vec<_>>(), fabric);
-    // Ten thousand parsed documents take a while to free; the caller need not wait for it.
-    std::thread::spawn(move || drop(inputs));
+    // Ten thousand parsed documents take a while to free; the caller need not wait for it (and
+    // where no thread can be started, they are freed here).
+    let _ = std::thread::Builder::new().spawn(move || drop(inputs));
     findings
 }
 

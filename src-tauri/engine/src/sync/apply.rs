@@ -144,14 +144,22 @@ pub fn apply_commit_with(
                 in_flight = Some((spawn(reading, to), to));
             }
             let mut prepared = prepared.into_iter();
-            for (i, change) in upserts[from..to].iter().enumerate() {
+            let written = upserts[from..to].iter().enumerate().try_for_each(|(i, change)| {
                 if (from + i) % 64 == 0 {
                     progress(from + i, total)?;
                 }
                 match layout::role(&change.path) {
-                    FileRole::Managed(kind) => apply.managed(change, kind, prepared.next().expect("one prepared file per managed file"))?,
-                    role => apply.other(change, role)?,
+                    FileRole::Managed(kind) => apply.managed(change, kind, prepared.next().expect("one prepared file per managed file")),
+                    role => apply.other(change, role),
                 }
+            });
+            if let Err(e) = written {
+                // The batch being read is of no use now: its outcome, a panic included, does not
+                // replace this error.
+                if let Some((reading, _)) = in_flight.take() {
+                    let _ = reading.join();
+                }
+                return Err(e);
             }
         }
         Ok(())

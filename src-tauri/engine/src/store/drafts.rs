@@ -200,7 +200,7 @@ impl Store {
         issues: &super::StoredIssues,
         origin: &str,
     ) -> Result<()> {
-        let issues = serde_json::to_string(issues).unwrap_or_else(|_| "[]".into());
+        let issues = super::issues_text(issues);
         conn.exec_cached(
             "INSERT INTO resources (fabric_id, kind, name, draft_text, draft_value, draft_deleted, draft_issues, draft_origin, draft_updated_at, issues)
              VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8, ?6)

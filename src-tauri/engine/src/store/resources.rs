@@ -146,6 +146,15 @@ fn from_row(r: &Row<'_>, with_text: bool) -> rusqlite::Result<ResourceRow> {
     })
 }
 
+/// The insert of a resource's desired version, for [`Store::upsert_desired`] and
+/// [`Store::insert_desired`] alike.
+macro_rules! insert_desired_sql {
+    () => {
+        "INSERT INTO resources (fabric_id, kind, name, path, desired_text, desired_value, desired_blob, desired_commit, legacy, document_issues, issues)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)"
+    };
+}
+
 /// Issues as the store keeps them (JSON).
 pub fn issues_text(issues: &[StoredIssue]) -> String {
     serde_json::to_string(issues).unwrap_or_else(|_| "[]".into())
@@ -163,38 +172,38 @@ pub struct ValidationInput {
 }
 
 impl Store {
-    /// Inserts or replaces the desired version of a resource, keyed by kind and name; its id.
-    /// Its issues are its document issues until the next validation ([`issues_text`]).
-    pub fn upsert_desired(&self, conn: &Connection, fabric_id: i64, r: &ResourceUpsert) -> Result<i64> {
-        let value = r.value.to_string();
-        let doc_issues = issues_text(&r.document_issues);
-        conn.row_cached(
-            "INSERT INTO resources (fabric_id, kind, name, path, desired_text, desired_value, desired_blob, desired_commit, legacy, document_issues, issues)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
-             ON CONFLICT (fabric_id, kind, name) DO UPDATE SET path = ?4, desired_text = ?5, desired_value = ?6,
-                desired_blob = ?7, desired_commit = ?8, legacy = ?9, document_issues = ?10, issues = ?10
-             RETURNING id",
-            params![fabric_id, r.kind, r.name, r.path, r.text, value, r.blob, r.commit, r.legacy, doc_issues],
-            |row| row.get(0),
+    /// Inserts or replaces the desired version of a resource, keyed by kind and name. Its issues
+    /// are its document issues until the next validation ([`issues_text`]).
+    pub fn upsert_desired(&self, conn: &Connection, fabric_id: i64, r: &ResourceUpsert) -> Result<()> {
+        self.write_desired(
+            conn,
+            fabric_id,
+            r,
+            concat!(
+                insert_desired_sql!(),
+                " ON CONFLICT (fabric_id, kind, name) DO UPDATE SET path = ?4, desired_text = ?5, desired_value = ?6,
+                desired_blob = ?7, desired_commit = ?8, legacy = ?9, document_issues = ?10, issues = ?10"
+            ),
         )
-        .map_err(|e| self.err(e))
     }
 
     /// Inserts the desired version of a resource the fabric does not hold (the first sync: no
     /// row can be there yet, and a second file for one is kept aside before this); its id. A row
-    /// that is there after all fails the insert rather than being replaced. [`Self::upsert_desired`]
-    /// without its RETURNING clause, which SQLite runs through a temporary table per statement
-    /// (a tenth of the writes of a first import of 10,000 files, in perf).
+    /// that is there after all fails the insert rather than being replaced. Not an upsert with a
+    /// RETURNING clause: SQLite runs that through a temporary table per statement (a tenth of
+    /// the writes of a first import of 10,000 files, in perf).
     pub fn insert_desired(&self, conn: &Connection, fabric_id: i64, r: &ResourceUpsert) -> Result<i64> {
+        self.write_desired(conn, fabric_id, r, insert_desired_sql!())?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    /// Runs `sql`, an insert of the desired version with `insert_desired_sql!`'s parameters.
+    fn write_desired(&self, conn: &Connection, fabric_id: i64, r: &ResourceUpsert, sql: &str) -> Result<()> {
         let value = r.value.to_string();
         let doc_issues = issues_text(&r.document_issues);
-        conn.exec_cached(
-            "INSERT INTO resources (fabric_id, kind, name, path, desired_text, desired_value, desired_blob, desired_commit, legacy, document_issues, issues)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
-            params![fabric_id, r.kind, r.name, r.path, r.text, value, r.blob, r.commit, r.legacy, doc_issues],
-        )
-        .map_err(|e| self.err(e))?;
-        Ok(conn.last_insert_rowid())
+        conn.exec_cached(sql, params![fabric_id, r.kind, r.name, r.path, r.text, value, r.blob, r.commit, r.legacy, doc_issues])
+            .map_err(|e| self.err(e))?;
+        Ok(())
     }
 
     /// Forgets the resource read from `path`, unless it now lives at another path (a rename

@@ -16,7 +16,7 @@ use rusqlite::Connection;
 
 use crate::error::Result;
 use crate::hedgehog::{dependency_keys, validate_fabric, DependencyKey, FabricResource, KeyRole, Kind};
-use crate::store::{StoredIssue, Store, ValidationInput};
+use crate::store::{issues_text, StoredIssue, Store, ValidationInput};
 
 /// Above this share of the fabric changed (1 in N), a full pass.
 const FULL_PASS_SHARE: usize = 4;
@@ -216,7 +216,7 @@ fn with_fabric_findings(
             }
         }
         issues.extend(more);
-        let text = serde_json::to_string(&issues).unwrap_or_else(|_| "[]".to_owned());
+        let text = issues_text(&issues);
         out.push((input.id, text, input.issues.clone()));
     }
     Ok(out)

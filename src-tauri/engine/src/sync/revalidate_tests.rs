@@ -142,7 +142,8 @@ impl Fabric {
             legacy: false,
             document_issues: Vec::new(),
         };
-        let id = self.store.upsert_desired(&self.conn, self.fabric.id, &upsert).unwrap();
+        self.store.upsert_desired(&self.conn, self.fabric.id, &upsert).unwrap();
+        let id = self.store.resource(&self.conn, self.fabric.id, &upsert.kind, &upsert.name).unwrap().unwrap().id;
         let issues = crate::store::issues_text(&upsert.document_issues);
         ValidationInput { id, kind: upsert.kind, name: upsert.name, value: upsert.value, document_issues: upsert.document_issues, issues }
     }

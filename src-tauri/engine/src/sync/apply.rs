@@ -118,10 +118,8 @@ pub fn apply_commit_with(
         counts: ApplyCounts { files: changes.len(), ..ApplyCounts::default() },
         changed: Vec::new(),
         kept_paths: HashSet::new(),
-        had_resources,
         had_files,
-        written: (!had_resources).then(Vec::new),
-        written_at: (!had_resources).then(HashMap::new),
+        first: (!had_resources).then(FirstSync::default),
     };
 
     // Additions and modifications first, so that a file renamed within this range keeps its
@@ -177,10 +175,10 @@ pub fn apply_commit_with(
         }
     }
     progress(total, total)?;
-    let Applying { counts, changed, written, .. } = apply;
+    let Applying { counts, changed, first, .. } = apply;
     crate::crash::point("apply:before-commit");
     store.set_synced_commit(&tx, fabric.id, to)?;
-    super::revalidate::revalidate_written(store, &tx, fabric.id, written)?;
+    super::revalidate::revalidate_written(store, &tx, fabric.id, first.map(|f| f.written))?;
     tx.commit().map_err(|e| store.err(e))?;
     Ok((counts, changed))
 }
@@ -197,14 +195,21 @@ struct Applying<'a> {
     changed: Vec<ChangedResource>,
     /// Paths a resource was written from: a deletion of the same path in the range is a rename.
     kept_paths: HashSet<String>,
-    had_resources: bool,
     had_files: bool,
-    /// Into a fabric that held no resources: every resource written, as validation reads it
-    /// (then the validation that follows need not read them back).
-    written: Option<Vec<ValidationInput>>,
-    /// Into a fabric that held no resources: where each resource written so far was read from
-    /// (the only resources the store holds, so a lookup here replaces a query per file).
-    written_at: Option<HashMap<(Kind, String), String>>,
+    /// What an apply into a fabric that held no resources keeps of what it wrote (none when
+    /// the fabric held some).
+    first: Option<FirstSync>,
+}
+
+/// What an apply into a fabric that held no resources keeps of what it wrote.
+#[derive(Default)]
+struct FirstSync {
+    /// Every resource written, as validation reads it: the validation that follows need not
+    /// read them back.
+    written: Vec<ValidationInput>,
+    /// Where each resource written so far was read from: these are the only resources the store
+    /// holds, so a lookup here replaces a query per file.
+    homes: HashMap<(Kind, String), String>,
 }
 
 impl Applying<'_> {
@@ -225,8 +230,8 @@ impl Applying<'_> {
         };
         // A second file for a resource that already lives elsewhere is kept aside rather than
         // silently replacing the first.
-        let home = match &self.written_at {
-            Some(written_at) => written_at.get(&(kind, file.name.clone())).cloned(),
+        let home = match &self.first {
+            Some(first) => first.homes.get(&(kind, file.name.clone())).cloned(),
             None => store.resource(conn, id, kind.name(), &file.name)?.and_then(|r| r.path),
         };
         let elsewhere = home.filter(|p| p != path);
@@ -240,7 +245,8 @@ impl Applying<'_> {
         }
         let what = if change.old_blob.is_some() { self.counts.changed += 1; "changed" } else { self.counts.added += 1; "added" };
         self.changed.push(ChangedResource { kind: kind.name().to_owned(), name: file.name.clone(), change: what });
-        if self.had_resources {
+        // Only a fabric that held resources can have a draft of this one, or others at this path.
+        if self.first.is_none() {
             if let Some(row) = store.draft_row(conn, id, kind.name(), &file.name)?.filter(|r| r.has_draft()) {
                 let outcome = reconcile(store, conn, id, &row, Some((&file.value, &text)), self.to)?;
                 self.counts.count(outcome);
@@ -249,9 +255,6 @@ impl Applying<'_> {
         }
         if self.had_files {
             store.remove_file(conn, id, path)?;
-        }
-        if let Some(written_at) = &mut self.written_at {
-            written_at.insert((kind, file.name.clone()), path.to_owned());
         }
         let upsert = ResourceUpsert {
             kind: kind.name().to_owned(),
@@ -264,10 +267,11 @@ impl Applying<'_> {
             legacy: file.legacy,
             document_issues: file.issues,
         };
-        if let Some(written) = &mut self.written {
+        if let Some(first) = &mut self.first {
+            first.homes.insert((kind, upsert.name.clone()), path.to_owned());
             let row = store.insert_desired(conn, id, &upsert)?;
             let ResourceUpsert { kind, name, value, document_issues, .. } = upsert;
-            written.push(ValidationInput { id: row, kind, name, issues: issues_text(&document_issues), value, document_issues });
+            first.written.push(ValidationInput { id: row, kind, name, issues: issues_text(&document_issues), value, document_issues });
         } else {
             store.upsert_desired(conn, id, &upsert)?;
         }

@@ -70,7 +70,7 @@ impl GitRepo {
 
     /// [`Self::seed_from_local_remote`] once it is to be tried.
     fn seed(&self, remote: &Path, scratch: &Path, branch: &str) -> Result<Option<String>> {
-        let Some(theirs) = local_git_dir(&remote).map(|dir| dir.join("objects")) else { return Ok(None) };
+        let Some(theirs) = local_git_dir(remote).map(|dir| dir.join("objects")) else { return Ok(None) };
         // Objects borrowed from elsewhere would not be copied.
         if theirs.join("info/alternates").exists() {
             return Ok(None);
@@ -101,16 +101,12 @@ impl GitRepo {
     /// Removes every object of the clone (packs and loose objects) and the scratch repository.
     fn forget_objects(&self) -> Result<()> {
         let objects = self.repo.path().join("objects");
-        for entry in std::fs::read_dir(&objects).map_err(|e| Error::io(&objects, e))?.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let path = entry.path();
-            if name == "pack" {
-                for file in std::fs::read_dir(&path).map_err(|e| Error::io(&path, e))?.flatten() {
-                    std::fs::remove_file(file.path()).map_err(|e| Error::io(&file.path(), e))?;
-                }
-            } else if name.len() == 2 && name.bytes().all(|b| b.is_ascii_hexdigit()) {
-                std::fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
-            }
+        let packs = objects.join("pack");
+        for file in std::fs::read_dir(&packs).map_err(|e| Error::io(&packs, e))?.flatten() {
+            std::fs::remove_file(file.path()).map_err(|e| Error::io(&file.path(), e))?;
+        }
+        for (_, dir) in loose_dirs(&objects) {
+            std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         }
         let scratch = self.repo.path().join(SCRATCH);
         if scratch.exists() {
@@ -287,12 +283,8 @@ fn stage(theirs: &Path, scratch: &Path, tip: git2::Oid) -> Result<Staged> {
         copy_pack(&theirs.join("pack"), &staged.join("pack"), name)?;
     }
     let mut loose = Vec::new();
-    for entry in std::fs::read_dir(theirs).map_err(|e| Error::io(theirs, e))?.flatten() {
-        let dir = entry.file_name().to_string_lossy().into_owned();
-        if dir.len() != 2 || !dir.bytes().all(|b| b.is_ascii_hexdigit()) {
-            continue;
-        }
-        for object in std::fs::read_dir(entry.path()).map_err(|e| Error::io(&entry.path(), e))?.flatten() {
+    for (dir, path) in loose_dirs(theirs) {
+        for object in std::fs::read_dir(&path).map_err(|e| Error::io(&path, e))?.flatten() {
             let file = object.file_name().to_string_lossy().into_owned();
             // Temporary files of a writer at work have other names.
             if file.len() != 38 {
@@ -349,10 +341,16 @@ fn check_whole(repo: &git2::Repository, tip: git2::Oid) -> Result<()> {
 /// Whether an `objects` directory holds anything: a pack, or a loose object.
 fn has_objects(objects: &Path) -> bool {
     pack_names(&objects.join("pack")).next().is_some()
-        || std::fs::read_dir(objects).into_iter().flatten().flatten().any(|entry| {
-            let name = entry.file_name();
-            name.len() == 2 && std::fs::read_dir(entry.path()).is_ok_and(|mut d| d.next().is_some())
-        })
+        || loose_dirs(objects).any(|(_, dir)| std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some()))
+}
+
+/// The loose objects' directories of an `objects` directory (named by two hex digits), with
+/// their names.
+fn loose_dirs(objects: &Path) -> impl Iterator<Item = (String, std::path::PathBuf)> {
+    std::fs::read_dir(objects).into_iter().flatten().flatten().filter_map(|entry| {
+        let name = entry.file_name().into_string().ok()?;
+        (name.len() == 2 && name.bytes().all(|b| b.is_ascii_hexdigit())).then(|| (name, entry.path()))
+    })
 }
 
 /// The directory and file name of a loose object.

@@ -13,8 +13,8 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-/// The bundle to load on the first https operation, when its loading was deferred.
-static DEFERRED: OnceLock<Option<PathBuf>> = OnceLock::new();
+/// Set when [`defer_ca_certificates`] deferred the bundle's loading.
+static DEFERRED: OnceLock<()> = OnceLock::new();
 
 /// Starts libgit2 without reading the CA bundle (see the module doc).
 ///
@@ -24,7 +24,6 @@ static DEFERRED: OnceLock<Option<PathBuf>> = OnceLock::new();
 pub unsafe fn defer_ca_certificates() {
     #[cfg(target_os = "linux")]
     {
-        let bundle = openssl_probe::probe().cert_file;
         let before = std::env::var_os("SSL_CERT_FILE");
         std::env::set_var("SSL_CERT_FILE", "/dev/null");
         // Any call starts libgit2, and OpenSSL with it.
@@ -33,18 +32,31 @@ pub unsafe fn defer_ca_certificates() {
             Some(value) => std::env::set_var("SSL_CERT_FILE", value),
             None => std::env::remove_var("SSL_CERT_FILE"),
         }
-        let _ = DEFERRED.set(bundle);
+        let _ = DEFERRED.set(());
     }
 }
 
 /// Loads the deferred CA bundle, once, if [`defer_ca_certificates`] deferred one.
 pub(super) fn ensure_ca_certificates() {
     static LOADED: OnceLock<()> = OnceLock::new();
-    let Some(Some(bundle)) = DEFERRED.get() else { return };
+    if DEFERRED.get().is_none() {
+        return;
+    }
     LOADED.get_or_init(|| {
+        // The environment is as it was before the deferral: the probe finds what OpenSSL would
+        // have read (`SSL_CERT_FILE` first), here rather than at every command's start.
+        let Some(bundle) = probed_bundle() else { return };
         // SAFETY: sets libgit2's global TLS option; done once, before the connection it is for.
-        if let Err(e) = unsafe { git2::opts::set_ssl_cert_file(bundle) } {
+        if let Err(e) = unsafe { git2::opts::set_ssl_cert_file(&bundle) } {
             tracing::warn!(bundle = %bundle.display(), error = %e.message(), "could not load the CA certificates");
         }
     });
+}
+
+/// The system's CA bundle, as git2 finds it.
+fn probed_bundle() -> Option<PathBuf> {
+    #[cfg(target_os = "linux")]
+    return openssl_probe::probe().cert_file;
+    #[cfg(not(target_os = "linux"))]
+    None
 }

@@ -12,6 +12,7 @@ mod commands;
 mod error;
 mod history;
 mod proposals;
+mod rendering;
 mod settings;
 mod topology;
 mod watcher;
@@ -31,8 +32,11 @@ pub struct AppState {
 }
 
 fn main() {
+    // Before any thread starts: it may set WebKit's environment.
+    let painting = rendering::choose();
     // HHSYNC_LOG, with the HTTP libraries' byte dumps (tokens) kept out: shared with the CLI.
     hhsync_engine::logging::init();
+    tracing::info!(?painting, "web view painting");
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())

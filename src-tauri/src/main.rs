@@ -40,7 +40,10 @@ fn main() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
-        .setup(|app| {
+        .setup(move |app| {
+            if let Some(window) = app.get_webview_window("main") {
+                rendering::apply(painting, &window);
+            }
             let data_dir = Engine::default_data_dir()?;
             let handle = app.handle().clone();
             let sink: hhsync_engine::engine::ProgressSink = Arc::new(move |event| {

@@ -8,6 +8,20 @@
 //! (`WEBKIT_SKIA_ENABLE_CPU_RENDERING`, read by its processes as they start); with one, WebKit
 //! chooses. A value the user set is left alone.
 //!
+//! The layers are still composited with OpenGL, in Mesa's software rasteriser there. WebKitGTK
+//! 2.50 composites the whole viewport each frame, whatever changed: a 954 x 60 canvas moved a
+//! frame kept the web process at 123% of a CPU, nearly all of it in llvmpipe's threads. Its
+//! `UseDamagingInformationForCompositing` feature composites only what changed (WebKitGTK 2.54
+//! turns it on by default, with `UnifyDamagedRegions` off, so far-apart changes are not one
+//! bounding box): 19-23% for the same page. So there the features are set as 2.54 has them,
+//! through WebKit's feature API (2.42 and later: looked up at run time, so an older WebKit just
+//! keeps its defaults). The web process reads them only as it creates the page, which the
+//! window's first load has asked for before `setup` runs, so that process is replaced once.
+//!
+//! In the app (the e2e's 1,000-device topology, with the picture in view all along): WebKit's
+//! defaults panned at 40 frames/s fitted and 35 at reading size, a pixel changed a frame ran at
+//! 47; painting on the CPU and compositing with damage, 57-60, 52-59 and 60.
+//!
 //! Turning hardware acceleration off altogether (the settings' policy, or
 //! `WEBKIT_DISABLE_COMPOSITING_MODE`) also ran at 62, but there WebKitWebDriver's screenshots
 //! never return.
@@ -40,6 +54,98 @@ pub fn choose() -> Painting {
         std::env::set_var(CPU_PAINTING, "1");
     }
     painting
+}
+
+/// The window's web view composites only what changed (see the top of this file), where painting
+/// is on the CPU.
+pub fn apply<R: tauri::Runtime>(painting: Painting, window: &tauri::WebviewWindow<R>) {
+    #[cfg(target_os = "linux")]
+    if painting == Painting::Cpu {
+        let url = window.url().map(|u| u.to_string()).ok();
+        let result = window.with_webview(move |webview| {
+            use webkit2gtk::glib::object::ObjectType;
+            use webkit2gtk::WebViewExt;
+            let Some(settings) = WebViewExt::settings(&webview.inner()) else { return };
+            let features = [("UseDamagingInformationForCompositing", true), ("UnifyDamagedRegions", false)];
+            // SAFETY: the pointer is a live WebKitSettings, held by `settings` for the call.
+            match unsafe { features::set(settings.as_ptr().cast(), &features) } {
+                Ok(0) => tracing::info!(?features, "web view compositing: WebKit's defaults already"),
+                Ok(_) => {
+                    // The web process reads them as it creates the page, which the window's first
+                    // load has already asked for: that process is replaced, and the page loaded
+                    // again (this runs as the event loop starts, before the page has run).
+                    let view = webview.inner();
+                    view.terminate_web_process();
+                    match &url {
+                        Some(url) => view.load_uri(url),
+                        None => view.reload(),
+                    }
+                    tracing::info!(?features, "web view compositing");
+                }
+                Err(missing) => tracing::info!("WebKit's feature API is missing ({missing}): its defaults stay"),
+            }
+        });
+        if let Err(e) = result {
+            tracing::warn!("could not reach the web view's settings: {e}");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (painting, window);
+}
+
+/// WebKitGTK's feature API (2.42 and later), which the webkit2gtk crate does not bind: looked up
+/// in the loaded library, so the app still starts on an older WebKit.
+#[cfg(target_os = "linux")]
+mod features {
+    use std::ffi::{c_char, c_int, c_void, CStr};
+
+    type Ptr = *mut c_void;
+
+    /// The symbol's address in the process, as a function of type `F`.
+    ///
+    /// SAFETY: `F` must be the symbol's C signature.
+    unsafe fn symbol<F: Copy>(name: &CStr) -> Result<F, String> {
+        let address = libc::dlsym(libc::RTLD_DEFAULT, name.as_ptr());
+        if address.is_null() {
+            return Err(name.to_string_lossy().into_owned());
+        }
+        Ok(std::mem::transmute_copy(&address))
+    }
+
+    /// Sets each named feature that this WebKit has (the others are left alone); returns how many
+    /// of them changed.
+    ///
+    /// SAFETY: `settings` is a live WebKitSettings.
+    pub unsafe fn set(settings: Ptr, wanted: &[(&str, bool)]) -> Result<usize, String> {
+        let all: unsafe extern "C" fn() -> Ptr = symbol(c"webkit_settings_get_all_features")?;
+        let length: unsafe extern "C" fn(Ptr) -> usize = symbol(c"webkit_feature_list_get_length")?;
+        let get: unsafe extern "C" fn(Ptr, usize) -> Ptr = symbol(c"webkit_feature_list_get")?;
+        let identifier: unsafe extern "C" fn(Ptr) -> *const c_char = symbol(c"webkit_feature_get_identifier")?;
+        let enabled: unsafe extern "C" fn(Ptr, Ptr) -> c_int = symbol(c"webkit_settings_get_feature_enabled")?;
+        let enable: unsafe extern "C" fn(Ptr, Ptr, c_int) = symbol(c"webkit_settings_set_feature_enabled")?;
+        let unref: unsafe extern "C" fn(Ptr) = symbol(c"webkit_feature_list_unref")?;
+        let list = all();
+        if list.is_null() {
+            return Ok(0);
+        }
+        let mut changed = 0;
+        for i in 0..length(list) {
+            let feature = get(list, i);
+            let id = identifier(feature);
+            if id.is_null() {
+                continue;
+            }
+            let id = CStr::from_ptr(id).to_string_lossy();
+            if let Some((_, on)) = wanted.iter().find(|(name, _)| *name == id) {
+                if (enabled(settings, feature) != 0) != *on {
+                    enable(settings, feature, c_int::from(*on));
+                    changed += 1;
+                }
+            }
+        }
+        unref(list);
+        Ok(changed)
+    }
 }
 
 /// A DRM render node (`renderD128`…) is how a process reaches a GPU without a display server.

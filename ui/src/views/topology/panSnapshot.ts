@@ -24,6 +24,10 @@
 // of 60-180 ms there). Out of the document the SVG gets no events, and the e2e dispatches its keys
 // on it: a listener on the SVG itself hands them to the view while it is out (`forwardKeys`).
 // A focused node would lose the focus with it: the view takes the focus first.
+// The figures above were taken with WebKit painting through Mesa's software OpenGL and compositing
+// the whole viewport each frame. Without a GPU the app now paints on the CPU and composites only
+// what changed (src-tauri/src/rendering.rs): a page changing one pixel a frame runs at 60 there,
+// and this pan, with the picture in view all along, at 52-60, fitted or at reading size.
 // While a pan shows the bitmap the view's element carries `data-panning`, and `data-snapshot-ms`
 // says how long the last bitmap took to draw.
 import { PALETTE, TYPE_SCALE } from './diagramSvg';

@@ -41,19 +41,24 @@ const CPU_PAINTING: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
 /// environment is changed, so no other thread may be running yet, and WebKit's processes read it
 /// as they start.
 pub fn choose() -> Painting {
-    let webkit_gtk = cfg!(target_os = "linux");
-    let painting = if !webkit_gtk
-        || std::env::var_os(CPU_PAINTING).is_some()
-        || has_render_node(std::path::Path::new("/dev/dri"))
-    {
-        Painting::Default
-    } else {
-        Painting::Cpu
-    };
+    let painting = decide(
+        cfg!(target_os = "linux"),
+        std::env::var_os(CPU_PAINTING).is_some(),
+        has_render_node(std::path::Path::new("/dev/dri")),
+    );
     if painting == Painting::Cpu {
         std::env::set_var(CPU_PAINTING, "1");
     }
     painting
+}
+
+/// On the CPU only for WebKitGTK, with no GPU to reach, and no choice of the user's in the way.
+fn decide(webkit_gtk: bool, user_chose: bool, render_node: bool) -> Painting {
+    if webkit_gtk && !user_chose && !render_node {
+        Painting::Cpu
+    } else {
+        Painting::Default
+    }
 }
 
 /// The window's web view composites only what changed (see the top of this file), where painting
@@ -161,7 +166,15 @@ fn has_render_node(dri: &std::path::Path) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::has_render_node;
+    use super::{decide, has_render_node, Painting};
+
+    #[test]
+    fn the_cpu_paints_only_where_webkitgtk_has_no_gpu_and_the_user_did_not_choose() {
+        assert_eq!(decide(true, false, false), Painting::Cpu);
+        assert_eq!(decide(true, false, true), Painting::Default);
+        assert_eq!(decide(true, true, false), Painting::Default);
+        assert_eq!(decide(false, false, false), Painting::Default);
+    }
 
     #[test]
     fn a_render_node_is_found_among_the_dri_devices() {

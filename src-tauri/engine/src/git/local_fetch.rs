@@ -103,7 +103,7 @@ impl GitRepo {
         let objects = self.repo.path().join("objects");
         let packs = objects.join("pack");
         for file in std::fs::read_dir(&packs).map_err(|e| Error::io(&packs, e))?.flatten() {
-            std::fs::remove_file(file.path()).map_err(|e| Error::io(&file.path(), e))?;
+            std::fs::remove_file(file.path()).map_err(|e| Error::io(file.path(), e))?;
         }
         for (_, dir) in loose_dirs(&objects) {
             std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
@@ -134,7 +134,7 @@ impl GitRepo {
         }
         for id in &copied.loose {
             let (dir, file) = loose_path(id);
-            std::fs::create_dir_all(ours.join(&dir)).map_err(|e| Error::io(&ours.join(&dir), e))?;
+            std::fs::create_dir_all(ours.join(&dir)).map_err(|e| Error::io(ours.join(&dir), e))?;
             rename(&staged.join(&dir).join(&file), &ours.join(&dir).join(&file))?;
         }
         self.repo.odb().and_then(|odb| odb.refresh()).map_err(|e| Error::git("reading the copied objects", e))
@@ -293,7 +293,7 @@ fn stage(theirs: &Path, scratch: &Path, tip: git2::Oid) -> Result<Staged> {
             let Ok(id) = git2::Oid::from_str(&format!("{dir}{file}")) else { continue };
             let to = staged.join(&dir);
             std::fs::create_dir_all(&to).map_err(|e| Error::io(&to, e))?;
-            std::fs::copy(object.path(), to.join(&file)).map_err(|e| Error::io(&to.join(&file), e))?;
+            std::fs::copy(object.path(), to.join(&file)).map_err(|e| Error::io(to.join(&file), e))?;
             loose.push(id);
         }
     }

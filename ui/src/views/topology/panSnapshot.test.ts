@@ -5,6 +5,7 @@
 // margin or when what it shows changed; a drag holds it until release; keys dispatched on the SVG
 // while it is out still reach the view, and a focused node hands the focus to the view.
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { PALETTE } from './diagramSvg';
 import { PanSnapshot, PREPARE_MS, SETTLE_MS, type PanScene } from './panSnapshot';
 import { fakeContext, fakePath, gridScene, type FakeContext } from './snapshotFakes';
 import { panBy } from './viewport';
@@ -18,7 +19,7 @@ interface Rig {
   screen: HTMLCanvasElement;
   /** The screen canvas's context. */
   ctx: FakeContext;
-  /** How many bitmaps were drawn (each drawing starts with a setTransform). */
+  /** How many bitmaps were drawn (each drawing starts by filling the background). */
   drawings: () => number;
   settled: [number, number][];
 }
@@ -47,7 +48,7 @@ function rig(count: number, view = { x: 0, y: 0, k: 1 }): Rig {
     },
     { context: () => ctx, path: fakePath, dpr: () => 1 },
   );
-  const drawings = () => ctx.ops.filter((o) => o.op === 'setTransform').length;
+  const drawings = () => ctx.ops.filter((o) => o.op === 'fillRect').length;
   return { snapshot, scene, container, svg, cover, screen, ctx, drawings, settled };
 }
 
@@ -95,6 +96,17 @@ test('a large picture pans as the bitmap; after SETTLE_MS the SVG is back, moved
   // the SVG's transform puts the point where the bitmap had it: no jump
   const { x, y, k } = r.scene.view;
   expect([x + k * 1234, y + k * 567]).toEqual(shown);
+});
+
+test("the bitmap is opaque: the view's background fills the whole canvas before the picture is drawn on it", () => {
+  const r = rig(400, { x: -1000, y: -200, k: 0.8 });
+  r.snapshot.panBy(-60, 0);
+  const [transform, background, ...picture] = r.ctx.ops;
+  expect(transform).toMatchObject({ op: 'setTransform', args: [1, 0, 0, 1, 0, 0] });
+  expect(background).toMatchObject({ op: 'fillRect', args: [0, 0, r.screen.width, r.screen.height], fillStyle: PALETTE.bgAlt });
+  expect(r.screen.width).toBeGreaterThan(0);
+  expect(picture.filter((o) => o.op === 'fill' || o.op === 'stroke').length).toBeGreaterThan(0);
+  expect(picture.some((o) => o.op === 'fillRect')).toBe(false);
 });
 
 test('the input timer restarts with each input: a steady pan never flickers back to the SVG', () => {

@@ -45,6 +45,7 @@ export type SnapshotContext = Pick<
   | 'translate'
   | 'scale'
   | 'fill'
+  | 'fillRect'
   | 'stroke'
   | 'fillText'
   | 'measureText'

@@ -46,6 +46,7 @@ export function fakeContext(): FakeContext {
     translate: record('translate'),
     scale: record('scale'),
     fill: record('fill'),
+    fillRect: record('fillRect'),
     stroke: record('stroke'),
     fillText: record('fillText'),
     setLineDash: (dash: number[]) => (state.dash = [...dash]),

@@ -32,8 +32,8 @@ pub struct AppState {
 }
 
 fn main() {
-    // Before any thread starts: it may set WebKit's environment.
-    let painting = rendering::choose();
+    // SAFETY: no other thread has started yet (it may set WebKit's environment).
+    let painting = unsafe { rendering::choose() };
     // HHSYNC_LOG, with the HTTP libraries' byte dumps (tokens) kept out: shared with the CLI.
     hhsync_engine::logging::init();
     tracing::info!(?painting, "web view painting");

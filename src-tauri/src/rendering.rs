@@ -1,12 +1,13 @@
 //! How the web view paints on Linux. WebKitGTK paints the page with Skia on the GPU through
-//! OpenGL. On a machine with no GPU render node (a virtual machine, a remote desktop, Xvfb) that
-//! OpenGL is Mesa's software rasteriser, which is slower than Skia's own CPU painting. Measured
+//! OpenGL. On a machine with no GPU render node (no `/dev/dri/renderD*`: Xvfb, or a virtual
+//! machine or remote desktop without one) that OpenGL is Mesa's software rasteriser, which is slower than Skia's own CPU painting. Measured
 //! in WebKitGTK 2.50 under Xvfb on a 2-CPU machine, in frames/s where a page drawing nothing runs
 //! at 62: a viewport-sized bitmap moved a frame (what the topology's pan does) ran at 34-39 with
 //! GPU painting and at 58-60 with CPU painting; one pixel changed a frame, 53-56 against 60.
 //! So where there is no render node, WebKit is told to paint on the CPU
 //! (`WEBKIT_SKIA_ENABLE_CPU_RENDERING`, read by its processes as they start); with one, WebKit
-//! chooses. A value the user set is left alone.
+//! chooses. A value the user set is left alone. Processes the app starts (a browser opened on a
+//! pull request's page) inherit it.
 //!
 //! The layers are still composited with OpenGL, in Mesa's software rasteriser there. WebKitGTK
 //! 2.50 composites the whole viewport each frame, whatever changed: a 954 x 60 canvas moved a
@@ -16,11 +17,13 @@
 //! bounding box): 19-23% for the same page. So there the features are set as 2.54 has them,
 //! through WebKit's feature API (2.42 and later: looked up at run time, so an older WebKit just
 //! keeps its defaults). The web process reads them only as it creates the page, which the
-//! window's first load has asked for before `setup` runs, so that process is replaced once.
+//! window's first load has asked for before `setup` runs, so that process is replaced once, while
+//! nothing of the page has arrived yet.
 //!
 //! In the app (the e2e's 1,000-device topology, with the picture in view all along): WebKit's
 //! defaults panned at 40 frames/s fitted and 35 at reading size, a pixel changed a frame ran at
-//! 47; painting on the CPU and compositing with damage, 57-60, 52-59 and 60.
+//! 47; painting on the CPU and compositing with damage, 57-60, 57-60 (with the pan's bitmap
+//! opaque, see panSnapshot.ts) and 60.
 //!
 //! Turning hardware acceleration off altogether (the settings' policy, or
 //! `WEBKIT_DISABLE_COMPOSITING_MODE`) also ran at 62, but there WebKitWebDriver's screenshots
@@ -37,10 +40,12 @@ pub enum Painting {
 
 const CPU_PAINTING: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
 
-/// Chooses the painting for this machine and tells WebKit. Call first thing in `main`: the
-/// environment is changed, so no other thread may be running yet, and WebKit's processes read it
-/// as they start.
-pub fn choose() -> Painting {
+/// Chooses the painting for this machine and tells WebKit, whose processes read the environment
+/// as they start. Call it first thing in `main`.
+///
+/// # Safety
+/// It may change the environment: no other thread may be running.
+pub unsafe fn choose() -> Painting {
     let painting = decide(
         cfg!(target_os = "linux"),
         std::env::var_os(CPU_PAINTING).is_some(),
@@ -70,23 +75,24 @@ pub fn apply<R: tauri::Runtime>(painting: Painting, window: &tauri::WebviewWindo
         let result = window.with_webview(move |webview| {
             use webkit2gtk::glib::object::ObjectType;
             use webkit2gtk::WebViewExt;
-            let Some(settings) = WebViewExt::settings(&webview.inner()) else { return };
+            let view = webview.inner();
+            let Some(settings) = WebViewExt::settings(&view) else { return };
             let features = [("UseDamagingInformationForCompositing", true), ("UnifyDamagedRegions", false)];
             // SAFETY: the pointer is a live WebKitSettings, held by `settings` for the call.
             match unsafe { features::set(settings.as_ptr().cast(), &features) } {
-                Ok(0) => tracing::info!(?features, "web view compositing: WebKit's defaults already"),
-                Ok(_) => {
-                    // The web process reads them as it creates the page, which the window's first
-                    // load has already asked for: that process is replaced, and the page loaded
-                    // again (this runs as the event loop starts, before the page has run).
-                    let view = webview.inner();
-                    view.terminate_web_process();
-                    match &url {
-                        Some(url) => view.load_uri(url),
-                        None => view.reload(),
+                Ok(0) => tracing::info!(?features, "web view compositing: none of these needed a change"),
+                // The web process reads them as it creates the page, which the window's first load
+                // has already asked for: while nothing of the page has arrived yet (this runs as
+                // the event loop starts), that process is replaced and the page loaded again.
+                // Later, that would lose the page's state: they wait for the next web process.
+                Ok(_) => match (&url, view.main_resource()) {
+                    (Some(url), None) => {
+                        view.terminate_web_process();
+                        view.load_uri(url);
+                        tracing::info!(?features, "web view compositing");
                     }
-                    tracing::info!(?features, "web view compositing");
-                }
+                    _ => tracing::info!(?features, "web view compositing: from the next web process on"),
+                },
                 Err(missing) => tracing::info!("WebKit's feature API is missing ({missing}): its defaults stay"),
             }
         });
@@ -108,8 +114,9 @@ mod features {
 
     /// The symbol's address in the process, as a function of type `F`.
     ///
-    /// SAFETY: `F` must be the symbol's C signature.
+    /// SAFETY: `F` must be an `unsafe extern "C" fn` type with the symbol's C signature.
     unsafe fn symbol<F: Copy>(name: &CStr) -> Result<F, String> {
+        const { assert!(std::mem::size_of::<F>() == std::mem::size_of::<*mut c_void>()) };
         let address = libc::dlsym(libc::RTLD_DEFAULT, name.as_ptr());
         if address.is_null() {
             return Err(name.to_string_lossy().into_owned());

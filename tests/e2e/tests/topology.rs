@@ -161,7 +161,7 @@ fn a_large_fabric_lays_out_and_pans_with_figures_printed() {
 
     // The frame rates this display gives a page that draws nothing new and one that changes a
     // pixel a frame (the ceiling of any pan here), then pans with the arrow keys, counting the
-    // frames painted: fitted (the whole fabric, a strip that sweeps of 8 keys keep in view), then
+    // animation frames the page is given (one per painted frame): fitted (the whole fabric, a strip that sweeps of 8 keys keep in view), then
     // zoomed in to reading size (names and icons drawn, the picture filling the view all along).
     let idle_fps = frame_rate(s, "");
     let pixel_fps = frame_rate(s, "dot.style.background = frames % 2 ? '#000' : '#fff';");
@@ -201,7 +201,7 @@ fn frame_rate(s: &hhsync_e2e::webdriver::Session, each_frame: &str) -> String {
 
 /// Pans the view with the arrow keys, one key a frame for 120 frames, in sweeps of `sweep` keys
 /// right, then left and back (the picture stays where it was seen); returns "F frames/s (L over
-/// 20 ms)", counting the frames painted.
+/// 20 ms)", counting the animation frames the page is given.
 fn pan_figure(s: &hhsync_e2e::webdriver::Session, sweep: u32) -> String {
     let figure = s
         .execute_async(

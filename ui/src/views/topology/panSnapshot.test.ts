@@ -109,6 +109,19 @@ test("the bitmap is opaque: the view's background fills the whole canvas before 
   expect(picture.some((o) => o.op === 'fillRect')).toBe(false);
 });
 
+test('the canvas is asked for a context without alpha, read often (a bitmap in memory, painted like an image)', () => {
+  const r = rig(400, { x: -1000, y: -200, k: 0.8 });
+  const asked: unknown[] = [];
+  r.screen.getContext = ((kind: string, options: unknown) => {
+    asked.push([kind, options]);
+    return fakeContext();
+  }) as unknown as typeof r.screen.getContext;
+  const els = { container: r.container, svg: r.svg, cover: r.cover, screen: r.screen };
+  const snapshot = new PanSnapshot({ scene: () => r.scene, elements: () => els, settle: () => {} }, { path: fakePath, dpr: () => 1 });
+  expect(snapshot.panBy(-60, 0)).toBe(true);
+  expect(asked).toEqual([['2d', { willReadFrequently: true, alpha: false }]]);
+});
+
 test('the input timer restarts with each input: a steady pan never flickers back to the SVG', () => {
   const r = rig(400);
   for (let i = 0; i < 10; i++) {

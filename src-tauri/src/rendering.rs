@@ -25,6 +25,13 @@
 //! 47; painting on the CPU and compositing with damage, 57-60, 57-60 (with the pan's bitmap
 //! opaque, see panSnapshot.ts) and 60.
 //!
+//! The window then shows each frame through GTK 3, which by default draws in X server pixmaps: the
+//! X server did that drawing, Xvfb at 35-47% of a CPU while the pan ran. There `GDK_RENDERING` is
+//! `image` (unless the user set it): GTK draws in memory and sends the result, Xvfb fell to about
+//! 5% and the app's own process rose to about 18%; frames over 20 ms in the e2e's fitted pan went
+//! from 5-11 to 1-2 of 120, at reading size from 9-17 to 5-11. (Over a remote X connection that
+//! sends whole images; such a display has no render node either, and is not what this targets.)
+//!
 //! Turning hardware acceleration off altogether (the settings' policy, or
 //! `WEBKIT_DISABLE_COMPOSITING_MODE`) also ran at 62, but there WebKitWebDriver's screenshots
 //! never return.
@@ -39,6 +46,8 @@ pub enum Painting {
 }
 
 const CPU_PAINTING: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
+/// How GTK 3 draws its windows' contents: in X server pixmaps by default (`similar`).
+const GTK_RENDERING: &str = "GDK_RENDERING";
 
 /// Chooses the painting for this machine and tells WebKit, whose processes read the environment
 /// as they start. Call it first thing in `main`.
@@ -53,6 +62,9 @@ pub unsafe fn choose() -> Painting {
     );
     if painting == Painting::Cpu {
         std::env::set_var(CPU_PAINTING, "1");
+        if std::env::var_os(GTK_RENDERING).is_none() {
+            std::env::set_var(GTK_RENDERING, "image");
+        }
     }
     painting
 }

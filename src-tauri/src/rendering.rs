@@ -22,15 +22,16 @@
 //!
 //! In the app (the e2e's 1,000-device topology, with the picture in view all along): WebKit's
 //! defaults panned at 40 frames/s fitted and 35 at reading size, a pixel changed a frame ran at
-//! 47; painting on the CPU and compositing with damage, 57-60, 57-60 (with the pan's bitmap
-//! opaque, see panSnapshot.ts) and 60.
+//! 47; painting on the CPU and compositing with damage, 57-60, 50-60 (the pan's bitmap opaque,
+//! see panSnapshot.ts) and 60.
 //!
 //! The window then shows each frame through GTK 3, which by default draws in X server pixmaps: the
 //! X server did that drawing, Xvfb at 35-47% of a CPU while the pan ran. There `GDK_RENDERING` is
 //! `image` (unless the user set it): GTK draws in memory and sends the result, Xvfb fell to about
 //! 5% and the app's own process rose to about 18%; frames over 20 ms in the e2e's fitted pan went
-//! from 5-11 to 1-2 of 120, at reading size from 9-17 to 5-11. (Over a remote X connection that
-//! sends whole images; such a display has no render node either, and is not what this targets.)
+//! from 5-11 to 1-2 of 120; the pan at reading size, 50-60 frames/s over twelve runs before, 57-59
+//! over nine after. (Over a remote X connection that sends whole images; such a display has no
+//! render node either, and is not what this targets.)
 //!
 //! Turning hardware acceleration off altogether (the settings' policy, or
 //! `WEBKIT_DISABLE_COMPOSITING_MODE`) also ran at 62, but there WebKitWebDriver's screenshots

@@ -27,7 +27,7 @@
 // The figures above were taken with WebKit painting through Mesa's software OpenGL and compositing
 // the whole viewport each frame. Without a GPU the app now paints on the CPU and composites only
 // what changed (src-tauri/src/rendering.rs): a page changing one pixel a frame runs at 60 there,
-// and this pan, with the picture in view all along, at 57-60 fitted or at reading size. At
+// and this pan, with the picture in view all along, at 59-60 fitted and 57-59 at reading size. At
 // reading size each frame repaints the whole view from the bitmap: drawn opaque (the view's
 // background filled in first, the context without alpha), WebKit copies it instead of blending
 // it over the view, and that pan went from 54-58 to 57-59 frames/s.

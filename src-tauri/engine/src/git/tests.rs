@@ -14,6 +14,11 @@ fn put(path: &str, text: &str) -> FileWrite {
     FileWrite::Put { path: path.into(), bytes: text.as_bytes().to_vec() }
 }
 
+/// `count` files `{dir}/0000.yaml`, `{dir}/0001.yaml`… holding `{key}: 0`, `{key}: 1`…
+fn numbered(dir: &str, count: usize, key: &str) -> Vec<FileWrite> {
+    (0..count).map(|i| put(&format!("{dir}/{i:04}.yaml"), &format!("{key}: {i}\n"))).collect()
+}
+
 #[test]
 fn commit_push_fetch_list_and_diff() {
     let dir = tempfile::tempdir().unwrap();
@@ -102,7 +107,7 @@ fn a_commit_of_thousands_of_files_is_written_as_one_pack_and_pushes() {
     let dir = tempfile::tempdir().unwrap();
     let url = bare_remote(dir.path());
     let a = GitRepo::open_or_init(&dir.path().join("a.git"), &url).unwrap();
-    let writes: Vec<FileWrite> = (0..1000).map(|i| put(&format!("f/many/{i:04}.yaml"), &format!("n: {i}\n"))).collect();
+    let writes = numbered("f/many", 1000, "n");
     let c1 = a.commit(None, &writes, "many", &author()).unwrap().unwrap();
     // No loose object per file: the clone holds a pack.
     let loose = walk_count(&dir.path().join("a.git/objects"), |p| p.components().count() > 0 && !p.to_string_lossy().contains("pack"));
@@ -152,7 +157,7 @@ fn a_bulk_commit_reaches_a_local_remote_whole_even_when_its_pack_lacks_objects()
     let a = GitRepo::open_or_init(&dir.path().join("a.git"), &url).unwrap();
     let base = a.commit(None, &[put("f/readme", "base\n")], "base", &author()).unwrap().unwrap();
     assert_eq!(a.push(&base, "main").unwrap(), PushOutcome::Pushed);
-    let writes: Vec<FileWrite> = (0..400).map(|i| put(&format!("f/many/{i:04}.yaml"), &format!("n: {i}\n"))).collect();
+    let writes = numbered("f/many", 400, "n");
     // Written, never pushed (as when the remote moved and the ingest planned again).
     a.commit(Some(&base), &writes, "first try", &author()).unwrap().unwrap();
     let mut again = writes.clone();
@@ -166,13 +171,13 @@ fn a_bulk_commit_reaches_a_local_remote_whole_even_when_its_pack_lacks_objects()
     // A bulk commit whose objects are all new goes as its pack alone.
     let packs = |p: &Path| std::fs::read_dir(p.join("objects/pack")).unwrap().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "pack")).count();
     let before = packs(Path::new(&url));
-    let fresh: Vec<FileWrite> = (0..400).map(|i| put(&format!("f/other/{i:04}.yaml"), &format!("m: {i}\n"))).collect();
+    let fresh = numbered("f/other", 400, "m");
     let next = a.commit(Some(&retried), &fresh, "more", &author()).unwrap().unwrap();
     assert_eq!(a.push(&next, "main").unwrap(), PushOutcome::Pushed);
     assert_eq!(packs(Path::new(&url)), before + 1, "one pack copied, nothing packed besides");
     assert_eq!(files_as_git_reads_them(Path::new(&url), &next).len(), 802);
     // A pack that cannot be copied (gone from the clone, say): the objects are packed and sent.
-    let last: Vec<FileWrite> = (0..300).map(|i| put(&format!("f/last/{i:04}.yaml"), &format!("l: {i}\n"))).collect();
+    let last = numbered("f/last", 300, "l");
     let after = a.commit(Some(&next), &last, "last", &author()).unwrap().unwrap();
     a.bulk_pack.lock().unwrap().as_mut().unwrap().1 = "0000000000000000000000000000000000000000".into();
     assert_eq!(a.push(&after, "main").unwrap(), PushOutcome::Pushed);
@@ -195,7 +200,7 @@ fn a_first_fetch_from_a_local_remote_copies_its_objects_and_reads_whole() {
     git_in(&work, &["push", "-q", "origin", "HEAD:main"]);
     let a = GitRepo::open_or_init(&dir.path().join("a.git"), &url).unwrap();
     let first = a.fetch("main").unwrap().unwrap();
-    let writes: Vec<FileWrite> = (0..500).map(|i| put(&format!("f/many/{i:04}.yaml"), &format!("n: {i}\n"))).collect();
+    let writes = numbered("f/many", 500, "n");
     let bulk = a.commit(Some(&first), &writes, "many", &author()).unwrap().unwrap();
     assert_eq!(a.push(&bulk, "main").unwrap(), PushOutcome::Pushed);
     // A colleague's small push with git itself: git keeps so few objects loose.
@@ -263,7 +268,7 @@ fn a_first_fetch_copies_only_objects_that_come_with_all_they_name() {
     // A large commit on top, pushed as a pack that does not repeat the loose file.
     let a = GitRepo::open_or_init(&dir.path().join("a.git"), &url).unwrap();
     assert_eq!(a.fetch("main").unwrap().as_deref(), Some(loose.as_str()));
-    let writes: Vec<FileWrite> = (0..300).map(|i| put(&format!("f/many/{i:03}.yaml"), &format!("n: {i}\n"))).collect();
+    let writes = numbered("f/many", 300, "n");
     let packed = a.commit(Some(&loose), &writes, "many", &author()).unwrap().unwrap();
     assert_eq!(a.push(&packed, "main").unwrap(), PushOutcome::Pushed);
     // The branch rewritten back to the first commit: the pack and the loose commit stay.
@@ -299,7 +304,7 @@ fn an_interrupted_first_fetch_is_redone_or_undone() {
     let dir = tempfile::tempdir().unwrap();
     let url = bare_remote(dir.path());
     let a = GitRepo::open_or_init(&dir.path().join("a.git"), &url).unwrap();
-    let writes: Vec<FileWrite> = (0..300).map(|i| put(&format!("f/{i:03}.yaml"), &format!("n: {i}\n"))).collect();
+    let writes = numbered("f", 300, "n");
     let tip = a.commit(None, &writes, "many", &author()).unwrap().unwrap();
     assert_eq!(a.push(&tip, "main").unwrap(), PushOutcome::Pushed);
     let b_dir = dir.path().join("b.git");
